@@ -1,0 +1,1 @@
+"""Running untrusted programs: static policy, allow-listed API, hardened worker processes."""
