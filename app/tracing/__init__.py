@@ -1,0 +1,18 @@
+"""Tracing: record a PyTorch program's autograd graph, values and gradients as it runs.
+
+Knows nothing of HTTP or of the sandbox: give it source text and a namespace, get back the
+trace as a JSON-ready dict.
+"""
+
+from app.tracing.errors import OutputLimitExceeded, ProgramTimeout, TraceLimitError
+from app.tracing.options import TraceOptions
+from app.tracing.runner import run_traced, trace_source
+
+__all__ = [
+    "OutputLimitExceeded",
+    "ProgramTimeout",
+    "TraceLimitError",
+    "TraceOptions",
+    "run_traced",
+    "trace_source",
+]

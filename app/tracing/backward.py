@@ -1,0 +1,155 @@
+"""Instrument each ``backward()`` / ``autograd.grad()`` call to see every gradient.
+
+For the duration of one call, a post-hook on every node reachable from the call's roots
+records what the node received (``grad_outputs``) and what it sent to each input
+(``grad_inputs``, which is the gradient on each incoming edge). Hooks are removed after the
+call so that the program's own hooks and later calls are unaffected. Nodes that the call
+itself creates (``create_graph=True``) are walked afterwards and tagged with the call.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+import torch
+
+from app.tracing.graph import Origin
+
+if TYPE_CHECKING:
+    from app.tracing.recorder import Recorder
+
+__all__ = ["CALL_KINDS", "run_call"]
+
+CALL_KINDS: dict[Callable[..., Any], str] = {
+    torch.Tensor.backward: "backward",
+    torch.autograd.backward: "backward",
+    torch.autograd.grad: "grad",
+}
+
+_SIGNATURES = {func: inspect.signature(func) for func in CALL_KINDS}
+
+
+def _as_tuple(value: Any) -> tuple[Any, ...]:
+    if value is None:
+        return ()
+    return tuple(value) if isinstance(value, tuple | list) else (value,)
+
+
+def _call_arguments(func: Callable[..., Any], args: Any, kwargs: Any) -> dict[str, Any]:
+    """Bind a backward/grad call's arguments to names, whatever way they were passed."""
+    bound = _SIGNATURES[func].bind(*args, **kwargs)
+    arguments = dict(bound.arguments)
+    if func is torch.Tensor.backward:
+        arguments["tensors"] = arguments.pop("self")
+    if func is torch.autograd.grad:
+        arguments["tensors"] = arguments.pop("outputs")
+    return arguments
+
+
+def _make_hook(recorder: Recorder, call: int, node_id: int) -> Callable[..., None]:
+    record = recorder.graph.nodes[node_id]
+
+    def hook(grad_inputs: tuple[Any, ...], grad_outputs: tuple[Any, ...]) -> None:
+        event: dict[str, Any] = {
+            "phase": "backward",
+            "call": call,
+            "node": node_id,
+            "grad_outputs": [recorder.view(g) for g in grad_outputs],
+            "grad_inputs": [recorder.view(g) for g in grad_inputs],
+            "edges": record.input_edges,
+        }
+        if record.kind == "leaf":
+            event["leaf_grad"] = recorder.view(record.fn.variable.grad)
+        if recorder.limit_error is None:
+            try:
+                recorder.add_event(event)
+            except BaseException:  # noqa: S110 - re-raised after the engine returns
+                pass
+
+    return hook
+
+
+def _install_hooks(recorder: Recorder, call: int, roots: Iterable[Any]) -> list[Any]:
+    handles = []
+    for fn in recorder.graph.reachable(roots):
+        node_id = recorder.graph.id_of_fn(fn)
+        if node_id is not None:
+            handles.append(fn.register_hook(_make_hook(recorder, call, node_id)))
+    return handles
+
+
+def _captured_inputs(
+    recorder: Recorder, call: int, inputs: tuple[Any, ...], grads: Any
+) -> None:
+    """autograd.grad returns gradients instead of accumulating: show them on the inputs."""
+    for tensor, grad in zip(inputs, _as_tuple(grads), strict=False):
+        node_id = recorder.graph.node_of(tensor) if isinstance(tensor, torch.Tensor) else None
+        if node_id is None or grad is None:
+            continue
+        recorder.add_event({
+            "phase": "backward",
+            "call": call,
+            "node": node_id,
+            "captured": True,
+            "grad_outputs": [recorder.view(grad)],
+            "grad_inputs": [],
+            "edges": [],
+        })
+
+
+def run_call(
+    recorder: Recorder,
+    func: Callable[..., Any],
+    kind: str,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> Any:
+    """Run one backward/grad call with every reachable node instrumented."""
+    arguments = _call_arguments(func, args, kwargs)
+    roots = [t for t in _as_tuple(arguments.get("tensors")) if isinstance(t, torch.Tensor)]
+    inputs = _as_tuple(arguments.get("inputs"))
+    call = len(recorder.calls)
+    origin = recorder.origin()
+    recorder.snapshot_labels()
+    for tensor in roots:
+        recorder.discover(tensor.grad_fn, origin)
+    recorder.calls.append({
+        "index": call,
+        "kind": kind,
+        "line": origin.line,
+        "create_graph": bool(arguments.get("create_graph")),
+        "retain_graph": arguments.get("retain_graph"),
+    })
+    handles = _install_hooks(recorder, call, [t.grad_fn for t in roots])
+    try:
+        result = func(*args, **kwargs)
+    finally:
+        for handle in handles:
+            handle.remove()
+    if recorder.limit_error is not None:
+        raise recorder.limit_error
+    if kind == "grad":
+        _captured_inputs(recorder, call, inputs, result)
+    if arguments.get("create_graph"):
+        _discover_created(recorder, call, origin, roots, result)
+    return result
+
+
+def _discover_created(
+    recorder: Recorder, call: int, origin: Origin, roots: list[torch.Tensor], result: Any
+) -> None:
+    """Walk the graph a create_graph=True call built (from results and leaves' .grad)."""
+    built = Origin(origin.line, None, call)
+    produced = [t for t in _as_tuple(result) if isinstance(t, torch.Tensor)]
+    for fn in recorder.graph.reachable([t.grad_fn for t in roots]):
+        variable = getattr(fn, "variable", None)
+        if isinstance(variable, torch.Tensor) and variable.grad is not None:
+            produced.append(variable.grad)
+    for tensor in produced:
+        if tensor.grad_fn is not None:
+            recorder.discover(tensor.grad_fn, built)
+            record = recorder.graph.nodes[recorder.graph.node_of(tensor)]  # type: ignore[index]
+            if record.value is None:
+                record.value = recorder.view(tensor)

@@ -1,0 +1,79 @@
+"""Know which ``nn.Module`` is running, so every node can say which layer created it.
+
+Global forward hooks keep a stack of the modules whose ``forward`` is executing. A module
+called from outside any other module is a *root* (the user's model); its submodules are
+named as ``named_modules()`` names them (``layers.3.linear1``), and the root itself by the
+program's variable that holds it (``net``), or its class name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import torch
+from torch.nn.modules import module as nn_module
+
+__all__ = ["ModuleTracker"]
+
+
+class ModuleTracker:
+    """A stack of running modules, named relative to the root model."""
+
+    def __init__(self, program_globals: Callable[[], dict[str, Any]]) -> None:
+        self._program_globals = program_globals
+        self._names: dict[torch.nn.Module, str] = {}
+        self._stack: list[str] = []
+
+    @property
+    def current(self) -> str | None:
+        """Qualified name of the innermost module whose forward is running."""
+        return self._stack[-1] if self._stack else None
+
+    def name_of(self, module: torch.nn.Module) -> str:
+        """The name a module is shown under, naming its whole tree on first sight."""
+        name = self._names.get(module)
+        if name is not None:
+            return name
+        if self._stack:
+            name = f"{self._stack[-1]}.{type(module).__name__}"
+            self._names[module] = name
+            return name
+        for sub_name, sub in module.named_modules():
+            if sub_name:
+                self._names.setdefault(sub, sub_name)
+        name = self._root_name(module)
+        self._names[module] = name
+        return name
+
+    def parameter_names(self) -> Iterator[tuple[str, torch.Tensor]]:
+        """``("conv1.weight", tensor)`` for every parameter of every module seen or bound."""
+        roots = [m for m in self._program_globals().values() if isinstance(m, torch.nn.Module)]
+        roots += [m for m, n in self._names.items() if "." not in n]  # roots outside globals
+        for root in roots:
+            yield from root.named_parameters()
+
+    def _root_name(self, module: torch.nn.Module) -> str:
+        for key, value in self._program_globals().items():
+            if value is module:
+                return key
+        return type(module).__name__
+
+    def _push(self, module: torch.nn.Module, *_: Any) -> None:
+        self._stack.append(self.name_of(module))
+
+    def _pop(self, *_: Any) -> None:
+        if self._stack:
+            self._stack.pop()
+
+    @contextmanager
+    def active(self) -> Iterator[None]:
+        """Install the global module hooks for the duration of a trace."""
+        pre = nn_module.register_module_forward_pre_hook(self._push)
+        post = nn_module.register_module_forward_hook(self._pop, always_call=True)
+        try:
+            yield
+        finally:
+            pre.remove()
+            post.remove()

@@ -1,0 +1,158 @@
+"""Record a program's autograd graph while it runs.
+
+A ``TorchFunctionMode`` sees every torch function and tensor method the program calls. After
+each call, the outputs' ``grad_fn`` nodes are walked into the ``GraphIndex`` (so nodes are
+discovered in the order the forward pass made them, with the program line and module that
+made them), and backward/grad calls are handed to ``backward.run_call`` to be instrumented.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import torch
+from torch.autograd.function import Function
+from torch.overrides import TorchFunctionMode
+
+from app.tracing import backward
+from app.tracing.errors import PROGRAM_FILENAME, TraceLimitError
+from app.tracing.graph import GraphIndex, NodeRecord, Origin
+from app.tracing.modules import ModuleTracker
+from app.tracing.options import TraceOptions
+from app.tracing.views import TensorView, tensor_view
+
+__all__ = ["Recorder"]
+
+
+def program_line() -> int | None:
+    """The innermost line of the user's program on the current stack."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_filename == PROGRAM_FILENAME:
+            return frame.f_lineno
+        frame = frame.f_back  # type: ignore[assignment]
+    return None
+
+
+class Recorder:
+    """Everything observed while one program runs: graph, events and backward calls."""
+
+    def __init__(self, options: TraceOptions, program_globals: dict[str, Any]) -> None:
+        self.options = options
+        self.program_globals = program_globals
+        self.graph = GraphIndex(options.max_nodes, options.max_values)
+        self.modules = ModuleTracker(lambda: self.program_globals)
+        self.events: list[dict[str, Any]] = []
+        self.calls: list[dict[str, Any]] = []
+        self.labels: dict[int, str] = {}
+        self._leaf_origins: dict[int, tuple[torch.Tensor, Origin]] = {}
+        self.limit_error: TraceLimitError | None = None
+
+    def snapshot_labels(self) -> None:
+        """Name nodes after the program's variables as they are bound right now."""
+        for name, value in list(self.program_globals.items()):
+            if isinstance(value, torch.Tensor):
+                node_id = self.graph.node_of(value)
+                if node_id is not None:
+                    self.labels[node_id] = name
+
+    def view(self, tensor: torch.Tensor | None) -> TensorView | None:
+        """A TensorView under this trace's value limit (None stays None)."""
+        return None if tensor is None else tensor_view(tensor, self.options.max_values)
+
+    def origin(self, created_in_call: int | None = None) -> Origin:
+        """Where the program is now: line and running module."""
+        module = None if created_in_call is not None else self.modules.current
+        return Origin(program_line(), module, created_in_call)
+
+    def add_event(self, event: dict[str, Any]) -> None:
+        """Append an event, stopping the program once the event cap is passed."""
+        if len(self.events) >= self.options.max_events:
+            self.limit_error = self.limit_error or TraceLimitError(
+                "events", self.options.max_events
+            )
+            raise self.limit_error
+        self.events.append(event)
+
+    def discover(self, fn: Any, origin: Origin) -> list[NodeRecord]:
+        """Record nodes new since the last walk and emit a forward event for each."""
+        try:
+            new = self.graph.discover(fn, origin)
+        except TraceLimitError as exc:
+            self.limit_error = self.limit_error or exc
+            raise
+        for record in new:
+            if record.kind == "leaf":
+                known = self._leaf_origins.get(id(record.fn.variable))
+                if known is not None:
+                    record.origin = known[1]
+            event: dict[str, Any] = {"phase": "forward", "node": record.id}
+            event["line"] = record.origin.line
+            if origin.created_in_call is not None:
+                event["call"] = origin.created_in_call
+            self.add_event(event)
+        return new
+
+    def after_call(self, result: Any, first_arg: Any) -> None:
+        """Look at a call's outputs (and its first argument, for in-place ops)."""
+        outputs = result if isinstance(result, tuple | list) else (result,)
+        origin: Origin | None = None
+        for out in (*outputs, first_arg):
+            if not isinstance(out, torch.Tensor):
+                continue
+            fn = out.grad_fn
+            if fn is None:
+                if out.requires_grad and id(out) not in self._leaf_origins:
+                    self._leaf_origins[id(out)] = (out, origin or self.origin())
+                continue
+            if self.graph.id_of_fn(fn) is not None:
+                continue
+            origin = origin or self.origin()
+            self.discover(fn, origin)
+            record = self.graph.nodes[self.graph.id_of_fn(fn)]  # type: ignore[index]
+            if record.value is None:
+                record.value = self.view(out)
+
+    @contextmanager
+    def active(self) -> Iterator[None]:
+        """Record every torch call the program makes inside this block."""
+        original_apply = Function.__dict__["apply"]
+        recorder = self
+
+        def apply(cls: type[Function], *args: Any, **kwargs: Any) -> Any:
+            result = original_apply.__func__(cls, *args, **kwargs)
+            recorder.after_call(result, None)
+            return result
+
+        Function.apply = classmethod(apply)  # type: ignore[assignment,method-assign]
+        try:
+            with self.modules.active(), _Mode(self):
+                yield
+        finally:
+            Function.apply = original_apply  # type: ignore[method-assign]
+
+
+class _Mode(TorchFunctionMode):
+    """Forwards every torch call to the recorder; backward calls are instrumented."""
+
+    def __init__(self, recorder: Recorder) -> None:
+        super().__init__()
+        self.recorder = recorder
+
+    def __torch_function__(
+        self,
+        func: Callable[..., Any],
+        types: Any,
+        args: tuple[Any, ...] = (),
+        kwargs: dict[str, Any] | None = None,
+    ) -> Any:
+        kwargs = kwargs or {}
+        kind = backward.CALL_KINDS.get(func)
+        if kind is not None:
+            return backward.run_call(self.recorder, func, kind, args, kwargs)
+        result = func(*args, **kwargs)
+        self.recorder.after_call(result, args[0] if args else None)
+        return result

@@ -1,0 +1,92 @@
+"""Serialization: turn what the recorder saw into the API's JSON-ready dict.
+
+Kept apart from the walk (micrograd's trace-then-draw split): the recorder collects live
+autograd objects, and this module is the one place that decides what the page receives.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+from app.tracing.graph import NodeRecord
+from app.tracing.recorder import Recorder
+
+__all__ = ["build_result"]
+
+
+def _label_nodes(recorder: Recorder) -> None:
+    """Label nodes: program variables win over parameter names like ``conv1.weight``."""
+    graph = recorder.graph
+    for name, param in recorder.modules.parameter_names():
+        node_id = graph.node_of(param)
+        if node_id is not None and graph.nodes[node_id].label is None:
+            graph.nodes[node_id].label = name
+    recorder.snapshot_labels()
+    for node_id, name in recorder.labels.items():
+        graph.nodes[node_id].label = name
+
+
+def _node_json(record: NodeRecord, recorder: Recorder) -> dict[str, Any]:
+    grad = None
+    if record.kind == "leaf":
+        grad = recorder.view(record.fn.variable.grad)
+    return {
+        "id": record.id,
+        "kind": record.kind,
+        "op": record.op,
+        "label": record.label,
+        "shape": record.shape,
+        "dtype": record.dtype,
+        "value": record.value,
+        "grad": grad,
+        "line": record.origin.line,
+        "module": record.origin.module,
+        "saved": record.saved,
+        "created_in_call": record.origin.created_in_call,
+        "inputs": record.input_edges,
+    }
+
+
+def _variables(recorder: Recorder) -> dict[str, Any]:
+    """Every tensor bound to a top-level name, with its node, value and gradient."""
+    variables: dict[str, Any] = {}
+    for name, value in list(recorder.program_globals.items()):
+        if not isinstance(value, torch.Tensor) or name.startswith("__"):
+            continue
+        variables[name] = {
+            "node": recorder.graph.node_of(value),
+            "value": recorder.view(value),
+            "grad": recorder.view(value.grad) if value.is_leaf else None,
+            "requires_grad": value.requires_grad,
+            "is_leaf": value.is_leaf,
+        }
+    return variables
+
+
+def build_result(
+    recorder: Recorder, stdout: str, warnings: list[str], error: dict[str, Any] | None
+) -> dict[str, Any]:
+    """Assemble the trace response (the public contract of ``POST /api/v1/trace``)."""
+    for value in list(recorder.program_globals.values()):
+        if isinstance(value, torch.Tensor) and value.grad_fn is not None:
+            try:
+                recorder.discover(value.grad_fn, recorder.origin())
+            except BaseException:  # noqa: S110 - the cap was already reported
+                break
+    _label_nodes(recorder)
+    graph = recorder.graph
+    return {
+        "ok": error is None,
+        "graph": {
+            "nodes": [_node_json(record, recorder) for record in graph.nodes],
+            "edges": graph.edges,
+        },
+        "variables": _variables(recorder),
+        "events": recorder.events,
+        "calls": recorder.calls,
+        "stdout": stdout,
+        "warnings": warnings,
+        "error": error,
+    }

@@ -1,0 +1,133 @@
+"""Run one program under the recorder and return its trace.
+
+This is the tracer's single entry point. It runs in whatever process calls it: the sandbox
+workers call it after hardening themselves, the CLI and the tests call it directly.
+"""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+import io
+import random
+import sys
+import warnings
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import torch
+
+from app.tracing.errors import PROGRAM_FILENAME, OutputLimitExceeded, describe_error
+from app.tracing.options import TraceOptions
+from app.tracing.recorder import Recorder
+from app.tracing.result import build_result
+
+__all__ = ["run_traced", "trace_source"]
+
+
+class _CappedWriter(io.TextIOBase):
+    """A stdout that keeps at most ``limit`` bytes and stops the program past that."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self.parts: list[str] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        size = len(text.encode("utf-8", "replace"))
+        if self.size + size > self.limit:
+            room = self.limit - self.size
+            self.parts.append(text.encode("utf-8", "replace")[: max(room, 0)].decode(
+                "utf-8", "ignore"))
+            self.size = self.limit
+            raise OutputLimitExceeded("stdout bytes", self.limit)
+        self.size += size
+        self.parts.append(text)
+        return len(text)
+
+    def getvalue(self) -> str:
+        return "".join(self.parts)
+
+
+def _seed(seed: int) -> None:
+    """Make runs deterministic; a program that seeds itself simply overrides this."""
+    torch.manual_seed(seed)
+    np.random.seed(seed)
+    random.seed(seed)
+
+
+@contextlib.contextmanager
+def _captured(writer: _CappedWriter) -> Iterator[list[warnings.WarningMessage]]:
+    """Send print() to ``writer`` and collect every warning the program raises."""
+    with contextlib.redirect_stdout(writer), contextlib.redirect_stderr(writer):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield caught
+
+
+def _warning_texts(caught: list[warnings.WarningMessage]) -> list[str]:
+    texts: list[str] = []
+    for item in caught:
+        text = f"{item.category.__name__}: {item.message}"
+        if text not in texts:
+            texts.append(text)
+    return texts
+
+
+def run_traced(
+    code: Any, program_globals: dict[str, Any], options: TraceOptions
+) -> tuple[Recorder, dict[str, Any]]:
+    """Execute compiled ``code`` under a recorder; return the recorder and the result.
+
+    The recorder is returned too so that callers that need the live graph (the CLI's DOT
+    output through torchviz) can reach it before it is thrown away.
+    """
+    recorder = Recorder(options, program_globals)
+    writer = _CappedWriter(options.max_stdout_bytes)
+    error: dict[str, Any] | None = None
+    with _captured(writer) as caught:
+        _seed(options.seed)
+        try:
+            with recorder.active():
+                exec(code, program_globals)
+        except BaseException as exc:  # the program's failure is the trace's content
+            cause = recorder.limit_error or exc
+            error = describe_error(cause)
+            if error["line"] is None:
+                error["line"] = describe_error(exc)["line"]
+    result = build_result(recorder, writer.getvalue(), _warning_texts(caught), error)
+    return recorder, result
+
+
+def trace_source(
+    source: str,
+    *,
+    globals_dict: dict[str, Any] | None = None,
+    options: TraceOptions | None = None,
+) -> dict[str, Any]:
+    """Run ``source`` and return its trace in the shape of the API response.
+
+    Args:
+        source: the program text.
+        globals_dict: the namespace to run in; the sandbox passes its allow-listed one.
+            None runs with ordinary builtins (trusted callers only).
+        options: caps for this trace.
+    """
+    options = options or TraceOptions()
+    program_globals = globals_dict
+    if program_globals is None:
+        program_globals = {"__name__": "__main__", "__builtins__": builtins}
+    try:
+        code = compile(source, PROGRAM_FILENAME, "exec")
+    except (SyntaxError, ValueError) as exc:
+        recorder = Recorder(options, program_globals)
+        error = describe_error(exc if isinstance(exc, SyntaxError) else SyntaxError(str(exc)))
+        return build_result(recorder, "", [], error)
+    return run_traced(code, program_globals, options)[1]
+
+
+sys.setrecursionlimit(max(sys.getrecursionlimit(), 10000))

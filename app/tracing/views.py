@@ -1,0 +1,92 @@
+"""Turn tensors into small JSON views: values when small, summary statistics always.
+
+A trace shows thousands of tensors (forward values, saved tensors, gradients on every edge).
+Sending every element would make a 24-layer encoder's trace hundreds of megabytes, so a view
+lists the values only up to a size limit and otherwise carries statistics the page can show
+as a summary or a heat-map.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import torch
+
+__all__ = ["TensorView", "tensor_view"]
+
+TensorView = dict[str, Any]
+
+
+def _finite_or_tag(value: float) -> float | str:
+    """JSON has no NaN or infinity; tag them as strings the page prints as-is."""
+    if math.isfinite(value):
+        return value
+    if math.isnan(value):
+        return "nan"
+    return "inf" if value > 0 else "-inf"
+
+
+def _clean_values(values: Any) -> Any:
+    """Replace non-finite floats in a nested list, walking iteratively (no recursion limit)."""
+    if not isinstance(values, list):
+        return _finite_or_tag(values) if isinstance(values, float) else values
+    stack: list[list[Any]] = [values]
+    while stack:
+        current = stack.pop()
+        for index, item in enumerate(current):
+            if isinstance(item, list):
+                stack.append(item)
+            elif isinstance(item, float) and not math.isfinite(item):
+                current[index] = _finite_or_tag(item)
+    return values
+
+
+def _stats(flat: torch.Tensor) -> dict[str, Any]:
+    """Summary statistics of a floating-point tensor; None where undefined."""
+    if flat.numel() == 0:
+        return {"min": None, "max": None, "mean": None, "std": None, "norm": None}
+    low, high = torch.aminmax(flat)
+    std = float(flat.std()) if flat.numel() > 1 else 0.0
+    return {
+        "min": _finite_or_tag(float(low)),
+        "max": _finite_or_tag(float(high)),
+        "mean": _finite_or_tag(float(flat.mean())),
+        "std": _finite_or_tag(std),
+        "norm": _finite_or_tag(float(torch.linalg.vector_norm(flat))),
+    }
+
+
+def tensor_view(tensor: torch.Tensor, max_values: int) -> TensorView:
+    """Describe ``tensor`` for the page without keeping a reference to it.
+
+    Args:
+        tensor: any tensor; it is detached and never modified.
+        max_values: tensors with more elements than this are summarised, not listed.
+
+    Returns:
+        ``{"shape", "dtype", "values", "truncated", "numel", "min", "max", "mean", "std", "norm"}``.
+    """
+    with torch.no_grad():
+        data = tensor.detach()
+        numel = data.numel()
+        view: TensorView = {
+            "shape": list(data.shape),
+            "dtype": str(data.dtype).removeprefix("torch."),
+            "numel": numel,
+        }
+        truncated = numel > max_values
+        if data.is_complex():
+            view["values"] = None if truncated else _complex_values(data)
+            numeric = data.abs().reshape(-1).double()
+        else:
+            view["values"] = None if truncated else _clean_values(data.tolist())
+            numeric = data.reshape(-1).double()
+        view["truncated"] = truncated
+        view.update(_stats(numeric))
+    return view
+
+
+def _complex_values(data: torch.Tensor) -> Any:
+    """Complex numbers as ``[real, imag]`` pairs, since JSON has no complex type."""
+    return _clean_values(torch.view_as_real(data.resolve_conj()).tolist())
