@@ -6,6 +6,7 @@ trace as a JSON-ready dict.
 
 from app.tracing.errors import OutputLimitExceeded, ProgramTimeout, TraceLimitError
 from app.tracing.options import TraceOptions
+from app.tracing.result import failure_result
 from app.tracing.runner import run_traced, trace_source
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "ProgramTimeout",
     "TraceLimitError",
     "TraceOptions",
+    "failure_result",
     "run_traced",
     "trace_source",
 ]

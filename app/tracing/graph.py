@@ -165,7 +165,7 @@ class GraphIndex:
         if names is None:
             names = tuple(a for a in dir(type(fn)) if a.startswith(_SAVED_PREFIX))
             self._saved_names[type(fn)] = names
-        saved = []
+        saved = self._function_saved(fn)
         for attr in names:
             try:
                 value = getattr(fn, attr)
@@ -175,3 +175,17 @@ class GraphIndex:
                 name = attr.removeprefix(_SAVED_PREFIX)
                 saved.append({"name": name, "value": tensor_view(value, self.max_values)})
         return saved
+
+    def _function_saved(self, fn: Any) -> list[dict[str, Any]]:
+        """What a custom ``autograd.Function`` kept with ``ctx.save_for_backward``."""
+        if not hasattr(type(fn), "saved_tensors"):
+            return []
+        try:
+            tensors = fn.saved_tensors
+        except RuntimeError:  # freed by a backward pass
+            return []
+        return [
+            {"name": f"saved_tensors[{index}]", "value": tensor_view(t, self.max_values)}
+            for index, t in enumerate(tensors or ())
+            if isinstance(t, torch.Tensor)
+        ]

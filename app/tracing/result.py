@@ -13,7 +13,7 @@ import torch
 from app.tracing.graph import NodeRecord
 from app.tracing.recorder import Recorder
 
-__all__ = ["build_result"]
+__all__ = ["build_result", "failure_result"]
 
 
 def _label_nodes(recorder: Recorder) -> None:
@@ -88,5 +88,19 @@ def build_result(
         "calls": recorder.calls,
         "stdout": stdout,
         "warnings": warnings,
+        "error": error,
+    }
+
+
+def failure_result(error: dict[str, Any], stdout: str = "") -> dict[str, Any]:
+    """A response for a program that produced no trace (refused, killed or crashed)."""
+    return {
+        "ok": False,
+        "graph": {"nodes": [], "edges": []},
+        "variables": {},
+        "events": [],
+        "calls": [],
+        "stdout": stdout,
+        "warnings": [],
         "error": error,
     }

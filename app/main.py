@@ -1,0 +1,50 @@
+"""Wire the application: settings, sandbox, routers, static files. Nothing else lives here."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.staticfiles import StaticFiles
+
+from app import __version__
+from app.api import health, pages, routes
+from app.api.errors import install_error_handlers
+from app.sandbox.service import Sandbox
+from app.settings import Settings, get_settings
+
+__all__ = ["STATIC_DIR", "create_app"]
+
+STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the FastAPI app; workers start in the lifespan, not at import."""
+    settings = settings or get_settings()
+    sandbox = Sandbox(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await sandbox.start()
+        app.state.ready = True
+        try:
+            yield
+        finally:
+            app.state.ready = False
+            sandbox.close()
+
+    app = FastAPI(title="Gradtrace", version=__version__, lifespan=lifespan,
+                  description="See PyTorch autograd: graphs, values and gradients.")
+    app.state.sandbox = sandbox
+    app.state.settings = settings
+    app.state.ready = False
+    install_error_handlers(app)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.include_router(health.router)
+    app.include_router(routes.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR), check_dir=False), name="static")
+    return app

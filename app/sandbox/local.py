@@ -1,0 +1,37 @@
+"""Trace a program in this process (the CLI), with the same policy and API as the server.
+
+There is no process boundary here: this is for a user tracing their own file on their own
+machine, and it is what makes DOT output possible (torchviz needs the live graph).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.sandbox.facade import build_globals
+from app.sandbox.policy import PolicyError, check
+from app.sandbox.service import policy_failure
+from app.settings import get_settings
+from app.tracing import TraceOptions, run_traced
+from app.tracing.dot import graph_dot
+from app.tracing.errors import PROGRAM_FILENAME
+
+__all__ = ["trace_file"]
+
+
+def trace_file(source: str, want_dot: bool = False) -> tuple[dict[str, Any], str | None]:
+    """Check and trace ``source``; return the trace and, if asked, its DOT source."""
+    settings = get_settings()
+    try:
+        check(source, settings.max_code_chars)
+    except PolicyError as exc:
+        return policy_failure(exc), None
+    options = TraceOptions(
+        max_nodes=settings.max_nodes,
+        max_events=settings.max_events,
+        max_values=settings.max_tensor_values,
+        max_stdout_bytes=settings.max_stdout_bytes,
+    )
+    code = compile(source, PROGRAM_FILENAME, "exec")
+    recorder, result = run_traced(code, build_globals(), options)
+    return result, graph_dot(recorder) if want_dot else None

@@ -1,0 +1,180 @@
+"""A pool of warm, one-shot worker processes and the queue in front of them.
+
+Workers are forked by multiprocessing's fork server, which imports torch once; each worker
+serves a single program and exits, so no state (uninitialised memory, global torch settings,
+monkey-patching) survives from one request to the next. Spare workers are started ahead of
+demand so that a request never waits for a fork.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import multiprocessing as mp
+import threading
+import time
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+import orjson
+
+from app.sandbox.limits import ProcessLimits
+from app.tracing import failure_result
+
+__all__ = ["PoolConfig", "QueueFull", "WorkerPool"]
+
+_READY_TIMEOUT = 30.0
+_RESULT_GRACE = 2.0
+
+
+class QueueFull(Exception):  # noqa: N818 - reads as a condition, like TimeoutError
+    """Every worker is busy and ``queue`` programs already wait: shed this one."""
+
+    def __init__(self, queue: int) -> None:
+        super().__init__(f"all workers busy and {queue} programs waiting")
+        self.queue = queue
+
+
+@dataclass(frozen=True)
+class PoolConfig:
+    """How many workers, how long a program may run, and what each worker may use."""
+
+    workers: int
+    queue: int
+    time_limit: float
+    limits: ProcessLimits
+    spares: int = 0
+    stats: dict[str, int] = field(default_factory=dict, compare=False)
+
+
+@dataclass
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+
+
+def _error(kind: str, message: str, hint: str) -> dict[str, Any]:
+    return {"kind": kind, "type": kind.capitalize() + "Error", "message": message,
+            "line": None, "hint": hint}
+
+
+class WorkerPool:
+    """Runs programs in fresh sandboxed processes, at most ``workers`` at once."""
+
+    def __init__(self, config: PoolConfig) -> None:
+        self.config = config
+        self._ctx = mp.get_context("forkserver")
+        self._ctx.set_forkserver_preload(["app.sandbox.worker"])
+        self._spares: deque[_Worker] = deque()
+        self._slots = asyncio.Semaphore(config.workers)
+        self._threads = ThreadPoolExecutor(config.workers + 2, thread_name_prefix="gt-pool")
+        self._refill_lock = threading.Lock()
+        self.waiting = 0
+        self.busy = 0
+        self.restarts = 0
+
+    def _spawn(self) -> _Worker:
+        from app.sandbox.worker import worker_main
+
+        parent, child = self._ctx.Pipe(duplex=True)
+        process = self._ctx.Process(
+            target=worker_main, args=(child, self.config.limits), daemon=True
+        )
+        process.start()
+        child.close()
+        return _Worker(process, parent)
+
+    def _ready_worker(self) -> _Worker:
+        """A started worker that has hardened itself and waits for a job."""
+        while True:
+            worker = self._spares.popleft() if self._spares else self._spawn()
+            try:
+                if worker.conn.poll(_READY_TIMEOUT) and worker.conn.recv_bytes() == b"ready":
+                    return worker
+            except (EOFError, OSError):
+                pass
+            self._dispose(worker)
+
+    def _dispose(self, worker: _Worker) -> None:
+        with contextlib.suppress(Exception):
+            worker.process.kill()
+        with contextlib.suppress(Exception):
+            worker.process.join(timeout=5)
+        with contextlib.suppress(Exception):
+            worker.conn.close()
+
+    def _refill(self) -> None:
+        with self._refill_lock:
+            while len(self._spares) < self.config.spares:
+                self._spares.append(self._spawn())
+
+    def _run_blocking(self, job: dict[str, Any]) -> dict[str, Any]:
+        worker = self._ready_worker()
+        started = time.monotonic()
+        try:
+            worker.conn.send_bytes(orjson.dumps(job))
+            deadline = self.config.time_limit + _RESULT_GRACE
+            if worker.conn.poll(deadline):
+                result: dict[str, Any] = orjson.loads(worker.conn.recv_bytes())
+                return result
+            self.restarts += 1
+            return failure_result(_error(
+                "timeout",
+                f"The program ran for more than {self.config.time_limit:g} s and was stopped.",
+                "Look for a loop that never ends, or make the tensors smaller.",
+            ))
+        except (EOFError, OSError, orjson.JSONDecodeError):
+            return self._death_result(worker, time.monotonic() - started)
+        finally:
+            self._dispose(worker)
+            self._threads.submit(self._refill)
+
+    def _death_result(self, worker: _Worker, elapsed: float) -> dict[str, Any]:
+        """Explain a worker that died without answering."""
+        self.restarts += 1
+        worker.process.join(timeout=5)
+        code = worker.process.exitcode
+        if elapsed >= self.config.time_limit:
+            return failure_result(_error(
+                "timeout",
+                f"The program ran for more than {self.config.time_limit:g} s and was stopped.",
+                "Look for a loop that never ends, or make the tensors smaller.",
+            ))
+        return failure_result(_error(
+            "crash",
+            f"The worker running the program died (exit code {code}).",
+            "Something in the program crashed the process; the server is fine. "
+            "Simplify the program to find the call that crashes.",
+        ))
+
+    async def run(self, job: dict[str, Any]) -> dict[str, Any]:
+        """Run one job, waiting for a free worker unless the queue is full."""
+        if self._slots.locked() and self.waiting >= self.config.queue:
+            raise QueueFull(self.config.queue)
+        self.waiting += 1
+        try:
+            await self._slots.acquire()
+        finally:
+            self.waiting -= 1
+        self.busy += 1
+        try:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self._threads, self._run_blocking, job)
+        finally:
+            self.busy -= 1
+            self._slots.release()
+
+    async def start(self) -> None:
+        """Start the fork server and the spare workers (slow: imports torch once)."""
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._threads, self._refill)
+
+    def close(self) -> None:
+        """Kill every worker this pool started."""
+        while self._spares:
+            self._dispose(self._spares.popleft())
+        self._threads.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,89 @@
+"""The sandbox as the rest of the app sees it: check a program, then run it in a worker.
+
+The static policy runs here, in the server, because it is fast and refuses most attacks
+with a precise line and column before any process is involved.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.sandbox.limits import ProcessLimits
+from app.sandbox.policy import PolicyError, check
+from app.sandbox.pool import PoolConfig, WorkerPool
+from app.settings import Settings
+from app.tracing import TraceOptions, failure_result
+
+__all__ = ["Sandbox", "policy_failure"]
+
+
+def policy_failure(exc: PolicyError) -> dict[str, Any]:
+    """The response for a program the static policy refused, with the offending line."""
+    kind = exc.kind
+    return failure_result({
+        "kind": kind,
+        "type": "SyntaxError" if kind == "syntax" else "PolicyError",
+        "message": exc.message,
+        "line": exc.line,
+        "column": exc.col,
+        "hint": (
+            "Python could not read the program: check the line for a typo."
+            if kind == "syntax"
+            else "Gradtrace runs tutorial-style PyTorch; this construct is not allowed."
+        ),
+    })
+
+
+class Sandbox:
+    """Runs untrusted programs: static policy, then a fresh hardened worker per program."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        limits = ProcessLimits(
+            memory_limit_mb=settings.memory_limit_mb,
+            cpu_seconds=int(settings.time_limit) + 2,
+        )
+        self.pool = WorkerPool(PoolConfig(
+            workers=settings.workers,
+            queue=settings.queue,
+            time_limit=settings.time_limit,
+            limits=limits,
+            spares=settings.workers,
+        ))
+
+    def options(self, max_values: int | None = None, seed: int = 0) -> TraceOptions:
+        """Trace caps from the settings; a request may ask for fewer or more values."""
+        return TraceOptions(
+            max_nodes=self.settings.max_nodes,
+            max_events=self.settings.max_events,
+            max_values=max_values or self.settings.max_tensor_values,
+            max_stdout_bytes=self.settings.max_stdout_bytes,
+            seed=seed,
+        )
+
+    async def trace(self, code: str, options: TraceOptions) -> dict[str, Any]:
+        """Trace ``code`` safely; raises QueueFull when every worker and queue slot is taken."""
+        try:
+            check(code, self.settings.max_code_chars)
+        except PolicyError as exc:
+            return policy_failure(exc)
+        job = {
+            "code": code,
+            "options": {
+                "max_nodes": options.max_nodes,
+                "max_events": options.max_events,
+                "max_values": options.max_values,
+                "max_stdout_bytes": options.max_stdout_bytes,
+                "seed": options.seed,
+            },
+            "time_limit": self.settings.time_limit,
+        }
+        return await self.pool.run(job)
+
+    async def start(self) -> None:
+        """Warm the worker pool (imports torch once in the fork server)."""
+        await self.pool.start()
+
+    def close(self) -> None:
+        """Stop every worker."""
+        self.pool.close()
