@@ -1,0 +1,98 @@
+"""Failing programs keep their trace and get PyTorch's message, the line and a hint."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from app.tracing import TraceOptions, trace_source
+from app.tracing.errors import hint_for
+
+
+def _plain_error(source: str) -> BaseException:
+    try:
+        exec(source, {})
+    except Exception as exc:
+        return exc
+    raise AssertionError("the program did not fail in plain PyTorch")
+
+
+SECOND_TIME = """
+import torch
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+y = (x * x).sum()
+y.backward()
+y.backward()
+"""
+
+CASES = [
+    (SECOND_TIME, 6, "retain_graph"),
+    ("import torch\nx = torch.ones(2)\ny = x * 2\ny.sum().backward()\n", 4, "requires_grad=True"),
+    ("import torch\nx = torch.tensor([1, 2], requires_grad=True)\n", 2, "float"),
+    ("import torch\nx = torch.ones(2, requires_grad=True)\n(x * 2).backward()\n", 3, "scalar"),
+    (
+        "import torch\na = torch.ones(2, requires_grad=True)\nb = a.sigmoid()\nb.mul_(2)\n"
+        "b.sum().backward()\n",
+        5,
+        "in place",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "line", "hint_word"), CASES)
+def test_runtime_errors_match_pytorch(source: str, line: int, hint_word: str) -> None:
+    result = trace_source(source)
+    expected = _plain_error(source)
+    error = result["error"]
+    assert result["ok"] is False
+    assert error["kind"] == "runtime"
+    assert error["type"] == type(expected).__name__
+    assert error["message"] == str(expected)
+    assert error["line"] == line
+    assert hint_word in error["hint"]
+
+
+def test_trace_up_to_the_error_is_kept() -> None:
+    result = trace_source(SECOND_TIME)
+    assert [n["op"] for n in result["graph"]["nodes"]] == ["AccumulateGrad", "MulBackward0",
+                                                           "SumBackward0"]
+    assert result["variables"]["x"]["grad"]["values"] == [2.0, 4.0]
+
+
+def test_non_leaf_grad_prints_none_and_warns() -> None:
+    result = trace_source("import torch\nx = torch.ones(1, requires_grad=True)\ny = x * 2\n"
+                          "y.sum().backward()\nprint(y.grad)\n")
+    assert result["stdout"] == "None\n"
+    assert any("not a leaf Tensor" in w for w in result["warnings"])
+
+
+def test_syntax_error_has_line() -> None:
+    result = trace_source("import torch\nx = (1 +\n")
+    assert result["error"]["kind"] == "syntax" and result["error"]["line"] == 2
+
+
+def test_stdout_cap_stops_the_program() -> None:
+    result = trace_source("while True:\n    print('spam')\n",
+                          options=TraceOptions(max_stdout_bytes=1000))
+    assert result["error"]["kind"] == "output_limit"
+    assert len(result["stdout"].encode()) <= 1000
+
+
+def test_node_cap_stops_the_program_even_if_it_catches_exceptions() -> None:
+    source = (
+        "import torch\nx = torch.ones(1, requires_grad=True)\n"
+        "for i in range(1000):\n    try:\n        x = x * 1\n    except Exception:\n"
+        "        pass\n"
+    )
+    result = trace_source(source, options=TraceOptions(max_nodes=100))
+    assert result["error"]["kind"] == "output_limit"
+    assert "graph nodes" in result["error"]["message"]
+    assert len(result["graph"]["nodes"]) == 100
+
+
+def test_every_hint_is_reachable_from_a_real_pytorch_message() -> None:
+    x = torch.ones(2, requires_grad=True)
+    try:
+        x.add_(1)
+    except RuntimeError as exc:
+        assert hint_for(str(exc)) is not None
