@@ -5,7 +5,8 @@ Topic: Turning tracking off
 sigmoid saves its output for the backward pass, because its derivative is s(1 - s) for
 s = sigmoid(a). Changing that output in place with mul_ bumps its version counter, and
 backward() notices: it fails on purpose with "one of the variables needed for gradient
-computation has been modified by an inplace operation". Write b = b * 2 instead, or clone() before changing it.
+computation has been modified by an inplace operation". Write b = b * 2 instead, or
+clone() before changing it.
 """
 
 import torch
