@@ -1,0 +1,97 @@
+"""Allow-listed names of ``torch`` and of tensors (data only, no behaviour).
+
+Every name here was chosen by hand: tensor creation and math, shape ops, reductions, autograd
+and dtypes. Anything not listed (``load``, ``save``, ``from_file``, ``hub``, ``ops``, ``jit``,
+``compile``, ``untyped_storage``, ``set_``, ``as_strided``, ``data_ptr``, ``resize_``,
+``new_empty`` ...) is unreachable by construction, which is why this is an allow-list and not a
+block-list: a new PyTorch release cannot silently widen it.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "LINALG_MEMBERS",
+    "TENSOR_ATTRS",
+    "TENSOR_DATA_ATTRS",
+    "TORCH_DTYPES",
+    "TORCH_MEMBERS",
+    "UNINITIALISED_SUBSTITUTES",
+]
+
+
+def _names(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Element-wise and reduction math shared by ``torch.<f>(t)`` and ``t.<f>()``.
+_MATH = _names("""
+    abs absolute add sub subtract mul multiply div divide true_divide floor_divide remainder fmod
+    pow float_power exp exp2 expm1 log log2 log10 log1p sqrt rsqrt square sin cos tan asin acos
+    atan atan2 arcsin arccos arctan arctan2 sinh cosh tanh asinh acosh atanh arcsinh arccosh
+    arctanh sigmoid relu erf erfc erfinv lgamma digamma polygamma neg negative positive reciprocal
+    sign sgn signbit floor ceil round trunc frac fix clamp clip clamp_min clamp_max lerp hypot
+    logit xlogy maximum minimum fmax fmin heaviside nan_to_num addcmul addcdiv logaddexp
+    logaddexp2 sinc deg2rad rad2deg softmax log_softmax
+    sum nansum mean nanmean std var prod cumsum cumprod cummax cummin logcumsumexp max min amax
+    amin aminmax argmax argmin norm dist logsumexp median nanmedian mode sort argsort msort topk
+    kthvalue unique unique_consecutive all any count_nonzero nonzero diff histc bincount
+    bucketize searchsorted std_mean var_mean quantile nanquantile
+    matmul mm bmm mv dot vdot outer ger inner cross kron addmm addmv addbmm baddbmm addr
+    tensordot einsum chain_matmul
+    eq ne lt le gt ge greater greater_equal less less_equal not_equal equal allclose isclose
+    isnan isinf isfinite isposinf isneginf isreal logical_and logical_or logical_not logical_xor
+    bitwise_and bitwise_or bitwise_xor bitwise_not
+    where masked_fill masked_select masked_scatter index_select index_add index_copy index_fill
+    gather scatter scatter_add scatter_reduce take take_along_dim select narrow
+    reshape flatten unflatten squeeze unsqueeze transpose permute movedim moveaxis swapaxes
+    swapdims t flip fliplr flipud roll rot90 tile repeat_interleave broadcast_to split chunk
+    tensor_split hsplit vsplit dsplit unbind diag diagonal diag_embed diagflat tril triu trace
+    clone detach conj real imag angle is_floating_point is_complex is_nonzero numel
+    cov corrcoef inverse det logdet slogdet pinverse cholesky matrix_power matrix_exp
+    dropout softplus celu selu rrelu threshold hardshrink
+""")
+
+TORCH_MEMBERS = _MATH | _names("""
+    tensor as_tensor from_numpy zeros ones full empty zeros_like ones_like full_like empty_like
+    rand randn randint randperm rand_like randn_like randint_like normal bernoulli multinomial
+    poisson arange linspace logspace eye complex polar
+    manual_seed seed initial_seed Generator
+    cat concat concatenate stack hstack vstack dstack column_stack row_stack meshgrid
+    broadcast_tensors broadcast_shapes block_diag cartesian_prod combinations atleast_1d
+    atleast_2d atleast_3d vander tril_indices triu_indices
+    cosine_similarity pairwise_distance cdist trapezoid trapz cumulative_trapezoid
+    is_tensor is_grad_enabled is_inference_mode_enabled no_grad enable_grad set_grad_enabled
+    inference_mode get_default_dtype promote_types result_type can_cast finfo iinfo
+    Tensor Size dtype device pi e inf nan
+    autograd nn optim linalg
+""")
+
+TORCH_DTYPES = _names("""
+    float32 float float64 double float16 half bfloat16 complex64 cfloat complex128 cdouble
+    uint8 int8 int16 short int32 int int64 long bool
+""")
+
+LINALG_MEMBERS = _names("""
+    norm vector_norm matrix_norm inv det slogdet solve eig eigh eigvals eigvalsh svd svdvals qr
+    cholesky pinv matrix_rank lstsq cross matrix_power matrix_exp multi_dot vecdot
+""")
+
+# Uninitialised allocations read memory a previous program left behind: map them to zeros.
+UNINITIALISED_SUBSTITUTES = {"empty": "zeros", "empty_like": "zeros_like"}
+
+# Attributes a program may *assign* on tensors and similar values (besides reading them).
+TENSOR_DATA_ATTRS = _names("grad requires_grad data")
+
+TENSOR_ATTRS = _MATH | TENSOR_DATA_ATTRS | _names("""
+    grad_fn is_leaf retains_grad retain_grad backward register_hook
+    register_post_accumulate_grad_hook requires_grad_ detach_ item tolist numpy shape dtype device
+    ndim T mT H mH size dim nelement element_size nbytes itemsize stride is_contiguous contiguous
+    view view_as reshape_as expand expand_as repeat unfold type_as to cpu float double half
+    bfloat16 int long short bool byte char cfloat cdouble new_tensor new_zeros new_ones new_full
+    is_cuda is_sparse is_quantized is_meta
+    zero_ fill_ copy_ add_ sub_ mul_ div_ pow_ exp_ log_ sqrt_ neg_ abs_ clamp_ clip_ sigmoid_
+    tanh_ relu_ floor_ ceil_ round_ sin_ cos_ masked_fill_ index_add_ index_copy_ index_fill_
+    index_put_ index_put scatter_ scatter_add_ normal_ uniform_ bernoulli_ random_ exponential_
+    fill_diagonal_ t_ transpose_ squeeze_ unsqueeze_ lerp_ addcmul_ addcdiv_ reciprocal_ square_
+    argwhere
+""")

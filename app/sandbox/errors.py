@@ -1,0 +1,61 @@
+"""Exceptions the sandbox raises before or while it runs a user program.
+
+They live in one small module so that the API layer can map them to ``error.kind`` values
+without importing the policy (which pulls in ``ast`` tables) or the worker machinery.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+__all__ = ["PolicyError", "PolicyErrorKind", "SandboxError"]
+
+PolicyErrorKind = Literal["syntax", "forbidden"]
+
+
+class SandboxError(Exception):
+    """Base class of every error the sandbox reports about a user program."""
+
+
+class PolicyError(SandboxError):
+    """A program was refused before it ran.
+
+    Attributes:
+        kind: ``"syntax"`` when the program could not be parsed (or is too large or too deeply
+            nested to parse safely), ``"forbidden"`` when it parsed but uses something the
+            playground does not allow.
+        message: A sentence for a learner: what is wrong and what is allowed instead.
+        line: 1-based line of the offending construct (1 when unknown).
+        col: 0-based column of the offending construct (0 when unknown).
+        hint: Optional suggestion of what to write instead.
+    """
+
+    def __init__(
+        self,
+        kind: PolicyErrorKind,
+        message: str,
+        line: int = 1,
+        col: int = 0,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(f"line {line}, column {col}: {message}")
+        self.kind: PolicyErrorKind = kind
+        self.message = message
+        self.line = line
+        self.col = col
+        self.hint = hint
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the issue-2 ``error`` object plus ``col``.
+
+        ``type`` is ``SyntaxError`` for parse failures and ``PolicyError`` for refusals, so a
+        learner can tell "Python cannot read this" from "the playground does not allow this".
+        """
+        return {
+            "kind": self.kind,
+            "type": "SyntaxError" if self.kind == "syntax" else "PolicyError",
+            "message": self.message,
+            "line": self.line,
+            "col": self.col,
+            "hint": self.hint,
+        }

@@ -1,0 +1,95 @@
+"""First pass of the static policy: which names a program defines, binds and imports.
+
+The second pass needs these facts before it visits a use: ``x.hidden`` is acceptable when the
+program assigns ``self.hidden`` somewhere (even later in the file), and ``input`` is a plain
+variable when the program binds it (``input = torch.randn(3, 5)`` is common tutorial code).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import string
+from dataclasses import dataclass, field
+
+__all__ = ["ProgramNames", "scan_names", "simple_format"]
+
+_SIMPLE_FIELD = re.compile(r"\d*|[A-Za-z]\w*")
+
+
+@dataclass
+class ProgramNames:
+    """Names collected from the whole tree.
+
+    Attributes:
+        defined: Attribute names the program creates: assigned attributes, methods and class
+            attributes.
+        bound: Every variable name the program binds anywhere.
+        imported: Names bound by import statements (module and facade objects).
+    """
+
+    defined: set[str] = field(default_factory=set)
+    bound: set[str] = field(default_factory=set)
+    imported: set[str] = field(default_factory=set)
+
+
+def scan_names(tree: ast.AST) -> ProgramNames:
+    """Collect :class:`ProgramNames` (``ast.walk`` is iterative, so deep trees are safe)."""
+    names = ProgramNames()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and not isinstance(node.ctx, ast.Load):
+            names.defined.add(node.attr)
+        elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            names.bound.add(node.id)
+        elif isinstance(node, ast.FunctionDef | ast.ClassDef):
+            names.defined.add(node.name)
+            names.bound.add(node.name)
+            if isinstance(node, ast.ClassDef):
+                names.defined.update(_class_attributes(node))
+        elif isinstance(node, ast.arg):
+            names.bound.add(node.arg)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            for alias in node.names:
+                bound = alias.asname or alias.name.split(".")[0]
+                names.bound.add(bound)
+                names.imported.add(bound)
+        elif isinstance(node, ast.ExceptHandler | ast.MatchAs | ast.MatchStar) and node.name:
+            names.bound.add(node.name)
+        elif isinstance(node, ast.Global | ast.Nonlocal):
+            names.bound.update(node.names)
+    return names
+
+
+def _class_attributes(node: ast.ClassDef) -> set[str]:
+    """Names assigned directly in a class body (class attributes)."""
+    found: set[str] = set()
+    for stmt in node.body:
+        targets: list[ast.expr] = []
+        if isinstance(stmt, ast.Assign):
+            targets = list(stmt.targets)
+        elif isinstance(stmt, ast.AnnAssign | ast.AugAssign):
+            targets = [stmt.target]
+        for target in targets:
+            found.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+    return found
+
+
+def simple_format(template: str) -> bool:
+    """True when every ``str.format`` field (and nested spec field) is a plain name or index.
+
+    ``'{0.__class__}'.format(x)`` reads attributes with no Attribute node in the tree, and
+    ``{0[key]}`` indexes; both are refused. ``{}``, ``{0}``, ``{name:.3f}`` and
+    ``{:{width}}`` are fine.
+    """
+    try:
+        parts = list(string.Formatter().parse(template))
+    except ValueError:
+        return False
+    for _literal, name, spec, _conversion in parts:
+        if name is None:
+            continue
+        if not _SIMPLE_FIELD.fullmatch(name):
+            return False
+        if spec and "{" in spec and not simple_format(spec):
+            return False
+    return True
