@@ -1,0 +1,247 @@
+"""Compare a trace (the tracer's response dict) with the plain PyTorch run of the same program.
+
+Every helper raises AssertionError naming the exact field that disagrees, so a failing test
+says what in the tracer to fix.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import torch
+
+from tests.tracing.oracle import PlainRun
+
+__all__ = [
+    "assert_events",
+    "assert_matches_plain",
+    "assert_parameter_grads",
+    "assert_view",
+    "trace_walk",
+]
+# --- comparing a trace with the plain run --------------------------------------------------
+
+ZEROING = ("zero_()", "zero_grad(", ".grad = None")
+RTOL, ATOL = 1e-4, 1e-5
+
+
+def view_tensor(view: dict[str, Any]) -> torch.Tensor:
+    """A TensorView's listed values as a float64 tensor of the view's shape."""
+    assert not view["truncated"], "view is a summary"
+    return torch.tensor(view["values"], dtype=torch.float64).reshape(view["shape"])
+
+
+def assert_view(view: dict[str, Any] | None, expected: torch.Tensor | None, what: str) -> None:
+    """A TensorView shows ``expected``: values when listed, summary stats when truncated."""
+    if expected is None:
+        assert view is None, f"{what}: expected None, trace has {view}"
+        return
+    assert view is not None, f"{what}: trace has None, PyTorch has {expected}"
+    assert list(view["shape"]) == list(expected.shape), f"{what}: shape {view['shape']}"
+    assert view["dtype"] == str(expected.dtype).removeprefix("torch."), f"{what}: dtype"
+    real = expected.detach().to(torch.float64)
+    if not view["truncated"]:
+        ok = torch.allclose(view_tensor(view), real, rtol=RTOL, atol=ATOL, equal_nan=True)
+        assert ok, f"{what}: values {view['values']} != {expected.tolist()}"
+        return
+    stats = {"min": real.min(), "max": real.max(), "mean": real.mean(), "norm": real.norm()}
+    for key, value in stats.items():
+        assert abs(view[key] - value.item()) <= ATOL + RTOL * abs(value.item()), f"{what}.{key}"
+
+
+def assert_matches_plain(result: dict[str, Any], plain: PlainRun) -> None:
+    """Variables, values, leaf grads, walks, stdout, warnings, error and calls."""
+    assert set(result["variables"]) == set(plain.variables), "variable names"
+    for name, expected in plain.variables.items():
+        got = result["variables"][name]
+        assert got["requires_grad"] == expected.requires_grad, f"{name}.requires_grad"
+        assert got["is_leaf"] == expected.is_leaf, f"{name}.is_leaf"
+        assert_view(got["value"], expected.value, f"variables[{name}].value")
+        if expected.is_leaf:
+            assert_view(got["grad"], expected.grad, f"variables[{name}].grad")
+        if expected.ops is not None:
+            assert got["node"] is not None, f"variables[{name}].node is null"
+            assert trace_walk(result, got["node"]) == (expected.ops, expected.leaves), (
+                f"walk from {name}"
+            )
+    assert result["stdout"] == plain.stdout, "stdout"
+    for text in plain.warnings:
+        assert any(text in w for w in result["warnings"]), f"warning missing: {text[:80]}"
+    assert_error(result, plain)
+    assert_calls(result, plain)
+
+
+def assert_error(result: dict[str, Any], plain: PlainRun) -> None:
+    """Same exception type, line and PyTorch message as the plain run."""
+    if plain.error is None:
+        assert result["ok"] and result["error"] is None, f"unexpected error {result['error']}"
+        return
+    error = result["error"]
+    assert not result["ok"] and error is not None, "trace did not fail"
+    assert error["kind"] == "runtime", "error.kind"
+    assert error["type"] == plain.error.type, "error.type"
+    assert error["line"] == plain.error.line, "error.line"
+    assert plain.error.message.splitlines()[0] in error["message"], "error.message"
+
+
+def assert_calls(result: dict[str, Any], plain: PlainRun) -> None:
+    """One call record per backward()/grad() PyTorch ran, distinct indexes, same lines."""
+    calls = result["calls"]
+    assert [(c["kind"], c["line"]) for c in calls] == plain.calls, "calls kind/line"
+    assert [c["index"] for c in calls] == list(range(len(calls))), "call indexes"
+    for event in result["events"]:
+        if event["phase"] == "backward":
+            assert 0 <= event["call"] < len(calls), "event.call out of range"
+
+
+def trace_walk(result: dict[str, Any], node_id: int) -> tuple[Counter[str], int]:
+    """Op multiset and leaf count reachable from a node, walking the trace's edges back."""
+    nodes = {node["id"]: node for node in result["graph"]["nodes"]}
+    inputs: dict[int, list[int]] = {}
+    for edge in result["graph"]["edges"]:
+        inputs.setdefault(edge["target"], []).append(edge["source"])
+    ops: Counter[str] = Counter()
+    leaves, seen, stack = 0, set(), [node_id]
+    while stack:
+        current = stack.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        if nodes[current]["kind"] == "leaf":
+            leaves += 1
+        else:
+            ops[nodes[current]["op"]] += 1
+        stack.extend(inputs.get(current, []))
+    return ops, leaves
+
+
+def _backward_events(result: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    return (e for e in result["events"] if e["phase"] == "backward")
+
+
+def _multi_output(result: dict[str, Any]) -> set[int]:
+    return {e["node"] for e in _backward_events(result) if len(e["grad_outputs"]) > 1}
+
+
+def _same_shape(view: dict[str, Any] | None, shape: list[int], what: str) -> None:
+    if view is not None:
+        assert list(view["shape"]) == list(shape), f"{what}: shape {view['shape']} != {shape}"
+
+
+def assert_event_shapes(result: dict[str, Any]) -> None:
+    """grad_outputs have the node's shape; grad_inputs the shape of the edge's source."""
+    nodes = {node["id"]: node for node in result["graph"]["nodes"]}
+    edges = {edge["id"]: edge for edge in result["graph"]["edges"]}
+    multi = _multi_output(result)
+    for event in _backward_events(result):
+        node = nodes[event["node"]]
+        what = f"event(call {event['call']}, node {node['id']} {node['op']})"
+        if len(event["grad_outputs"]) == 1:
+            _same_shape(event["grad_outputs"][0], node["shape"], f"{what}.grad_outputs[0]")
+        assert len(event["grad_inputs"]) == len(event["edges"]), f"{what}: edges vs grad_inputs"
+        if node["kind"] == "leaf":
+            assert event["grad_inputs"] == [], f"{what}: a leaf sends nothing"
+        for index, (grad, edge_id) in enumerate(
+            zip(event["grad_inputs"], event["edges"], strict=True)
+        ):
+            if grad is None or edge_id is None:
+                continue
+            edge = edges[edge_id]
+            assert edge["target"] == node["id"], f"{what}.edges[{index}] targets another node"
+            if edge["source"] not in multi:
+                source = nodes[edge["source"]]
+                _same_shape(grad, source["shape"], f"{what}.grad_inputs[{index}]")
+
+
+def _arrivals(result: dict[str, Any]) -> dict[tuple[int, int], torch.Tensor]:
+    """(call, node) -> sum of the grad_inputs sent to that node along edges in that call."""
+    edges = {edge["id"]: edge for edge in result["graph"]["edges"]}
+    sums: dict[tuple[int, int], torch.Tensor] = {}
+    for event in _backward_events(result):
+        for grad, edge_id in zip(event["grad_inputs"], event["edges"], strict=True):
+            if grad is None or edge_id is None or grad["truncated"]:
+                continue
+            key = (event["call"], edges[edge_id]["source"])
+            sums[key] = sums.get(key, 0) + view_tensor(grad)
+    return sums
+
+
+def assert_gradient_flow(result: dict[str, Any]) -> None:
+    """What a node receives in a call is the sum of what its consumers sent it then."""
+    arrivals = _arrivals(result)
+    multi = _multi_output(result)
+    for event in _backward_events(result):
+        key = (event["call"], event["node"])
+        got = event["grad_outputs"][0] if len(event["grad_outputs"]) == 1 else None
+        if key not in arrivals or event["node"] in multi or got is None or got["truncated"]:
+            continue
+        ok = torch.allclose(view_tensor(got), arrivals[key], rtol=RTOL, atol=ATOL)
+        assert ok, f"call {key[0]} node {key[1]}: grad_outputs != sum of incoming grad_inputs"
+
+
+def _per_call(result: dict[str, Any], node_id: int) -> list[torch.Tensor]:
+    """Gradient arriving at one node, one tensor per call that reached it, in call order."""
+    return [
+        view_tensor(e["grad_outputs"][0])
+        for e in _backward_events(result)
+        if e["node"] == node_id
+        and len(e["grad_outputs"]) == 1
+        and e["grad_outputs"][0] is not None
+        and not e["grad_outputs"][0]["truncated"]
+    ]
+
+
+def _is_suffix_sum(parts: list[torch.Tensor], total: torch.Tensor, anywhere: bool) -> bool:
+    starts = range(len(parts)) if anywhere else range(1)
+    return any(
+        torch.allclose(sum(parts[k:], torch.zeros_like(total)), total, rtol=RTOL, atol=ATOL)
+        for k in starts
+    )
+
+
+def assert_accumulation(result: dict[str, Any], plain: PlainRun, source: str) -> None:
+    """A leaf's final .grad (and a named intermediate's retained .grad) is the sum of what
+    reached its node over the calls (since the last zeroing, when the program zeroes)."""
+    zeroes = any(marker in source for marker in ZEROING)
+    for node in result["graph"]["nodes"]:
+        if node["kind"] != "leaf" or node["grad"] is None or node["grad"]["truncated"]:
+            continue
+        calls = [e for e in _backward_events(result) if e["node"] == node["id"]]
+        parts = _per_call(result, node["id"])
+        if parts and all(result["calls"][e["call"]]["kind"] == "backward" for e in calls):
+            ok = _is_suffix_sum(parts, view_tensor(node["grad"]), zeroes)
+            assert ok, f"leaf node {node['id']} ({node['label']}): .grad != sum of arrivals"
+    for name, grad in plain.retained.items():
+        node_id = result["variables"].get(name, {}).get("node")
+        parts = _per_call(result, node_id) if node_id is not None else []
+        assert parts, f"no backward event reaches {name} (node {node_id})"
+        assert _is_suffix_sum(parts, grad.double(), zeroes), f"{name}: events vs retain_grad"
+
+
+def assert_events(result: dict[str, Any], plain: PlainRun, source: str) -> None:
+    """Every backward-event check: shapes, per-call flow, accumulation, call indexes."""
+    assert_event_shapes(result)
+    if "register_hook" not in source:  # a hook that replaces a gradient breaks the sum
+        assert_gradient_flow(result)
+    assert_accumulation(result, plain, source)
+
+
+def assert_parameter_grads(result: dict[str, Any], plain: PlainRun) -> None:
+    """Each module parameter's .grad appears on a leaf labelled with its name."""
+    leaves = [n for n in result["graph"]["nodes"] if n["kind"] == "leaf"]
+    for name, grads in plain.parameter_grads.items():
+        for grad in grads:
+            if grad is None:
+                continue
+            labelled = [n for n in leaves if n["label"] and n["label"].endswith(name)]
+            assert labelled, f"no leaf labelled {name}"
+            ok = False
+            for node in labelled:
+                try:
+                    assert_view(node["grad"], grad, name)
+                    ok = True
+                except AssertionError:
+                    continue
+            assert ok, f"leaf labelled {name}: grad differs from PyTorch"
