@@ -10,6 +10,7 @@ block-list: a new PyTorch release cannot silently widen it.
 from __future__ import annotations
 
 __all__ = [
+    "CUDA_MEMBERS",
     "LINALG_MEMBERS",
     "TENSOR_ATTRS",
     "TENSOR_DATA_ATTRS",
@@ -63,7 +64,7 @@ TORCH_MEMBERS = _MATH | _names("""
     is_tensor is_grad_enabled is_inference_mode_enabled no_grad enable_grad set_grad_enabled
     inference_mode get_default_dtype promote_types result_type can_cast finfo iinfo
     Tensor Size dtype device pi e inf nan
-    autograd nn optim linalg
+    autograd nn optim linalg cuda
 """)
 
 TORCH_DTYPES = _names("""
@@ -75,6 +76,9 @@ LINALG_MEMBERS = _names("""
     norm vector_norm matrix_norm inv det slogdet solve eig eigh eigvals eigvalsh svd svdvals qr
     cholesky pinv matrix_rank lstsq cross matrix_power matrix_exp multi_dot vecdot
 """)
+
+# ``device = "cuda" if torch.cuda.is_available() else "cpu"`` opens many tutorials.
+CUDA_MEMBERS = _names("is_available device_count")
 
 # Uninitialised allocations read memory a previous program left behind: map them to zeros.
 UNINITIALISED_SUBSTITUTES = {"empty": "zeros", "empty_like": "zeros_like"}

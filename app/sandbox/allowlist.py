@@ -32,6 +32,7 @@ def _names(text: str) -> frozenset[str]:
 MODULES: dict[str, frozenset[str]] = {
     "torch": allow_torch.TORCH_MEMBERS | allow_torch.TORCH_DTYPES,
     "torch.linalg": allow_torch.LINALG_MEMBERS,
+    "torch.cuda": allow_torch.CUDA_MEMBERS,
     "torch.nn": allow_nn.NN_MEMBERS,
     "torch.nn.functional": allow_nn.FUNCTIONAL_MEMBERS,
     "torch.nn.init": allow_nn.INIT_MEMBERS,
