@@ -70,6 +70,8 @@ class PlainRun:
     parameter_grads: dict[str, list[torch.Tensor | None]] = field(default_factory=dict)
     namespace: dict[str, Any] = field(default_factory=dict)
     retained: dict[str, torch.Tensor] = field(default_factory=dict)
+    # id(grad_fn) -> (grad_fn, its saved tensors before any backward freed them)
+    saved: dict[int, tuple[Any, dict[str, torch.Tensor]]] = field(default_factory=dict)
 
 
 def walk_grad_fn(fn: Any) -> tuple[Counter[str], int]:
@@ -100,46 +102,80 @@ def program_line(tb: Any = None) -> int | None:
     return lines[-1] if lines else None
 
 
-@contextlib.contextmanager
-def _counting_calls(calls: list[tuple[str, int | None]]) -> Iterator[None]:
-    """Note each backward()/autograd.grad call with its line; behaviour is unchanged."""
-    real_backward, real_grad = torch.autograd.backward, torch.autograd.grad
+def saved_tensors_of(fn: Any) -> dict[str, torch.Tensor]:
+    """A node's saved tensors as torchviz shows them (``_saved_self`` -> ``self``)."""
+    saved: dict[str, torch.Tensor] = {}
+    for attr in dir(fn):
+        if not attr.startswith("_saved_"):
+            continue
+        try:
+            value = getattr(fn, attr)
+        except RuntimeError:  # freed by an earlier backward()
+            continue
+        if isinstance(value, torch.Tensor):
+            saved[attr.removeprefix("_saved_")] = value.detach().clone()
+    return saved
 
-    def wrap(kind: str, real: Callable[..., Any]) -> Callable[..., Any]:
-        def counted(*args: Any, **kwargs: Any) -> Any:
-            calls.append((kind, program_line()))
+
+class _Observer:
+    """Notes each backward()/grad() call and, just before it runs, the saved tensors of
+    every node it is about to walk (backward frees them). Behaviour is unchanged."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, int | None]] = []
+        self.saved: dict[int, tuple[Any, dict[str, torch.Tensor]]] = {}
+
+    def snapshot(self, roots: Any) -> None:
+        roots = [roots] if isinstance(roots, torch.Tensor) else list(roots or [])
+        stack = [t.grad_fn for t in roots if isinstance(t, torch.Tensor)]
+        while stack:
+            fn = stack.pop()
+            if fn is None or id(fn) in self.saved:
+                continue
+            self.saved[id(fn)] = (fn, saved_tensors_of(fn))  # holding fn keeps id() unique
+            stack.extend(child for child, _ in fn.next_functions)
+
+    def wrap(self, kind: str, real: Callable[..., Any], key: str) -> Callable[..., Any]:
+        def observed(*args: Any, **kwargs: Any) -> Any:
+            self.calls.append((kind, program_line()))
+            self.snapshot(args[0] if args else kwargs.get(key))
             return real(*args, **kwargs)
 
-        return counted
+        return observed
 
-    torch.autograd.backward = wrap("backward", real_backward)
-    torch.autograd.grad = wrap("grad", real_grad)
-    try:
-        yield
-    finally:
-        torch.autograd.backward, torch.autograd.grad = real_backward, real_grad
+    @contextlib.contextmanager
+    def active(self) -> Iterator[None]:
+        real_backward, real_grad = torch.autograd.backward, torch.autograd.grad
+        torch.autograd.backward = self.wrap("backward", real_backward, "tensors")
+        torch.autograd.grad = self.wrap("grad", real_grad, "outputs")
+        try:
+            yield
+        finally:
+            torch.autograd.backward, torch.autograd.grad = real_backward, real_grad
 
 
-def _execute(source: str) -> tuple[dict[str, Any], str, list[str], PlainError | None, list[Any]]:
+def _execute(source: str) -> tuple[dict[str, Any], str, list[str], PlainError | None, _Observer]:
     namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
     out = io.StringIO()
     error = None
-    calls: list[tuple[str, int | None]] = []
+    observer = _Observer()
     torch.manual_seed(0)
     np.random.seed(0)
     random.seed(0)
     with (
         contextlib.redirect_stdout(out),
         warnings.catch_warnings(record=True) as caught,
-        _counting_calls(calls),
+        observer.active(),
     ):
         warnings.simplefilter("always")
         try:
             exec(compile(source, PROGRAM, "exec"), namespace)
+        except SyntaxError as exc:
+            error = PlainError(type(exc).__name__, exc.msg, exc.lineno)
         except Exception as exc:
             error = PlainError(type(exc).__name__, str(exc), program_line(exc.__traceback__))
     texts = list(dict.fromkeys(str(item.message) for item in caught))
-    return namespace, out.getvalue(), texts, error, calls
+    return namespace, out.getvalue(), texts, error, observer
 
 
 def _variable(tensor: torch.Tensor) -> PlainVariable:
@@ -197,7 +233,10 @@ def _retain(value: Any) -> None:
 
 def retained_grads(source: str) -> dict[str, torch.Tensor]:
     """Gradient accumulated at each named non-leaf, from PyTorch's own retain_grad()."""
-    tree = ast.fix_missing_locations(_RetainNamed().visit(ast.parse(source)))
+    try:
+        tree = ast.fix_missing_locations(_RetainNamed().visit(ast.parse(source)))
+    except SyntaxError:
+        return {}
     namespace: dict[str, Any] = {"__builtins__": builtins, "oracle_retain__": _retain}
     torch.manual_seed(0)
     np.random.seed(0)
@@ -215,7 +254,8 @@ def retained_grads(source: str) -> dict[str, torch.Tensor]:
 
 def run_plain(source: str) -> PlainRun:
     """Run ``source`` with plain PyTorch and collect what a trace must agree with."""
-    namespace, stdout, texts, error, calls = _execute(source)
+    namespace, stdout, texts, error, observer = _execute(source)
+    observer.snapshot(v for v in namespace.values() if isinstance(v, torch.Tensor))
     variables = {
         name: _variable(value)
         for name, value in namespace.items()
@@ -226,7 +266,8 @@ def run_plain(source: str) -> PlainRun:
         stdout=stdout,
         warnings=texts,
         error=error,
-        calls=calls,
+        calls=observer.calls,
+        saved=observer.saved,
         parameter_grads=_parameter_grads(namespace),
         namespace=namespace,
         retained=retained_grads(source),

@@ -18,6 +18,7 @@ __all__ = [
     "assert_events",
     "assert_matches_plain",
     "assert_parameter_grads",
+    "assert_same_graph",
     "assert_view",
     "trace_walk",
 ]
@@ -30,6 +31,9 @@ RTOL, ATOL = 1e-4, 1e-5
 def view_tensor(view: dict[str, Any]) -> torch.Tensor:
     """A TensorView's listed values as a float64 tensor of the view's shape."""
     assert not view["truncated"], "view is a summary"
+    if view["dtype"].startswith("complex"):  # listed as [real, imag] pairs
+        pairs = torch.tensor(view["values"], dtype=torch.float64).reshape([*view["shape"], 2])
+        return torch.view_as_complex(pairs)
     return torch.tensor(view["values"], dtype=torch.float64).reshape(view["shape"])
 
 
@@ -41,11 +45,14 @@ def assert_view(view: dict[str, Any] | None, expected: torch.Tensor | None, what
     assert view is not None, f"{what}: trace has None, PyTorch has {expected}"
     assert list(view["shape"]) == list(expected.shape), f"{what}: shape {view['shape']}"
     assert view["dtype"] == str(expected.dtype).removeprefix("torch."), f"{what}: dtype"
-    real = expected.detach().to(torch.float64)
+    real = expected.detach()
+    real = real.to(torch.complex128) if real.is_complex() else real.to(torch.float64)
     if not view["truncated"]:
         ok = torch.allclose(view_tensor(view), real, rtol=RTOL, atol=ATOL, equal_nan=True)
         assert ok, f"{what}: values {view['values']} != {expected.tolist()}"
         return
+    if real.is_complex():
+        real = real.abs()  # summaries of complex tensors describe magnitudes
     stats = {"min": real.min(), "max": real.max(), "mean": real.mean(), "norm": real.norm()}
     for key, value in stats.items():
         assert abs(view[key] - value.item()) <= ATOL + RTOL * abs(value.item()), f"{what}.{key}"
@@ -66,6 +73,7 @@ def assert_matches_plain(result: dict[str, Any], plain: PlainRun) -> None:
             assert trace_walk(result, got["node"]) == (expected.ops, expected.leaves), (
                 f"walk from {name}"
             )
+    assert_same_graph(result, plain)
     assert result["stdout"] == plain.stdout, "stdout"
     for text in plain.warnings:
         assert any(text in w for w in result["warnings"]), f"warning missing: {text[:80]}"
@@ -248,3 +256,45 @@ def assert_parameter_grads(result: dict[str, Any], plain: PlainRun) -> None:
                 except AssertionError:
                     continue
             assert ok, f"leaf labelled {name}: grad differs from PyTorch"
+
+
+def _check_saved(node: dict[str, Any], expected: dict[str, torch.Tensor], what: str) -> None:
+    got = {item["name"]: item["value"] for item in node["saved"]}
+    for name, tensor in expected.items():
+        assert name in got, f"{what}.saved lacks {name!r} (has {sorted(got)})"
+        assert_view(got[name], tensor, f"{what}.saved[{name}]")
+
+
+def assert_same_graph(result: dict[str, Any], plain: PlainRun) -> None:
+    """Walk PyTorch's graph and the trace's side by side from every named tensor: same op
+    at every step, inputs in ``next_functions`` order, one trace node per grad_fn, and the
+    saved tensors that PyTorch held before backward freed them."""
+    nodes = {node["id"]: node for node in result["graph"]["nodes"]}
+    edges = {edge["id"]: edge for edge in result["graph"]["edges"]}
+    pairs: dict[int, int] = {}  # id(grad_fn) -> trace node id
+    stack = [
+        (plain.namespace[name].grad_fn, result["variables"][name]["node"])
+        for name, var in plain.variables.items()
+        if var.ops is not None
+    ]
+    while stack:
+        fn, node_id = stack.pop()
+        if id(fn) in pairs:
+            assert pairs[id(fn)] == node_id, f"{fn.name()} maps to two trace nodes"
+            continue
+        pairs[id(fn)] = node_id
+        node = nodes[node_id]
+        what = f"node {node_id} ({node['op']})"
+        assert node["op"].endswith(fn.name().split("::")[-1]), f"{what}: PyTorch has {fn.name()}"
+        if node["kind"] == "leaf":
+            continue
+        if id(fn) in plain.saved:
+            _check_saved(node, plain.saved[id(fn)][1], what)
+        inputs = node.get("inputs")
+        if inputs is None:
+            continue  # the trace does not say which edge is which input
+        assert len(inputs) == len(fn.next_functions), f"{what}: number of inputs"
+        for (child, _), edge_id in zip(fn.next_functions, inputs, strict=True):
+            assert (child is None) == (edge_id is None), f"{what}: input presence"
+            if child is not None:
+                stack.append((child, edges[edge_id]["source"]))

@@ -54,14 +54,19 @@ def test_runtime_errors_match_pytorch(source: str, line: int, hint_word: str) ->
 
 def test_trace_up_to_the_error_is_kept() -> None:
     result = trace_source(SECOND_TIME)
-    assert [n["op"] for n in result["graph"]["nodes"]] == ["AccumulateGrad", "MulBackward0",
-                                                           "SumBackward0"]
+    assert [n["op"] for n in result["graph"]["nodes"]] == [
+        "AccumulateGrad",
+        "MulBackward0",
+        "SumBackward0",
+    ]
     assert result["variables"]["x"]["grad"]["values"] == [2.0, 4.0]
 
 
 def test_non_leaf_grad_prints_none_and_warns() -> None:
-    result = trace_source("import torch\nx = torch.ones(1, requires_grad=True)\ny = x * 2\n"
-                          "y.sum().backward()\nprint(y.grad)\n")
+    result = trace_source(
+        "import torch\nx = torch.ones(1, requires_grad=True)\ny = x * 2\n"
+        "y.sum().backward()\nprint(y.grad)\n"
+    )
     assert result["stdout"] == "None\n"
     assert any("not a leaf Tensor" in w for w in result["warnings"])
 
@@ -72,8 +77,9 @@ def test_syntax_error_has_line() -> None:
 
 
 def test_stdout_cap_stops_the_program() -> None:
-    result = trace_source("while True:\n    print('spam')\n",
-                          options=TraceOptions(max_stdout_bytes=1000))
+    result = trace_source(
+        "while True:\n    print('spam')\n", options=TraceOptions(max_stdout_bytes=1000)
+    )
     assert result["error"]["kind"] == "output_limit"
     assert len(result["stdout"].encode()) <= 1000
 
