@@ -88,7 +88,8 @@ def assert_error(result: dict[str, Any], plain: PlainRun) -> None:
         return
     error = result["error"]
     assert not result["ok"] and error is not None, "trace did not fail"
-    assert error["kind"] == "runtime", "error.kind"
+    syntax = plain.error.type in ("SyntaxError", "IndentationError", "TabError")
+    assert error["kind"] == ("syntax" if syntax else "runtime"), "error.kind"
     assert error["type"] == plain.error.type, "error.type"
     assert error["line"] == plain.error.line, "error.line"
     assert plain.error.message.splitlines()[0] in error["message"], "error.message"
@@ -261,6 +262,8 @@ def assert_parameter_grads(result: dict[str, Any], plain: PlainRun) -> None:
 def _check_saved(node: dict[str, Any], expected: dict[str, torch.Tensor], what: str) -> None:
     got = {item["name"]: item["value"] for item in node["saved"]}
     for name, tensor in expected.items():
+        if tensor.dtype == torch.uint8:
+            continue  # an opaque workspace (mkldnn RNN): scratch bytes, not a value
         assert name in got, f"{what}.saved lacks {name!r} (has {sorted(got)})"
         assert_view(got[name], tensor, f"{what}.saved[{name}]")
 

@@ -42,6 +42,45 @@ def test_backward_events_match_plain_pytorch(example: Example) -> None:
     assert_events(result, plain, example.code)
 
 
+# Programs of the same kinds that are not in the gallery: shapes of graph the gallery lacks.
+MORE = {
+    "setitem-copyslices": "x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)\n"
+    "y = x * 2\ny[0] = 5.0\nloss = (y * y).sum()\nloss.backward()\n",
+    "chunk-multi-output": "x = torch.arange(4.0, requires_grad=True)\nfirst, second = "
+    "(x * 3).chunk(2)\nloss = (first * second).sum()\nloss.backward()\n",
+    "broadcast": "a = torch.randn(3, 1, requires_grad=True)\nb = torch.randn(1, 4, "
+    "requires_grad=True)\nc = a + b\nloss = (c * a).expand(2, 3, 4).sum()\nloss.backward()\n",
+    "backward-inputs": "a = torch.tensor([1.0, 2.0], requires_grad=True)\nb = a * 3\n"
+    "loss = (a * b).sum()\nloss.backward(inputs=[a])\n",
+    "backward-create-graph": "x = torch.tensor([1.0, 2.0], requires_grad=True)\n"
+    "y = (x ** 3).sum()\ny.backward(create_graph=True)\ngx = x.grad\nx.grad = None\n"
+    "gx.sum().backward()\n",
+    "grad-allow-unused": "a = torch.tensor(2.0, requires_grad=True)\nb = torch.tensor(3.0, "
+    "requires_grad=True)\nu = a * a\nga, gb = torch.autograd.grad(u, [a, b], "
+    "allow_unused=True)\n",
+    "module-backward-hook-replaces": "lin = nn.Linear(3, 2)\nlin.register_full_backward_hook("
+    "lambda m, gi, go: (gi[0] * 2,))\nx = torch.randn(1, 3, requires_grad=True)\n"
+    "y = lin(x)\ny.sum().backward()\n",
+    "error-inside-function": "def f(t):\n    return t.sum().backward()\n\n"
+    "x = torch.ones(3)\nf(x * 2)\n",
+    "inplace-on-leaf": "w = torch.ones(2, requires_grad=True)\nw.add_(1)\n",
+    "syntax-error": "x = torch.ones(2\n",
+    "gru": "gru = nn.GRU(3, 4, batch_first=True)\nout, hidden = gru(torch.randn(2, 5, 3))\n"
+    "loss = out.mean() + hidden.sum()\nloss.backward()\n",
+}
+
+
+@pytest.mark.parametrize("name", list(MORE))
+def test_more_programs_match_plain_pytorch(name: str) -> None:
+    source = "import torch\nimport torch.nn as nn\n" + MORE[name]
+    result = trace_source(source)
+    plain = run_plain(source)
+    assert_matches_plain(result, plain)
+    full = trace_source(source, options=FULL_VALUES)
+    assert_events(full, plain, source)
+    assert_parameter_grads(full, plain)
+
+
 @pytest.mark.parametrize("example", EXAMPLES, ids=[e.id for e in EXAMPLES])
 def test_failing_examples_get_a_hint(example: Example) -> None:
     result = trace_source(example.code)
