@@ -30,7 +30,10 @@ __all__ = [
     "PlainError",
     "PlainRun",
     "PlainVariable",
+    "program_line",
+    "retained_grads",
     "run_plain",
+    "saved_tensors_of",
     "walk_grad_fn",
 ]
 

@@ -15,14 +15,19 @@ import torch
 from tests.tracing.oracle import PlainRun
 
 __all__ = [
+    "assert_accumulation",
+    "assert_calls",
+    "assert_error",
+    "assert_event_shapes",
     "assert_events",
+    "assert_gradient_flow",
     "assert_matches_plain",
     "assert_parameter_grads",
     "assert_same_graph",
     "assert_view",
     "trace_walk",
+    "view_tensor",
 ]
-# --- comparing a trace with the plain run --------------------------------------------------
 
 ZEROING = ("zero_()", "zero_grad(", ".grad = None")
 RTOL, ATOL = 1e-4, 1e-5
