@@ -1,0 +1,39 @@
+// api.js: the two HTTP calls the page makes, both to its own server.
+
+/** Error for a request the server refused or could not answer (no trace to show). */
+export class ApiError extends Error {}
+
+async function readJson(resp) {
+  if (resp.ok) return resp.json();
+  let detail = '';
+  try {
+    const body = await resp.json();
+    detail = typeof body.detail === 'string' ? body.detail : JSON.stringify(body.detail ?? body);
+  } catch {
+    detail = resp.statusText;
+  }
+  const retry = resp.headers.get('Retry-After');
+  const extra = retry ? ` Try again in ${retry} s.` : '';
+  throw new ApiError(`The server answered ${resp.status}: ${detail}.${extra}`);
+}
+
+/** POST the program; resolves with the trace (also for programs that failed). */
+export async function fetchTrace(url, code, options = {}) {
+  let resp;
+  try {
+    resp = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ code, options }),
+    });
+  } catch (err) {
+    throw new ApiError(`Could not reach the server: ${err.message}`);
+  }
+  return readJson(resp);
+}
+
+/** GET the example gallery: [{id, title, topic, explanation, code}]. */
+export async function fetchExamples(url) {
+  const body = await readJson(await fetch(url));
+  return body.examples ?? [];
+}

@@ -1,0 +1,118 @@
+// inspector.js: details of the selected node at the current step.
+//
+// Kind, op, shape, dtype, module and line; the forward value and saved tensors; the
+// gradient it received and sent at this step; for leaves the accumulated .grad. Small
+// tensors are shown as tables, large ones as summary statistics plus a heat-map.
+import { grid, num, shape, stats } from './format.js';
+
+const h = (tag, attrs = {}, ...kids) => {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  for (const k of kids) el.append(k);
+  return el;
+};
+
+/** A table for tensors with at most 64 values, else stats and a heat-map canvas. */
+export function tensorBlock(tv, caption) {
+  const box = h('div', { class: 'tensor' }, h('div', { class: 'tensor-caption' }, caption));
+  if (tv == null) {
+    box.append(h('div', { class: 'muted' }, 'None'));
+    return box;
+  }
+  box.append(h('div', { class: 'muted' }, `${shape(tv.shape)} ${tv.dtype ?? ''}`));
+  const rows = grid(tv);
+  if (rows && tv.numel <= 64 && !tv.truncated) {
+    const table = h('table', { class: 'tensor-table' });
+    for (const r of rows) table.append(h('tr', {}, ...r.map((x) => h('td', {}, num(x)))));
+    box.append(table);
+    return box;
+  }
+  box.append(h('div', { class: 'stats' }, stats(tv)));
+  if (rows) box.append(heatmap(rows, tv));
+  return box;
+}
+
+/** Diverging blue/red heat-map, one pixel block per value (first rows/cols only). */
+function heatmap(rows, tv) {
+  const R = Math.min(rows.length, 64);
+  const C = Math.min(Math.max(...rows.map((r) => r.length)), 64);
+  const cell = Math.max(2, Math.floor(240 / Math.max(R, C)));
+  const canvas = h('canvas', { width: C * cell, height: R * cell, class: 'heatmap', role: 'img',
+    'aria-label': `heat-map of ${R}×${C} values, blue negative, red positive` });
+  const ctx = canvas.getContext('2d');
+  const m = Math.max(Math.abs(tv.min ?? 0), Math.abs(tv.max ?? 0)) || 1;
+  for (let i = 0; i < R; i += 1) {
+    for (let j = 0; j < C; j += 1) {
+      const v = rows[i][j];
+      if (typeof v !== 'number') continue;
+      const a = Math.min(1, Math.abs(v) / m);
+      ctx.fillStyle = v >= 0 ? `rgba(214,39,40,${a})` : `rgba(31,119,180,${a})`;
+      ctx.fillRect(j * cell, i * cell, cell, cell);
+    }
+  }
+  return canvas;
+}
+
+export class Inspector {
+  constructor(root, bus) {
+    this.root = root;
+    this.bus = bus;
+    this.model = null;
+    this.state = null;
+    this.sel = { nodeId: null, groupPath: null };
+  }
+
+  setModel(model) {
+    this.model = model;
+    this.sel = { nodeId: null, groupPath: null };
+    this.render();
+  }
+
+  setState(state) {
+    this.state = state;
+    this.render();
+  }
+
+  select(sel) {
+    this.sel = sel;
+    this.render();
+  }
+
+  render() {
+    const body = this.root.querySelector('[data-role="body"]');
+    body.replaceChildren();
+    const { nodeId, groupPath } = this.sel;
+    if (this.model && groupPath) body.append(...this.groupView(groupPath));
+    else if (this.model && nodeId != null && this.model.nodes.has(nodeId)) body.append(...this.nodeView(this.model.nodes.get(nodeId)));
+    else body.append(h('p', { class: 'muted' }, 'Click a node in the graph to inspect it.'));
+  }
+
+  groupView(path) {
+    const g = this.model.groups.get(path);
+    const collapsed = this.model.collapsed.has(path);
+    const btn = h('button', { type: 'button' }, collapsed ? `Expand ${path}` : `Collapse ${path}`);
+    btn.addEventListener('click', () => this.bus.emit('group:toggle', { path }));
+    return [h('h3', {}, `Module ${path}`), h('p', {}, `${g.total} autograd nodes inside.`), btn];
+  }
+
+  nodeView(n) {
+    const out = [h('h3', {}, [n.op, n.label].filter(Boolean).join(' · '))];
+    const dl = h('dl', { class: 'facts' });
+    const facts = [['kind', n.kind], ['op', n.op], ['shape', shape(n.shape)], ['dtype', n.dtype],
+      ['line', n.line ?? '–'], ['module', n.module ?? '–']];
+    if (n.created_in_call != null) facts.push(['built by', `call #${n.created_in_call + 1} (create_graph)`]);
+    for (const [k, v] of facts) dl.append(h('dt', {}, k), h('dd', {}, String(v ?? '–')));
+    out.push(dl, tensorBlock(n.value, 'forward value'));
+    for (const s of n.saved ?? []) out.push(tensorBlock(s.value, `saved: ${s.name}`));
+    const st = this.state;
+    if (st) {
+      const recv = st.received.get(n.id);
+      const sent = st.sent.get(n.id);
+      if (recv) recv.forEach((g, i) => out.push(tensorBlock(g, `gradient received [${i}]`)));
+      if (sent) sent.forEach((g, i) => out.push(tensorBlock(g, `gradient sent to input ${i}`)));
+      if (!recv && !sent) out.push(h('p', { class: 'muted' }, 'No gradient has reached this node yet at this step.'));
+      if (n.kind === 'leaf') out.push(tensorBlock(st.leafGrad.get(n.id) ?? null, '.grad at this step'));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,40 @@
+// layout.js: main-thread client of layout.worker.js.
+//
+// One long-lived worker (elkjs takes a while to parse, so it is started at page load);
+// each request gets an id, and an answer to a request that has since been superseded is
+// dropped, so a quick second Run never draws a stale layout.
+export class LayoutClient {
+  constructor(workerUrl, onProgress) {
+    this.worker = new Worker(workerUrl);
+    this.onProgress = onProgress;
+    this.seq = 0;
+    this.pending = new Map();
+    this.worker.onmessage = (msg) => this.receive(msg.data);
+    this.worker.onerror = (err) => {
+      for (const p of this.pending.values()) p.reject(new Error(err.message || 'layout worker failed'));
+      this.pending.clear();
+    };
+  }
+
+  receive(m) {
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    if (m.type === 'progress') {
+      if (m.id === this.seq) this.onProgress(m.phase, m.fraction);
+      return;
+    }
+    this.pending.delete(m.id);
+    if (m.type === 'done') p.resolve({ positions: m.positions, ms: m.ms, stale: m.id !== this.seq });
+    else p.reject(new Error(m.message));
+  }
+
+  /** Lay out `graph` (plain {nodes, edges}); resolves {positions, ms, stale}. */
+  layout(graph) {
+    this.seq += 1;
+    const id = this.seq;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, graph });
+    });
+  }
+}

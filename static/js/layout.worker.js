@@ -1,0 +1,72 @@
+// layout.worker.js: layered layout of the visible graph with ELK, off the main thread.
+//
+// A classic worker (module workers cannot importScripts, and elkjs ships a UMD bundle).
+// Protocol, plain data only:
+//   in : {id, graph: {nodes: [{id, parent, type, w, h}], edges: [{id, source, target}]}}
+//   out: {id, type: 'progress', phase, fraction}
+//        {id, type: 'done', positions: {elementId: {x, y}} (centres, absolute), ms}
+//        {id, type: 'error', message}
+// Only leaf elements get positions; the renderer sizes compound boxes around children.
+/* global importScripts, ELK */
+importScripts('../vendor/elkjs/elk.bundled.js');
+
+const elk = new ELK();
+// elk.bundled.js installs its own onmessage when its worker part is evaluated in a worker
+// (that happens inside the constructor above); take it back afterwards.
+self.onmessage = onRequest;
+
+const ROOT_OPTIONS = {
+  'elk.algorithm': 'layered',
+  'elk.direction': 'DOWN',
+  'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
+  'elk.layered.spacing.nodeNodeBetweenLayers': '28',
+  'elk.spacing.nodeNode': '18',
+  'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
+  'elk.layered.crossingMinimization.strategy': 'LAYER_SWEEP',
+  'elk.layered.thoroughness': '4',
+};
+const GROUP_OPTIONS = { 'elk.padding': '[top=26,left=10,bottom=10,right=10]' };
+
+/** Build ELK's nested JSON: groups hold their children, all edges live at the root. */
+function toElk(graph) {
+  const byId = new Map();
+  const root = { id: '__root', layoutOptions: ROOT_OPTIONS, children: [], edges: [] };
+  for (const n of graph.nodes) {
+    const isGroup = n.type === 'group';
+    byId.set(n.id, isGroup
+      ? { id: n.id, layoutOptions: GROUP_OPTIONS, children: [] }
+      : { id: n.id, width: n.w, height: n.h });
+  }
+  for (const n of graph.nodes) {
+    const parent = n.parent && byId.get(n.parent);
+    (parent ? parent.children : root.children).push(byId.get(n.id));
+  }
+  root.edges = graph.edges.map((e) => ({ id: e.id, sources: [e.source], targets: [e.target] }));
+  return root;
+}
+
+/** Walk ELK's result, turning relative top-left corners into absolute centres. */
+function collect(node, dx, dy, out) {
+  for (const c of node.children ?? []) {
+    const x = dx + (c.x ?? 0);
+    const y = dy + (c.y ?? 0);
+    if (c.children && c.children.length) collect(c, x, y, out);
+    else if (c.width !== undefined) out[c.id] = { x: x + c.width / 2, y: y + c.height / 2 };
+  }
+  return out;
+}
+
+async function onRequest(msg) {
+  const { id, graph } = msg.data;
+  const t0 = performance.now();
+  try {
+    self.postMessage({ id, type: 'progress', phase: 'building', fraction: 0.1 });
+    const elkGraph = toElk(graph);
+    self.postMessage({ id, type: 'progress', phase: 'layering', fraction: 0.3 });
+    const result = await elk.layout(elkGraph);
+    const positions = collect(result, 0, 0, {});
+    self.postMessage({ id, type: 'done', positions, ms: performance.now() - t0 });
+  } catch (err) {
+    self.postMessage({ id, type: 'error', message: String(err?.message ?? err) });
+  }
+}

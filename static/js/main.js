@@ -1,0 +1,184 @@
+// main.js: wires the modules together through the event bus. No logic of its own beyond
+// the order of things: run -> trace -> model -> layout (worker) -> draw -> timeline.
+import { EventBus } from './events.js';
+import { fetchExamples, fetchTrace } from './api.js';
+import { TraceModel } from './model.js';
+import { LayoutClient } from './layout.js';
+import { Renderer } from './renderer.js';
+import { Editor } from './editor.js';
+import { Timeline } from './timeline.js';
+import { Inspector } from './inspector.js';
+import { GradientsPanel, renderConsole, renderError } from './panels.js';
+import { Examples } from './examples.js';
+import { copyLink, readLocation, shareUrl } from './share.js';
+import { exportAs } from './export.js';
+
+const DEFAULT_PROGRAM = `import torch
+
+# The chain rule: out = mean(3 * (x + 2)^2), so d out / dx = 6 (x + 2) / 4 = 4.5
+x = torch.ones(2, 2, requires_grad=True)
+y = x + 2
+z = y * y * 3
+out = z.mean()
+out.backward()
+print(x.grad)
+`;
+
+const $ = (id) => document.getElementById(id);
+const cfg = document.body.dataset;
+const bus = new EventBus();
+const graphRegion = $('graph');
+const editor = new Editor($('editor'), bus);
+const renderer = new Renderer($('graph-canvas'), bus);
+const timeline = new Timeline($('timeline'), bus);
+const inspector = new Inspector($('inspector'), bus);
+const gradients = new GradientsPanel($('gradients'));
+const examples = new Examples($('examples'), $('example-explanation'), bus);
+const layout = new LayoutClient(`${cfg.staticUrl}/js/layout.worker.js`,
+  (phase, fraction) => bus.emit('layout:progress', { phase, fraction }));
+
+let model = null;
+let lastState = null;
+let runSeq = 0;
+let selectedLine = null;
+
+function setBusy(busy) {
+  graphRegion.setAttribute('aria-busy', busy ? 'true' : 'false');
+  $('run').disabled = busy;
+}
+
+async function run(code) {
+  runSeq += 1;
+  const seq = runSeq;
+  const t0 = performance.now();
+  bus.emit('run:started', { code });
+  let trace;
+  try {
+    trace = await fetchTrace(cfg.traceUrl, code);
+  } catch (err) {
+    if (seq === runSeq) bus.emit('run:failed', { message: err.message });
+    return;
+  }
+  if (seq !== runSeq) return;
+  model = new TraceModel(trace);
+  model.initialCollapse();
+  bus.emit('run:finished', { trace, model, ms: performance.now() - t0 });
+  await relayout(t0, seq);
+}
+
+async function relayout(t0, seq = runSeq) {
+  const graph = model.visibleGraph();
+  setBusy(true);
+  bus.emit('layout:started', { visible: graph.nodes.length });
+  let result;
+  try {
+    result = await layout.layout(graph);
+  } catch (err) {
+    bus.emit('run:failed', { message: `Layout failed: ${err.message}` });
+    return;
+  }
+  if (result.stale || seq !== runSeq) return;
+  renderer.draw(graph, result.positions, (id) => model.nodes.get(id)?.line ?? null);
+  if (lastState) renderer.applyState(model, lastState);
+  graphRegion.dataset.nodeCount = String(model.nodes.size);
+  graphRegion.dataset.visibleCount = String(renderer.visibleCount);
+  const ms = Math.round(performance.now() - t0);
+  graphRegion.dataset.drawMs = String(ms);
+  setBusy(false);
+  bus.emit('graph:drawn', { nodes: model.nodes.size, visible: renderer.visibleCount, ms });
+}
+
+bus.on('run:request', ({ code }) => run(code));
+bus.on('run:started', () => {
+  setBusy(true);
+  bus.emit('status', { text: 'Running…' });
+});
+bus.on('run:finished', ({ trace, ms }) => {
+  renderError($('error'), trace.error);
+  editor.mark('error', trace.error?.line ?? null);
+  renderConsole($('console'), trace);
+  gradients.setModel(model);
+  inspector.setModel(model);
+  timeline.setModel(model);
+  bus.emit('status', { text: `Traced in ${Math.round(ms)} ms: ${model.nodes.size} nodes, ${model.events.length} events.` });
+});
+bus.on('run:failed', ({ message }) => {
+  renderError($('error'), { type: 'Request failed', message, line: null, hint: null });
+  setBusy(false);
+  bus.emit('status', { text: message });
+});
+bus.on('layout:started', ({ visible }) => bus.emit('status', { text: `Laying out ${visible} elements…` }));
+bus.on('layout:progress', ({ phase, fraction }) => {
+  $('progress').value = fraction;
+  $('progress').hidden = fraction >= 1;
+  bus.emit('status', { text: `Layout: ${phase}…` });
+});
+bus.on('graph:drawn', ({ nodes, visible, ms }) => {
+  $('progress').hidden = true;
+  bus.emit('status', { text: `Drawn ${nodes} nodes (${visible} elements on screen) in ${ms} ms from Run.` });
+});
+bus.on('step:changed', ({ state }) => {
+  lastState = state;
+  if (model) renderer.applyState(model, state);
+  gradients.render(state);
+  inspector.setState(state);
+});
+bus.on('node:selected', (sel) => {
+  inspector.select(sel);
+  renderer.select(sel.nodeId != null ? model.repOf(sel.nodeId) : sel.groupPath ? `g:${sel.groupPath}` : null);
+  selectedLine = sel.nodeId != null ? model.nodes.get(sel.nodeId)?.line ?? null : null;
+  editor.mark('hover', selectedLine);
+});
+bus.on('node:hovered', ({ line }) => editor.mark('hover', line ?? selectedLine));
+bus.on('line:selected', ({ line }) => {
+  if (!model) return;
+  const ids = model.nodesOnLine(line);
+  renderer.highlight(ids, model);
+  if (ids.length) inspector.select({ nodeId: ids[ids.length - 1], groupPath: null });
+});
+bus.on('group:toggle', ({ path }) => {
+  model.toggle(path);
+  inspector.render();
+  relayout(performance.now());
+});
+bus.on('example:chosen', ({ id }) => {
+  const ex = examples.byId(id);
+  if (!ex) return;
+  editor.code = ex.code;
+  bus.emit('run:request', { code: ex.code });
+});
+bus.on('status', ({ text }) => { $('status').textContent = text; });
+
+$('run').addEventListener('click', () => editor.requestRun());
+$('share').addEventListener('click', async () => {
+  const msg = await copyLink(shareUrl(editor.code, examples.current), $('share-link'));
+  bus.emit('status', { text: msg });
+});
+for (const btn of document.querySelectorAll('[data-export]')) {
+  btn.addEventListener('click', () => exportAs(btn.dataset.export, renderer, model));
+}
+$('fit').addEventListener('click', () => renderer.fit());
+$('zoom-in').addEventListener('click', () => renderer.zoomBy(1.25));
+$('zoom-out').addEventListener('click', () => renderer.zoomBy(0.8));
+
+async function start() {
+  const want = readLocation();
+  if (want?.code != null) {
+    editor.code = want.code;
+    run(want.code);
+  } else if (!want) {
+    editor.code = DEFAULT_PROGRAM;
+    run(DEFAULT_PROGRAM);
+  }
+  try {
+    await examples.load(() => fetchExamples(cfg.examplesUrl));
+  } catch (err) {
+    bus.emit('status', { text: `Examples unavailable: ${err.message}` });
+  }
+  if (want?.example) {
+    if (examples.byId(want.example)) examples.choose(want.example);
+    else renderError($('error'), { type: 'Unknown example', message: `No example "${want.example}".`, line: null, hint: 'Pick one from the Examples list.' });
+  }
+}
+
+start();

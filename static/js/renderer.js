@@ -1,0 +1,167 @@
+// renderer.js: the only module that touches the drawing (Cytoscape.js).
+//
+// It draws the model's visible graph at positions computed by the layout worker (preset
+// layout: Cytoscape never lays out itself), restyles elements for a timeline step by
+// diffing classes and labels (only what changed is touched, so playing stays at frame
+// rate on large graphs), and turns pointer input into bus events.
+import cytoscape from 'cytoscape';
+import { graphStyle } from './graphstyle.js';
+import { shortTensor } from './format.js';
+import { buildSvg } from './svgwriter.js';
+
+export class Renderer {
+  constructor(container, bus) {
+    this.bus = bus;
+    this.container = container;
+    this.cy = cytoscape({
+      container, style: graphStyle(), minZoom: 0.02, maxZoom: 4,
+      boxSelectionEnabled: false, autoungrabify: true,
+    });
+    this.applied = new Map();
+    this.bindInput();
+    new ResizeObserver(() => this.cy.resize()).observe(container);
+    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
+      this.cy.style(graphStyle());
+    });
+  }
+
+  bindInput() {
+    const cy = this.cy;
+    cy.on('tap', 'node', (evt) => {
+      const d = evt.target.data();
+      if (d.type === 'collapsed') this.bus.emit('group:toggle', { path: d.path });
+      else if (d.type === 'group') this.bus.emit('node:selected', { nodeId: null, groupPath: d.path });
+      else this.bus.emit('node:selected', { nodeId: d.nodeId, groupPath: null });
+    });
+    cy.on('dbltap', 'node[type = "group"]', (evt) => {
+      this.bus.emit('group:toggle', { path: evt.target.data('path') });
+    });
+    cy.on('tap', (evt) => {
+      if (evt.target === cy) this.bus.emit('node:selected', { nodeId: null, groupPath: null });
+    });
+    cy.on('mouseover', 'node[type = "node"]', (evt) => {
+      const n = evt.target.data('line');
+      this.bus.emit('node:hovered', { line: n ?? null });
+    });
+    cy.on('mouseout', 'node', () => this.bus.emit('node:hovered', { line: null }));
+  }
+
+  /** Replace the drawing with `graph` (model.visibleGraph()) at `positions`. */
+  draw(graph, positions, lineOf) {
+    const cy = this.cy;
+    const els = graph.nodes.map((n) => ({
+      group: 'nodes',
+      data: {
+        id: n.id, parent: n.parent ?? undefined, type: n.type, role: n.role ?? n.type,
+        label: n.lines.join('\n'), w: n.w, h: n.h, path: n.path, nodeId: n.nodeId,
+        line: n.nodeId != null ? lineOf(n.nodeId) : null,
+      },
+      position: positions[n.id] ? { ...positions[n.id] } : undefined,
+      classes: n.role ?? n.type,
+    }));
+    for (const e of graph.edges) {
+      els.push({ group: 'edges', data: { ...e, glabel: '' }, classes: e.saved ? 'saved' : '' });
+    }
+    cy.batch(() => {
+      cy.elements().remove();
+      cy.add(els);
+    });
+    this.applied = new Map();
+    this.fit();
+  }
+
+  /** Restyle for a timeline state; `model` answers which trace node is where. */
+  applyState(model, st) {
+    const want = new Map();
+    const currentNode = st.current?.node;
+    this.cy.nodes('[type = "node"], [type = "saved"]').forEach((el) => {
+      const id = el.data('nodeId');
+      let cls = model.bornAt(id, st.step) ? '' : 'unborn';
+      if (!cls && !st.lit.has(id) && st.call === null) cls = 'future';
+      if (st.visited.has(id)) cls += ' visited';
+      if (id === currentNode && el.data('type') === 'node') cls += ' active';
+      want.set(el.id(), { cls, label: null });
+    });
+    this.cy.nodes('[type = "collapsed"]').forEach((el) => {
+      const active = currentNode != null && model.repOf(currentNode) === el.id();
+      want.set(el.id(), { cls: active ? 'active' : '', label: null });
+    });
+    this.cy.edges('[edgeId >= 0]').forEach((el) => {
+      const eid = el.data('edgeId');
+      const has = st.edgeGrad.has(eid);
+      const cls = has ? (st.edgeCall.get(eid) === st.call ? 'grad' : 'grad-old') : '';
+      want.set(el.id(), { cls, label: has ? shortTensor(st.edgeGrad.get(eid)) : '' });
+    });
+    this.patch(want);
+  }
+
+  /** Apply only the differences between `want` and what is already on screen. */
+  patch(want) {
+    const cy = this.cy;
+    cy.batch(() => {
+      for (const [id, w] of want) {
+        const prev = this.applied.get(id);
+        if (prev && prev.cls === w.cls && prev.label === w.label) continue;
+        const el = cy.getElementById(id);
+        if (!prev || prev.cls !== w.cls) {
+          el.removeClass('unborn future visited active grad grad-old');
+          if (w.cls.trim()) el.addClass(w.cls.trim());
+        }
+        if (w.label !== null && (!prev || prev.label !== w.label)) el.data('glabel', w.label);
+        this.applied.set(id, w);
+      }
+    });
+  }
+
+  /** Mark the elements standing for trace nodes `ids` (e.g. a clicked editor line). */
+  highlight(ids, model) {
+    const cy = this.cy;
+    const targets = new Set(ids.map((id) => model.repOf(id)));
+    cy.batch(() => {
+      cy.nodes('.highlight').removeClass('highlight');
+      for (const t of targets) cy.getElementById(t).addClass('highlight');
+    });
+  }
+
+  /** Show `id` as the selected element and bring it into view when it is off screen. */
+  select(elementId) {
+    const cy = this.cy;
+    cy.nodes(':selected').unselect();
+    if (!elementId) return;
+    const el = cy.getElementById(elementId);
+    if (el.empty()) return;
+    el.select();
+    const bb = el.renderedBoundingBox();
+    if (bb.x2 < 0 || bb.y2 < 0 || bb.x1 > cy.width() || bb.y1 > cy.height()) cy.center(el);
+  }
+
+  /** Fit the graph in view, but never blow a small graph up past 110%. */
+  fit() {
+    const cy = this.cy;
+    cy.fit(undefined, 24);
+    if (cy.zoom() > 1.1) {
+      cy.zoom(1.1);
+      cy.center();
+    }
+  }
+
+  zoomBy(factor) {
+    const cy = this.cy;
+    cy.zoom({ level: cy.zoom() * factor, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+  }
+
+  /** PNG of the whole graph as a Blob. */
+  png() {
+    const bg = getComputedStyle(document.body).getPropertyValue('--bg').trim() || '#ffffff';
+    return this.cy.png({ output: 'blob', full: true, scale: 2, bg });
+  }
+
+  /** SVG text of the whole graph, built from the drawn elements. */
+  svg() {
+    return buildSvg(this.cy);
+  }
+
+  get visibleCount() {
+    return this.cy.nodes().length;
+  }
+}
