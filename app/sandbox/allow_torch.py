@@ -49,7 +49,7 @@ _MATH = _names("""
     tensor_split hsplit vsplit dsplit unbind diag diagonal diag_embed diagflat tril triu trace
     clone detach conj real imag angle is_floating_point is_complex is_nonzero numel
     cov corrcoef inverse det logdet slogdet pinverse cholesky matrix_power matrix_exp
-    dropout softplus celu selu rrelu threshold hardshrink
+    dropout celu selu rrelu threshold hardshrink
 """)
 
 TORCH_MEMBERS = _MATH | _names("""

@@ -24,6 +24,7 @@ from app.sandbox.allowlist import IMPORTABLE, MODULES, SUBSTITUTES
 __all__ = ["ModuleFacade", "build_globals", "facades", "sandbox_import"]
 
 _IMPORT_LIST = ", ".join(IMPORTABLE)
+_MISSING = object()
 
 
 class ModuleFacade:
@@ -71,14 +72,14 @@ def _special_members() -> dict[tuple[str, str], object]:
 
 
 def _resolve(path: str, name: str, real: types.ModuleType, built: dict[str, ModuleFacade]) -> Any:
-    """The object behind ``path.name``, or ``None`` when this torch/numpy lacks it."""
+    """The object behind ``path.name``, or ``_MISSING`` when this torch/numpy lacks it."""
     child = f"{path}.{name}"
     if child in built:
         return built[child]
     special = _special_members().get((path, name))
     if special is not None:
         return special
-    value = getattr(real, SUBSTITUTES.get(path, {}).get(name, name), None)
+    value = getattr(real, SUBSTITUTES.get(path, {}).get(name, name), _MISSING)
     if isinstance(value, types.ModuleType):
         raise RuntimeError(f"allow-list error: {child} is a module without a facade")
     return value
@@ -93,7 +94,7 @@ def facades() -> Mapping[str, ModuleFacade]:
         members: dict[str, object] = {}
         for name in sorted(MODULES[path]):
             value = _resolve(path, name, real, built)
-            if value is not None:
+            if value is not _MISSING:
                 members[name] = value
         built[path] = ModuleFacade(path, members)
     return types.MappingProxyType(built)

@@ -30,6 +30,7 @@ MAX_DEPTH = 200
 """Deepest AST nesting accepted; deeper trees can exhaust the compiler's C stack."""
 
 _UNAVAILABLE = frozenset(dir(builtins)) - BUILTIN_NAMES - {"__name__"}
+_READABLE_DUNDERS = frozenset({"__init__", "__name__"})
 _SELF_NAMES = frozenset({"self", "ctx", "cls"})
 _IMPORT_LIST = ", ".join(IMPORTABLE)
 
@@ -166,13 +167,13 @@ class _Checker:
         self.attribute_name(node.attr, store=store, receiver=node.value)
 
     def attribute_name(self, attr: str, *, store: bool, receiver: ast.expr | None) -> None:
-        if attr == "__init__" and not store:
-            return  # super().__init__(...) and Base.__init__(self, ...)
+        if attr in _READABLE_DUNDERS and not store:
+            return  # super().__init__(...), Base.__init__(self, ...), type(x).__name__
         if attr.startswith("_"):
             raise self.forbid(
                 f"The attribute `.{attr}` is not allowed: attributes starting with an "
                 "underscore are Python and PyTorch internals.",
-                hint="Only `super().__init__()` / `Base.__init__(self)` may use one.",
+                hint="Only `super().__init__()` and `.__name__` may use one.",
             )
         if store:
             self.attribute_store(attr, receiver)

@@ -26,7 +26,7 @@ def test_facades_hold_no_modules_and_reach_no_real_module() -> None:
         for name in dir(facade):
             value = getattr(facade, name)
             assert not isinstance(value, types.ModuleType), f"{path}.{name}"
-            assert value is not sys.modules.get(f"{path}.{name}")
+            assert value is not sys.modules.get(f"{path}.{name}", object())
 
 
 @pytest.mark.parametrize(
@@ -192,8 +192,7 @@ def test_no_allowed_attribute_of_reachable_objects_is_a_module_or_frame() -> Non
             assert not isinstance(value, bad), f"{type(obj).__name__}.{name}"
 
 
-def test_every_allow_listed_member_is_documented_in_modules() -> None:
+def test_facades_expose_exactly_the_allow_list() -> None:
+    # A name missing here is a typo in the allow-list or a PyTorch/numpy API change.
     for path, facade in facades().items():
-        assert set(dir(facade)) <= MODULES[path]
-        missing = MODULES[path] - set(dir(facade))
-        assert len(missing) < 10, f"{path}: many allow-listed names missing: {sorted(missing)}"
+        assert set(dir(facade)) == MODULES[path], path

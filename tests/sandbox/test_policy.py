@@ -96,6 +96,8 @@ def test_super_init_is_the_only_underscore_attribute() -> None:
           "        super().__init__()\n        nn.Module.__init__(self)\n", LIMIT)
     refused("class A:\n    pass\nA.__init__ = print")
     refused("x = super().__dict__")
+    check("print(type(1).__name__)", LIMIT)
+    refused("int.__name__ = 'x'")
 
 
 @pytest.mark.parametrize(
