@@ -84,6 +84,7 @@ async function relayout(t0, seq = runSeq) {
   graphRegion.dataset.visibleCount = String(renderer.visibleCount);
   const ms = Math.round(performance.now() - t0);
   graphRegion.dataset.drawMs = String(ms);
+  graphRegion.dataset.draws = String(Number(graphRegion.dataset.draws ?? 0) + 1);
   setBusy(false);
   bus.emit('graph:drawn', { nodes: model.nodes.size, visible: renderer.visibleCount, ms });
 }

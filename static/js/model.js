@@ -77,18 +77,22 @@ export class TraceModel {
     return (this.outDegree.get(n.id) ?? 0) === 0 ? 'root' : 'op';
   }
 
-  /** Step at which each node appears: its forward event, or the start of the call that built it. */
+  /**
+   * Step at which each node appears. Forward nodes are always drawn (dim until their
+   * forward event); nodes built by a create_graph backward appear at their own forward
+   * event (or when the call that built them starts, if they have none).
+   */
   birthSteps() {
-    const birth = new Map();
+    const firstForward = new Map();
     const callStart = new Map();
     this.events.forEach((ev, i) => {
-      if (ev.phase === 'forward' && !birth.has(ev.node)) birth.set(ev.node, i + 1);
+      if (ev.phase === 'forward' && !firstForward.has(ev.node)) firstForward.set(ev.node, i + 1);
       if (ev.phase === 'backward' && !callStart.has(ev.call)) callStart.set(ev.call, i + 1);
     });
+    const birth = new Map();
     for (const n of this.nodes.values()) {
-      if (birth.has(n.id)) continue;
-      const c = n.created_in_call;
-      birth.set(n.id, c != null && callStart.has(c) ? callStart.get(c) : 0);
+      if (n.created_in_call == null) continue;
+      birth.set(n.id, firstForward.get(n.id) ?? callStart.get(n.created_in_call) ?? 0);
     }
     return birth;
   }

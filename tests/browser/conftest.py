@@ -1,0 +1,136 @@
+"""Browser-test fixtures: a real Gradtrace server and Debian's Chromium driven by Playwright.
+
+Why a real server: the page is only correct if it agrees with what the API returns for
+real programs, so nothing here is mocked. Every page also records the requests it makes
+and its console errors; a test fails if the page talks to any host but the server or logs
+an error.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _server_command(port: int) -> list[str]:
+    script = Path(sys.executable).with_name("gradtrace")
+    if script.exists():
+        return [str(script), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    return [sys.executable, "-c", "import sys; from app.cli import main; sys.exit(main())",
+            "serve", "--host", "127.0.0.1", "--port", str(port)]
+
+
+@pytest.fixture(scope="session")
+def server_url() -> Iterator[str]:
+    """Start `gradtrace serve` on a free port, wait for /healthz, stop it afterwards.
+
+    GRADTRACE_TEST_SERVER=http://127.0.0.1:PORT runs the suite against a server that is
+    already running instead (e.g. one under a debugger).
+    """
+    external = os.environ.get("GRADTRACE_TEST_SERVER")
+    if external:
+        yield external.rstrip("/")
+        return
+    port = _free_port()
+    log = (ARTIFACTS / "browser-server.log")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with log.open("wb") as out:
+        proc = subprocess.Popen(_server_command(port), cwd=ROOT, stdout=out,
+                                stderr=subprocess.STDOUT, env={**os.environ})
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                if proc.poll() is not None:
+                    pytest.fail(f"server exited with {proc.returncode}; see {log}")
+                try:
+                    if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline:
+                    pytest.fail("server did not answer /healthz within 60 s")
+                time.sleep(0.2)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not shutil.which(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class PageWatch:
+    """What a page did that a test must check afterwards: foreign requests, console errors."""
+
+    def __init__(self) -> None:
+        self.foreign: list[str] = []
+        self.errors: list[str] = []
+
+
+@pytest.fixture()
+def page(browser, server_url) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """A 1280x800 page that fails the test on console errors or requests off the server."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, accept_downloads=True)
+    pg = context.new_page()
+    watch = PageWatch()
+    server_host = urlparse(server_url).hostname
+
+    def on_request(req) -> None:  # type: ignore[no-untyped-def]
+        parsed = urlparse(req.url)
+        if parsed.scheme in ("data", "blob"):
+            return
+        if parsed.hostname != server_host:
+            watch.foreign.append(req.url)
+
+    pg.on("request", on_request)
+    pg.on("console", lambda m: m.type == "error" and watch.errors.append(m.text))
+    pg.on("pageerror", lambda e: watch.errors.append(str(e)))
+    pg.watch = watch  # type: ignore[attr-defined]
+    yield pg
+    context.close()
+    assert watch.foreign == [], f"requests left the server: {watch.foreign}"
+    assert watch.errors == [], f"console errors: {watch.errors}"
+
+
+def shot(pg, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Save a screenshot to test-artifacts/ (kept for people to look at)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / f"browser-{name}.png"))

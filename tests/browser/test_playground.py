@@ -1,0 +1,209 @@
+"""The playground in a real browser against a real server; plain PyTorch is the oracle.
+
+Accessible names are the contract (issue 4): buttons Run/Play/Step forward/Step back, the
+slider named Timeline, the regions Graph and Gradients, errors in role=alert.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+import httpx
+import pytest
+import torch
+
+from tests.browser.conftest import shot
+
+pytestmark = pytest.mark.browser
+
+CHAIN = """import torch
+x = torch.ones(2, 2, requires_grad=True)
+y = x + 2
+z = y * y * 3
+out = z.mean()
+out.backward()
+print(x.grad)
+"""
+
+VJP = """import torch
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+y = x * 3
+y.backward(torch.tensor([100.0, 0.1]))
+"""
+
+TWICE = """import torch
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+y = x * 3
+y.sum().backward()
+y.sum().backward()
+"""
+
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
+
+
+def torch_run(code: str) -> dict[str, object]:
+    """Run a program with plain PyTorch and return its top-level names."""
+    namespace: dict[str, object] = {}
+    exec(compile(code, "<program>", "exec"), namespace)
+    return namespace
+
+
+def grad_fn_count(*roots: torch.Tensor) -> int:
+    """Nodes torchviz would draw: every grad_fn reachable from the roots (leaves included)."""
+    seen: set[int] = set()
+    stack = [r.grad_fn for r in roots if r.grad_fn is not None]
+    while stack:
+        fn = stack.pop()
+        if id(fn) in seen:
+            continue
+        seen.add(id(fn))
+        stack.extend(nxt for nxt, _ in fn.next_functions if nxt is not None)
+    return len(seen)
+
+
+def open_program(page, server_url: str, code: str):  # type: ignore[no-untyped-def]
+    page.goto(f"{server_url}/?code={quote(code)}")
+    wait_drawn(page, 0)
+    return page.get_by_role("region", name="Graph")
+
+
+def wait_drawn(page, before: int) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the graph has been drawn more than `before` times and is not busy."""
+    page.wait_for_function(
+        "n => { const g = document.getElementById('graph');"
+        " return Number(g.dataset.draws || 0) > n && g.getAttribute('aria-busy') === 'false'; }",
+        arg=before, timeout=30_000)
+
+
+def draws(page) -> int:  # type: ignore[no-untyped-def]
+    return int(page.get_by_role("region", name="Graph").get_attribute("data-draws") or 0)
+
+
+def leaf_grad_numbers(page, name: str) -> list[float] | None:  # type: ignore[no-untyped-def]
+    """Numbers shown for `name.grad` in the Gradients panel (None when it shows None)."""
+    item = page.get_by_role("region", name="Gradients").locator("li", has_text=f"{name}.grad")
+    text = item.inner_text().split("=", 1)[1]
+    if text.strip() == "None":
+        return None
+    return [float(v) for v in NUMBER.findall(text)]
+
+
+def test_chain_rule_by_url_shows_torch_gradients(page, server_url) -> None:  # type: ignore[no-untyped-def]
+    graph = open_program(page, server_url, CHAIN)
+    ns = torch_run(CHAIN)
+    assert int(graph.get_attribute("data-node-count")) == grad_fn_count(ns["out"])  # type: ignore[arg-type]
+    expected = ns["x"].grad.flatten().tolist()  # type: ignore[union-attr]
+    assert leaf_grad_numbers(page, "x") == pytest.approx(expected, rel=1e-3)
+    print(f"chain rule: Run -> drawn {graph.get_attribute('data-draw-ms')} ms")
+    shot(page, "chain-rule-end")
+
+
+def test_step_back_forward_and_play_to_the_end(page, server_url) -> None:  # type: ignore[no-untyped-def]
+    open_program(page, server_url, CHAIN)
+    slider = page.get_by_role("slider", name="Timeline")
+    total = int(slider.get_attribute("aria-valuemax"))
+    assert total > 0 and int(slider.get_attribute("aria-valuenow")) == total
+    page.get_by_role("button", name="Step back").click()
+    assert int(slider.get_attribute("aria-valuenow")) == total - 1
+    page.get_by_role("button", name="Step forward").click()
+    assert int(slider.get_attribute("aria-valuenow")) == total
+    slider.focus()
+    page.keyboard.press("Home")
+    assert int(slider.get_attribute("aria-valuenow")) == 0
+    assert leaf_grad_numbers(page, "x") is None  # before backward() PyTorch's x.grad is None
+    shot(page, "chain-rule-start")
+    page.get_by_label("Speed").select_option("120")
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_function(
+        "() => { const s = document.querySelector('[aria-label=Timeline]');"
+        " return s.getAttribute('aria-valuenow') === s.getAttribute('aria-valuemax'); }", timeout=15_000)
+    expected = torch_run(CHAIN)["x"].grad.flatten().tolist()  # type: ignore[union-attr]
+    assert leaf_grad_numbers(page, "x") == pytest.approx(expected, rel=1e-3)
+    assert page.get_by_role("button", name="Play").is_visible()
+
+
+def test_second_backward_shows_error_line_and_hint(page, server_url) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(RuntimeError, match="second time") as info:
+        torch_run(TWICE)
+    open_program(page, server_url, TWICE)
+    alert = page.get_by_role("alert")
+    alert.wait_for()
+    text = alert.inner_text()
+    assert "RuntimeError" in text
+    assert "second time" in text and "second time" in str(info.value)
+    assert "line 5" in text
+    assert "retain_graph" in text.split("Hint:", 1)[1]
+    marked = page.locator(".cm-error-line")
+    assert marked.count() == 1 and marked.inner_text() == TWICE.splitlines()[4]
+    shot(page, "error")
+
+
+def test_export_svg_downloads_the_graph(page, server_url) -> None:  # type: ignore[no-untyped-def]
+    open_program(page, server_url, CHAIN)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Export SVG").click()
+    path = info.value.path()
+    svg = open(path, encoding="utf-8").read()
+    assert svg.startswith("<svg")
+    assert svg.count("MulBackward0") == 2 and "MeanBackward0" in svg
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Export DOT").click()
+    dot = open(info.value.path(), encoding="utf-8").read()
+    assert dot.startswith("digraph") and dot.count("->") >= 5
+
+
+def test_ctrl_enter_runs_the_edited_program(page, server_url) -> None:  # type: ignore[no-untyped-def]
+    open_program(page, server_url, CHAIN)
+    before = draws(page)
+    editor = page.get_by_role("textbox", name="Program")
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.insert_text(VJP)
+    page.keyboard.press("Control+Enter")
+    wait_drawn(page, before)
+    expected = torch_run(VJP)["x"].grad.tolist()  # type: ignore[union-attr]
+    assert leaf_grad_numbers(page, "x") == pytest.approx(expected, rel=1e-3)
+
+
+def test_choosing_an_example_runs_it(page, server_url) -> None:  # type: ignore[no-untyped-def]
+    examples = httpx.get(f"{server_url}/api/v1/examples").json()["examples"]
+    chosen = next(e for e in examples if e["id"] == "chain-rule")
+    page.goto(server_url)
+    wait_drawn(page, 0)
+    select = page.get_by_label("Examples")
+    assert select.locator("option").count() == len(examples) + 1
+    before = draws(page)
+    select.select_option(chosen["id"])
+    wait_drawn(page, before)
+    shown = page.get_by_role("textbox", name="Program").inner_text().splitlines()
+    assert [ln for ln in shown if ln.strip()] == [ln for ln in chosen["code"].splitlines() if ln.strip()]
+    ns = torch_run(chosen["code"])
+    leaves = {k: v for k, v in ns.items() if isinstance(v, torch.Tensor) and v.is_leaf and v.grad is not None}
+    assert leaves, "the chain-rule example has a leaf with a gradient"
+    for name, leaf in leaves.items():
+        assert leaf_grad_numbers(page, name) == pytest.approx(leaf.grad.flatten().tolist(), rel=1e-3)
+    page.get_by_role("button", name="Share").click()
+    assert page.get_by_label("Share link").input_value().endswith(f"?example={chosen['id']}")
+
+
+def test_transformer_opens_collapsed_and_fast(page, server_url) -> None:  # type: ignore[no-untyped-def]
+    code = """import torch
+import torch.nn as nn
+torch.manual_seed(0)
+layer = nn.TransformerEncoderLayer(d_model=16, nhead=2, dim_feedforward=32, dropout=0.0, batch_first=True)
+model = nn.TransformerEncoder(layer, num_layers=2)
+x = torch.randn(1, 4, 16)
+loss = model(x).pow(2).mean()
+loss.backward()
+"""
+    with page.expect_response(lambda r: r.url.endswith("/api/v1/trace")) as resp:
+        graph = open_program(page, server_url, code)
+    trace = resp.value.json()
+    assert trace["ok"], trace["error"]
+    assert int(graph.get_attribute("data-node-count")) == len(trace["graph"]["nodes"])
+    assert int(graph.get_attribute("data-visible-count")) < len(trace["graph"]["nodes"])
+    print(f"2-layer TransformerEncoder ({len(trace['graph']['nodes'])} nodes):"
+          f" Run -> drawn {graph.get_attribute('data-draw-ms')} ms")
+    shot(page, "transformer")
