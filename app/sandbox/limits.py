@@ -125,6 +125,12 @@ class ProcessLimits:
     max_open_files: int = 64
     allow_read_opens: bool = False
 
+    def __post_init__(self) -> None:
+        """Refuse limits that would disable a layer (``0`` means "unlimited" to nobody here)."""
+        for name in ("memory_limit_mb", "cpu_seconds", "max_threads", "max_open_files"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"ProcessLimits.{name} must be at least 1")
+
 
 def current_vm_bytes() -> int:
     """Return this process's virtual memory size (``VmSize``), in bytes."""
@@ -204,7 +210,9 @@ def harden(limits: ProcessLimits) -> None:
     """Apply every in-process limit; irreversible, call once right before the user code.
 
     Call it in the forked worker after the result pipe is open and after anything that needs a
-    file, a socket or a new process: all of those are refused afterwards.
+    file, a socket or a new process: all of those are refused afterwards. Writes to a standard
+    stream that is a regular file (a log file) fail with ``EFBIG`` from then on; give workers
+    pipes or ``/dev/null`` as stdout/stderr if their C-level output matters.
     """
     torch.set_num_threads(limits.max_threads)
     os.environ.clear()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import json
 import multiprocessing
 import os
 import pickle
@@ -27,9 +28,12 @@ from typing import Any
 import pytest
 import torch
 
+from app.sandbox.facade import build_globals
 from app.sandbox.limits import ProcessLimits, harden, warm_up
+from app.tracing import trace_source
 
 pytestmark = pytest.mark.timeout(120)
+GALLERY = sorted((Path(__file__).parents[2] / "app" / "examples" / "programs").glob("*.py"))
 
 Scenario = Callable[[ProcessLimits, Any], Any]
 Runner = Callable[..., dict[str, Any]]
@@ -229,6 +233,15 @@ def sc_harden_cost(limits: ProcessLimits, arg: Any) -> Any:
     return time.perf_counter() - start
 
 
+def sc_trace(limits: ProcessLimits, arg: Any) -> Any:
+    harden(limits)
+    return _trace_json(arg)
+
+
+def _trace_json(source: str) -> str:
+    return json.dumps(trace_source(source, globals_dict=build_globals()), sort_keys=True)
+
+
 def _reference_gradients() -> list[list[float]]:
     """Forward and backward of a small MLP and a TransformerEncoderLayer; every .grad."""
     torch.manual_seed(1234)
@@ -283,8 +296,13 @@ def _fork_and_run(name: str, limits: ProcessLimits, arg: Any, timeout: float) ->
 
 
 def _parent(conn: Connection) -> None:
-    """Spawned pre-warmed parent: forks one hardened child per request."""
+    """Spawned pre-warmed parent: forks one hardened child per request.
+
+    Like the service's worker parent: warm_up(), then one full trace through the facade so that
+    the facade's and tracer's own lazy imports happen here, not after hardening.
+    """
     warm_up()
+    _trace_json(GALLERY[0].read_text())
     while (request := conn.recv()) is not None:
         conn.send(_fork_and_run(*request))
 
@@ -427,3 +445,15 @@ def test_harden_is_cheap(run: Runner) -> None:
     seconds = _returned(run(sc_harden_cost))
     print(f"harden() took {seconds * 1000:.1f} ms")
     assert seconds < 0.25
+
+
+@pytest.mark.parametrize("example", GALLERY, ids=[path.stem for path in GALLERY])
+def test_gallery_traces_identically_after_hardening(run: Runner, example: Path) -> None:
+    source = example.read_text()
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        expected = _trace_json(source)
+    finally:
+        torch.set_num_threads(threads)
+    assert _returned(run(sc_trace, arg=source)) == expected
