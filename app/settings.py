@@ -21,14 +21,14 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GRADTRACE_", extra="ignore")
 
     host: str = Field("127.0.0.1", description="Address `gradtrace serve` binds to.")
-    port: int = Field(8000, ge=0, le=65535, description="TCP port `gradtrace serve` listens on.")
+    port: int = Field(8000, ge=0, le=65535, description="TCP port `gradtrace serve` uses.")
     workers: int = Field(2, ge=1, le=64, description="Sandboxed worker processes running programs.")
-    queue: int = Field(16, ge=0, description="Programs that may wait for a free worker; more get 503.")
+    queue: int = Field(16, ge=0, description="Programs that may wait for a worker; more get 503.")
     time_limit: float = Field(5.0, gt=0, description="Wall-clock seconds one program may run.")
     memory_limit_mb: int = Field(1024, ge=64, description="Memory a program may allocate, in MiB.")
     max_nodes: int = Field(20000, ge=10, description="Largest autograd graph a trace may hold.")
-    max_events: int = Field(100000, ge=10, description="Most forward/backward events in one trace.")
-    max_code_chars: int = Field(20000, ge=100, description="Largest program accepted, in characters.")
+    max_events: int = Field(100000, ge=10, description="Most events in one trace.")
+    max_code_chars: int = Field(20000, ge=100, description="Largest program, in characters.")
     max_stdout_bytes: int = Field(65536, ge=1024, description="Most bytes print() may write.")
     max_tensor_values: int = Field(
         64, ge=1, description="Tensors with more elements are summarised instead of listed."

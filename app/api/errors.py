@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import ORJSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.sandbox.pool import QueueFull
+from app.sandbox.errors import QueueFull
 
 __all__ = ["install_error_handlers", "problem"]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-__all__ = ["PolicyError", "PolicyErrorKind", "SandboxError"]
+__all__ = ["PolicyError", "PolicyErrorKind", "QueueFull", "SandboxError"]
 
 PolicyErrorKind = Literal["syntax", "forbidden"]
 
@@ -59,3 +59,11 @@ class PolicyError(SandboxError):
             "col": self.col,
             "hint": self.hint,
         }
+
+
+class QueueFull(SandboxError):  # noqa: N818 - reads as a condition, like TimeoutError
+    """Every worker is busy and ``queue`` programs already wait: shed this one at once."""
+
+    def __init__(self, queue: int) -> None:
+        super().__init__(f"all workers busy and {queue} programs waiting")
+        self.queue = queue

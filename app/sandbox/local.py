@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.sandbox.errors import PolicyError
 from app.sandbox.facade import build_globals
-from app.sandbox.policy import PolicyError, check
+from app.sandbox.policy import check
 from app.sandbox.service import policy_failure
 from app.settings import get_settings
 from app.tracing import TraceOptions, run_traced

@@ -22,21 +22,14 @@ from typing import Any
 
 import orjson
 
+from app.sandbox.errors import QueueFull
 from app.sandbox.limits import ProcessLimits
 from app.tracing import failure_result
 
-__all__ = ["PoolConfig", "QueueFull", "WorkerPool"]
+__all__ = ["PoolConfig", "WorkerPool"]
 
 _READY_TIMEOUT = 30.0
 _RESULT_GRACE = 2.0
-
-
-class QueueFull(Exception):  # noqa: N818 - reads as a condition, like TimeoutError
-    """Every worker is busy and ``queue`` programs already wait: shed this one."""
-
-    def __init__(self, queue: int) -> None:
-        super().__init__(f"all workers busy and {queue} programs waiting")
-        self.queue = queue
 
 
 @dataclass(frozen=True)
@@ -68,7 +61,7 @@ class WorkerPool:
     def __init__(self, config: PoolConfig) -> None:
         self.config = config
         self._ctx = mp.get_context("forkserver")
-        self._ctx.set_forkserver_preload(["app.sandbox.worker"])
+        self._ctx.set_forkserver_preload(["app.sandbox.warm"])
         self._spares: deque[_Worker] = deque()
         self._slots = asyncio.Semaphore(config.workers)
         self._threads = ThreadPoolExecutor(config.workers + 2, thread_name_prefix="gt-pool")

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.sandbox.errors import PolicyError
 from app.sandbox.limits import ProcessLimits
-from app.sandbox.policy import PolicyError, check
+from app.sandbox.policy import check
 from app.sandbox.pool import PoolConfig, WorkerPool
 from app.settings import Settings
 from app.tracing import TraceOptions, failure_result
@@ -19,19 +20,14 @@ __all__ = ["Sandbox", "policy_failure"]
 
 def policy_failure(exc: PolicyError) -> dict[str, Any]:
     """The response for a program the static policy refused, with the offending line."""
-    kind = exc.kind
-    return failure_result({
-        "kind": kind,
-        "type": "SyntaxError" if kind == "syntax" else "PolicyError",
-        "message": exc.message,
-        "line": exc.line,
-        "column": exc.col,
-        "hint": (
+    error = exc.to_dict()
+    if error["hint"] is None:
+        error["hint"] = (
             "Python could not read the program: check the line for a typo."
-            if kind == "syntax"
+            if exc.kind == "syntax"
             else "Gradtrace runs tutorial-style PyTorch; this construct is not allowed."
-        ),
-    })
+        )
+    return failure_result(error)
 
 
 class Sandbox:

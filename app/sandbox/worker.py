@@ -1,9 +1,11 @@
 """The code that runs inside a one-shot worker process.
 
-A worker is forked from a warm parent that has torch already imported, hardens itself
-(resource limits, seccomp, empty environment, private directory), waits for exactly one
-program, traces it and sends the result back, then exits. Nothing a program does can reach
-the next one: every program gets a freshly forked process.
+multiprocessing's fork server imports ``app.sandbox.warm`` once
+(``set_forkserver_preload``), which imports torch and runs :func:`warm_parent`, one complete
+trace, so every lazy import and one-time initialisation
+has happened before any worker is forked. A worker then hardens itself (resource limits,
+seccomp, empty environment, deleted working directory), waits for exactly one program,
+traces it, sends the result back and exits: nothing a program does reaches the next one.
 """
 
 from __future__ import annotations
@@ -14,20 +16,45 @@ from multiprocessing.connection import Connection
 from types import FrameType
 from typing import Any
 
-import numpy  # noqa: F401 - imported here so forked workers start warm
 import orjson
-import torch
-import torch.nn  # noqa: F401
-import torch.nn.functional  # noqa: F401
-import torch.optim  # noqa: F401
 
 from app.sandbox.facade import build_globals
-from app.sandbox.limits import ProcessLimits, harden
-from app.tracing import ProgramTimeout, TraceOptions, trace_source
+from app.sandbox.limits import ProcessLimits, harden, warm_up
+from app.tracing import ProgramTimeout, TraceOptions, failure_result, trace_source
 
-__all__ = ["JobSpec", "worker_main"]
+__all__ = ["JobSpec", "warm_parent", "worker_main"]
 
 JobSpec = dict[str, Any]
+
+# Touches every part of the tracer and the facade a program can reach (modules, hooks,
+# create_graph, optimizers, errors), so nothing is imported lazily after harden().
+_WARM_PROGRAM = """
+import math
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+x = torch.tensor(np.ones(3), dtype=torch.float32, requires_grad=True)
+net = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
+h = net.register_full_backward_hook(lambda m, gi, go: None)
+loss = F.cross_entropy(net(x.unsqueeze(0)), torch.tensor([1])) + math.sqrt(2.0)
+opt = torch.optim.Adam(net.parameters(), lr=0.1)
+opt.zero_grad()
+loss.backward(retain_graph=True)
+opt.step()
+(g,) = torch.autograd.grad(loss, x, create_graph=True)
+g.sum().backward()
+print(x.grad, torch.empty(2))
+h.remove()
+loss.backward()
+loss.backward()
+"""
+
+
+def warm_parent() -> None:
+    """Warm the fork server: imports, torch's one-time setup, and one full trace."""
+    warm_up(extra_modules=("app.sandbox.facade_shims",))
+    trace_source(_WARM_PROGRAM, globals_dict=build_globals())
 
 
 def _arm_alarm(seconds: float) -> None:
@@ -44,16 +71,29 @@ def _arm_alarm(seconds: float) -> None:
     signal.setitimer(signal.ITIMER_REAL, seconds)
 
 
+def _run(job: JobSpec) -> dict[str, Any]:
+    options = TraceOptions(**job["options"])
+    _arm_alarm(float(job["time_limit"]))
+    try:
+        return trace_source(job["code"], globals_dict=build_globals(), options=options)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
 def worker_main(conn: Connection, limits: ProcessLimits) -> None:
     """Entry point of a worker process: harden, run one job, reply, exit."""
+    result: dict[str, Any]
     try:
         harden(limits)
         conn.send_bytes(b"ready")
-        job: JobSpec = orjson.loads(conn.recv_bytes())
-        options = TraceOptions(**job["options"])
-        _arm_alarm(float(job["time_limit"]))
-        result = trace_source(job["code"], globals_dict=build_globals(), options=options)
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        result = _run(orjson.loads(conn.recv_bytes()))
+    except BaseException as exc:  # the worker itself failed: report it, never hang
+        result = failure_result({
+            "kind": "crash", "type": type(exc).__name__, "message": str(exc),
+            "line": None, "hint": "The worker failed outside the program; please report it.",
+        })
+    try:
         conn.send_bytes(orjson.dumps(result))
     finally:
         os._exit(0)
+

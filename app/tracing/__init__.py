@@ -4,13 +4,13 @@ Knows nothing of HTTP or of the sandbox: give it source text and a namespace, ge
 trace as a JSON-ready dict.
 """
 
-from app.tracing.errors import OutputLimitExceeded, ProgramTimeout, TraceLimitError
+from app.tracing.errors import OutputLimitError, ProgramTimeout, TraceLimitError
 from app.tracing.options import TraceOptions
 from app.tracing.result import failure_result
 from app.tracing.runner import run_traced, trace_source
 
 __all__ = [
-    "OutputLimitExceeded",
+    "OutputLimitError",
     "ProgramTimeout",
     "TraceLimitError",
     "TraceOptions",

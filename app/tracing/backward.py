@@ -9,12 +9,14 @@ itself creates (``create_graph=True``) are walked afterwards and tagged with the
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import torch
 
+from app.tracing.errors import TraceLimitError
 from app.tracing.graph import Origin
 
 if TYPE_CHECKING:
@@ -63,10 +65,9 @@ def _make_hook(recorder: Recorder, call: int, node_id: int) -> Callable[..., Non
         if record.kind == "leaf":
             event["leaf_grad"] = recorder.view(record.fn.variable.grad)
         if recorder.limit_error is None:
-            try:
+            # a cap passed here is raised again once the engine returns (run_call)
+            with contextlib.suppress(TraceLimitError):
                 recorder.add_event(event)
-            except BaseException:  # noqa: S110 - re-raised after the engine returns
-                pass
 
     return hook
 

@@ -12,7 +12,7 @@ from typing import Any
 
 __all__ = [
     "PROGRAM_FILENAME",
-    "OutputLimitExceeded",
+    "OutputLimitError",
     "ProgramTimeout",
     "TraceLimitError",
     "describe_error",
@@ -31,7 +31,7 @@ class TraceLimitError(BaseException):
         self.limit = limit
 
 
-class OutputLimitExceeded(TraceLimitError):
+class OutputLimitError(TraceLimitError):
     """print() wrote more than the stdout cap."""
 
 

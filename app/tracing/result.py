@@ -10,6 +10,7 @@ from typing import Any
 
 import torch
 
+from app.tracing.errors import TraceLimitError
 from app.tracing.graph import NodeRecord
 from app.tracing.recorder import Recorder
 
@@ -73,7 +74,7 @@ def build_result(
         if isinstance(value, torch.Tensor) and value.grad_fn is not None:
             try:
                 recorder.discover(value.grad_fn, recorder.origin())
-            except BaseException:  # noqa: S110 - the cap was already reported
+            except TraceLimitError:  # the cap is already reported in `error`
                 break
     _label_nodes(recorder)
     graph = recorder.graph

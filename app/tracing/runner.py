@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from app.tracing.errors import PROGRAM_FILENAME, OutputLimitExceeded, describe_error
+from app.tracing.errors import PROGRAM_FILENAME, OutputLimitError, describe_error
 from app.tracing.options import TraceOptions
 from app.tracing.recorder import Recorder
 from app.tracing.result import build_result
@@ -44,7 +44,7 @@ class _CappedWriter(io.TextIOBase):
             self.parts.append(text.encode("utf-8", "replace")[: max(room, 0)].decode(
                 "utf-8", "ignore"))
             self.size = self.limit
-            raise OutputLimitExceeded("stdout bytes", self.limit)
+            raise OutputLimitError("stdout bytes", self.limit)
         self.size += size
         self.parts.append(text)
         return len(text)
@@ -63,10 +63,13 @@ def _seed(seed: int) -> None:
 @contextlib.contextmanager
 def _captured(writer: _CappedWriter) -> Iterator[list[warnings.WarningMessage]]:
     """Send print() to ``writer`` and collect every warning the program raises."""
-    with contextlib.redirect_stdout(writer), contextlib.redirect_stderr(writer):
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            yield caught
+    with (
+        contextlib.redirect_stdout(writer),
+        contextlib.redirect_stderr(writer),
+        warnings.catch_warnings(record=True) as caught,
+    ):
+        warnings.simplefilter("always")
+        yield caught
 
 
 def _warning_texts(caught: list[warnings.WarningMessage]) -> list[str]:
