@@ -58,8 +58,8 @@ def _make_hook(recorder: Recorder, call: int, node_id: int) -> Callable[..., Non
             "phase": "backward",
             "call": call,
             "node": node_id,
-            "grad_outputs": [recorder.view(g) for g in grad_outputs],
-            "grad_inputs": [recorder.view(g) for g in grad_inputs],
+            "grad_outputs": [recorder.grad_view(g) for g in grad_outputs],
+            "grad_inputs": [recorder.grad_view(g) for g in grad_inputs],
             "edges": record.input_edges,
         }
         if record.kind == "leaf":
@@ -124,9 +124,11 @@ def run_call(
         "retain_graph": arguments.get("retain_graph"),
     })
     handles = _install_hooks(recorder, call, [t.grad_fn for t in roots])
+    recorder.grad_cache = {}
     try:
         result = func(*args, **kwargs)
     finally:
+        recorder.grad_cache = None
         for handle in handles:
             handle.remove()
     if recorder.limit_error is not None:

@@ -162,19 +162,27 @@ class GraphIndex:
     def _saved_tensors(self, fn: Any) -> list[dict[str, Any]]:
         """The tensors ``fn`` saved for backward, as torchviz's show_saved lists them."""
         names = self._saved_names.get(type(fn))
-        if names is None:
-            names = tuple(a for a in dir(type(fn)) if a.startswith(_SAVED_PREFIX))
-            self._saved_names[type(fn)] = names
         saved = self._function_saved(fn)
-        for attr in names:
+        tensor_names = []
+        for attr in names if names is not None else self._saved_candidates(fn):
             try:
                 value = getattr(fn, attr)
             except RuntimeError:  # already freed by a backward pass
+                tensor_names.append(attr)
                 continue
+            if value is None or isinstance(value, torch.Tensor):
+                tensor_names.append(attr)  # None: an optional tensor absent this time
             if isinstance(value, torch.Tensor):
                 name = attr.removeprefix(_SAVED_PREFIX)
                 saved.append({"name": name, "value": tensor_view(value, self.max_values)})
+        if names is None:
+            # sizes, strides and scalars never become tensors: skip them on later nodes
+            self._saved_names[type(fn)] = tuple(tensor_names)
         return saved
+
+    @staticmethod
+    def _saved_candidates(fn: Any) -> tuple[str, ...]:
+        return tuple(a for a in dir(type(fn)) if a.startswith(_SAVED_PREFIX))
 
     def _function_saved(self, fn: Any) -> list[dict[str, Any]]:
         """What a custom ``autograd.Function`` kept with ``ctx.save_for_backward``."""

@@ -50,6 +50,7 @@ class Recorder:
         self.labels: dict[int, str] = {}
         self._leaf_origins: dict[int, tuple[torch.Tensor, Origin]] = {}
         self.limit_error: TraceLimitError | None = None
+        self.grad_cache: dict[int, tuple[torch.Tensor, TensorView]] | None = None
 
     def snapshot_labels(self) -> None:
         """Name nodes after the program's variables as they are bound right now."""
@@ -62,6 +63,21 @@ class Recorder:
     def view(self, tensor: torch.Tensor | None) -> TensorView | None:
         """A TensorView under this trace's value limit (None stays None)."""
         return None if tensor is None else tensor_view(tensor, self.options.max_values)
+
+    def grad_view(self, tensor: torch.Tensor | None) -> TensorView | None:
+        """A view of a gradient flowing in the current backward call, computed once.
+
+        The engine hands the same gradient tensor to the node that sends it and the node that
+        receives it; the cache holds a reference, which also keeps the engine from
+        accumulating into that tensor in place, so a cached view cannot go stale.
+        """
+        if tensor is None or self.grad_cache is None:
+            return self.view(tensor)
+        cached = self.grad_cache.get(id(tensor))
+        if cached is None:
+            cached = (tensor, tensor_view(tensor, self.options.max_values))
+            self.grad_cache[id(tensor)] = cached
+        return cached[1]
 
     def origin(self, created_in_call: int | None = None) -> Origin:
         """Where the program is now: line and running module."""

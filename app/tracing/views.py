@@ -42,19 +42,28 @@ def _clean_values(values: Any) -> Any:
     return values
 
 
+def _round(value: float) -> float | str:
+    """Seven significant digits (float32 precision): short numbers keep the JSON small."""
+    if not math.isfinite(value):
+        return _finite_or_tag(value)
+    return float(f"{value:.7g}")
+
+
 def _stats(flat: torch.Tensor) -> dict[str, Any]:
-    """Summary statistics of a floating-point tensor; None where undefined."""
-    if flat.numel() == 0:
+    """Summary statistics of a 1-D real tensor, from two reductions; None where undefined."""
+    count = flat.numel()
+    if count == 0:
         return {"min": None, "max": None, "mean": None, "std": None, "norm": None}
-    low, high = torch.aminmax(flat)
-    std = float(flat.std()) if flat.numel() > 1 else 0.0
-    return {
-        "min": _finite_or_tag(float(low)),
-        "max": _finite_or_tag(float(high)),
-        "mean": _finite_or_tag(float(flat.mean())),
-        "std": _finite_or_tag(std),
-        "norm": _finite_or_tag(float(torch.linalg.vector_norm(flat))),
-    }
+    if count == 1:
+        only = float(flat[0])
+        return {"min": _round(only), "max": _round(only), "mean": _round(only), "std": 0.0,
+                "norm": _round(abs(only))}
+    std, mean = (float(v) for v in torch.std_mean(flat))
+    low, high = (float(v) for v in torch.aminmax(flat))
+    # sum of squares from the moments: n*mean^2 + (n-1)*std^2 (std is the unbiased one)
+    norm = math.sqrt(max(count * mean * mean + (count - 1) * std * std, 0.0))
+    return {"min": _round(low), "max": _round(high), "mean": _round(mean), "std": _round(std),
+            "norm": _round(norm)}
 
 
 def tensor_view(tensor: torch.Tensor, max_values: int) -> TensorView:
@@ -67,23 +76,25 @@ def tensor_view(tensor: torch.Tensor, max_values: int) -> TensorView:
     Returns:
         ``{"shape", "dtype", "values", "truncated", "numel", "min", "max", "mean", "std", "norm"}``.
     """
-    with torch.no_grad():
-        data = tensor.detach()
-        numel = data.numel()
-        view: TensorView = {
-            "shape": list(data.shape),
-            "dtype": str(data.dtype).removeprefix("torch."),
-            "numel": numel,
-        }
-        truncated = numel > max_values
-        if data.is_complex():
-            view["values"] = None if truncated else _complex_values(data)
-            numeric = data.abs().reshape(-1).double()
-        else:
-            view["values"] = None if truncated else _clean_values(data.tolist())
-            numeric = data.reshape(-1).double()
-        view["truncated"] = truncated
-        view.update(_stats(numeric))
+    # detach(): nothing computed here can enter the graph, without a no_grad() block
+    data = tensor.detach()
+    numel = data.numel()
+    view: TensorView = {
+        "shape": list(data.shape),
+        "dtype": str(data.dtype).removeprefix("torch."),
+        "numel": numel,
+    }
+    truncated = numel > max_values
+    if data.is_complex():
+        view["values"] = None if truncated else _complex_values(data)
+        numeric = data.abs().reshape(-1)
+    else:
+        view["values"] = None if truncated else _clean_values(data.tolist())
+        numeric = data.reshape(-1)
+    if not numeric.is_floating_point():
+        numeric = numeric.double()
+    view["truncated"] = truncated
+    view.update(_stats(numeric))
     return view
 
 
