@@ -52,7 +52,10 @@ class ModuleTracker:
         roots = [m for m in self._program_globals().values() if isinstance(m, torch.nn.Module)]
         roots += [m for m, n in self._names.items() if "." not in n]  # roots outside globals
         for root in roots:
-            yield from root.named_parameters()
+            # a bare layer as the model (trunk = nn.Linear(...)) would give plain "weight":
+            # prefix its name so that two such layers stay distinguishable
+            prefix = "" if any(True for _ in root.children()) else self.name_of(root)
+            yield from root.named_parameters(prefix=prefix)
 
     def _root_name(self, module: torch.nn.Module) -> str:
         for key, value in self._program_globals().items():

@@ -159,3 +159,16 @@ t = s * 1
     node = next(n for n in result["graph"]["nodes"] if n["op"] == "SquareBackward")
     assert node["line"] == 13
     assert node["saved"][0]["value"]["values"] == [3.0]
+
+
+def test_bare_layers_as_models_get_their_variable_name_as_prefix() -> None:
+    source = """
+import torch
+import torch.nn as nn
+trunk = nn.Linear(3, 4)
+head = nn.Linear(4, 1)
+out = head(trunk(torch.ones(2, 3))).sum()
+"""
+    result = trace_source(source)
+    labels = {n["label"] for n in result["graph"]["nodes"] if n["kind"] == "leaf"}
+    assert labels == {"trunk.weight", "trunk.bias", "head.weight", "head.bias"}
