@@ -11,8 +11,10 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from app import __version__
-from app.api import health, pages, routes
+from app.api import health, metrics, pages, routes
 from app.api.errors import install_error_handlers
+from app.api.ratelimit import RateLimitMiddleware
+from app.api.request_log import RequestLogMiddleware
 from app.sandbox.service import Sandbox
 from app.settings import Settings, get_settings
 
@@ -43,6 +45,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.ready = False
     install_error_handlers(app)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(RateLimitMiddleware, limit=settings.rate_limit,
+                       storage_url=settings.rate_limit_storage,
+                       trust_forwarded_for=settings.trust_forwarded_for)
+    app.state.metrics = metrics.Metrics(sandbox.pool, settings.workers, settings.queue)
+    app.add_middleware(RequestLogMiddleware, level=settings.log_level,
+                       trust_forwarded_for=settings.trust_forwarded_for,
+                       listeners=[app.state.metrics.observe])
+    if settings.metrics_enabled:
+        app.include_router(metrics.router)
     app.include_router(health.router)
     app.include_router(routes.router)
     app.include_router(pages.router)

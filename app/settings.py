@@ -41,6 +41,9 @@ class Settings(BaseSettings):
         False, description="Take the client address from X-Forwarded-For (behind a trusted proxy)."
     )
     log_level: str = Field("info", description="Log level of the JSON request log.")
+    metrics_enabled: bool = Field(
+        True, description="Serve Prometheus metrics at /metrics (scrape each replica directly)."
+    )
 
 
 @lru_cache(maxsize=1)
