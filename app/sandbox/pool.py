@@ -1,7 +1,7 @@
 """A pool of warm, one-shot worker processes and the queue in front of them.
 
-Workers are forked by multiprocessing's fork server, which imports torch once; each worker
-serves a single program and exits, so no state (uninitialised memory, global torch settings,
+Workers are forked by the zygote (``app.sandbox.zygote``), which imports torch once; each
+worker serves a single program and exits, so no state (uninitialised memory, global torch settings,
 monkey-patching) survives from one request to the next. Spare workers are started ahead of
 demand so that a request never waits for a fork.
 """
@@ -10,20 +10,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import multiprocessing as mp
+import os
+import signal
 import threading
 import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from typing import Any
 
 import orjson
 
 from app.sandbox.errors import QueueFull
 from app.sandbox.limits import ProcessLimits
+from app.sandbox.zygote import Zygote
 from app.tracing import failure_result
 
 __all__ = ["PoolConfig", "WorkerPool"]
@@ -46,7 +47,7 @@ class PoolConfig:
 
 @dataclass
 class _Worker:
-    process: BaseProcess
+    pid: int
     conn: Connection
 
 
@@ -60,8 +61,7 @@ class WorkerPool:
 
     def __init__(self, config: PoolConfig) -> None:
         self.config = config
-        self._ctx = mp.get_context("forkserver")
-        self._ctx.set_forkserver_preload(["app.sandbox.warm"])
+        self._zygote = Zygote(config.limits)
         self._spares: deque[_Worker] = deque()
         self._slots = asyncio.Semaphore(config.workers)
         self._threads = ThreadPoolExecutor(config.workers + 2, thread_name_prefix="gt-pool")
@@ -71,15 +71,8 @@ class WorkerPool:
         self.restarts = 0
 
     def _spawn(self) -> _Worker:
-        from app.sandbox.worker import worker_main
-
-        parent, child = self._ctx.Pipe(duplex=True)
-        process = self._ctx.Process(
-            target=worker_main, args=(child, self.config.limits), daemon=True
-        )
-        process.start()
-        child.close()
-        return _Worker(process, parent)
+        pid, conn = self._zygote.fork()
+        return _Worker(pid, conn)
 
     def _ready_worker(self) -> _Worker:
         """A started worker that has hardened itself and waits for a job."""
@@ -93,12 +86,9 @@ class WorkerPool:
             self._dispose(worker)
 
     def _dispose(self, worker: _Worker) -> None:
-        with contextlib.suppress(Exception):
-            worker.process.kill()
-        with contextlib.suppress(Exception):
-            worker.process.join(timeout=5)
-        with contextlib.suppress(Exception):
-            worker.conn.close()
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(worker.pid, signal.SIGKILL)  # the zygote reaps it
+        worker.conn.close()
 
     def _refill(self) -> None:
         with self._refill_lock:
@@ -129,8 +119,6 @@ class WorkerPool:
     def _death_result(self, worker: _Worker, elapsed: float) -> dict[str, Any]:
         """Explain a worker that died without answering."""
         self.restarts += 1
-        worker.process.join(timeout=5)
-        code = worker.process.exitcode
         if elapsed >= self.config.time_limit:
             return failure_result(_error(
                 "timeout",
@@ -139,7 +127,7 @@ class WorkerPool:
             ))
         return failure_result(_error(
             "crash",
-            f"The worker running the program died (exit code {code}).",
+            "The worker running the program died before it could answer.",
             "Something in the program crashed the process; the server is fine. "
             "Simplify the program to find the call that crashes.",
         ))
@@ -162,12 +150,15 @@ class WorkerPool:
             self._slots.release()
 
     async def start(self) -> None:
-        """Start the fork server and the spare workers (slow: imports torch once)."""
+        """Start the zygote and the spare workers (slow: the zygote imports torch once)."""
+        self._zygote.start()
         loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._threads, self._zygote.wait_ready, _READY_TIMEOUT)
         await loop.run_in_executor(self._threads, self._refill)
 
     def close(self) -> None:
         """Kill every worker this pool started."""
         while self._spares:
             self._dispose(self._spares.popleft())
+        self._zygote.close()
         self._threads.shutdown(wait=False, cancel_futures=True)

@@ -44,7 +44,7 @@ class Sandbox:
             queue=settings.queue,
             time_limit=settings.time_limit,
             limits=limits,
-            spares=settings.workers,
+            spares=max(2 * settings.workers, 4),
         ))
 
     def options(self, max_values: int | None = None, seed: int = 0) -> TraceOptions:
