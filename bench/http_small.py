@@ -1,0 +1,97 @@
+"""Measurement 1: the chain-rule example over HTTP against a real ``gradtrace serve``.
+
+Baseline: a fresh ``python -c`` running the same program, which is what answering each
+request with a new process would cost (interpreter start + ``import torch`` + the program).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+
+import httpx
+
+from bench.common import Row, Samples, timed
+from bench.server import Server
+from bench.sources import chain_rule
+
+__all__ = ["fresh_process", "measure", "post_trace"]
+
+CLIENTS = 8
+
+
+def post_trace(client: httpx.Client, code: str) -> dict[str, object]:
+    """POST one program and insist that it traced (a failed trace is not a fast trace)."""
+    response = client.post("/api/v1/trace", json={"code": code})
+    response.raise_for_status()
+    body: dict[str, object] = response.json()
+    if not body.get("ok"):
+        raise RuntimeError(f"trace failed: {body.get('error')}")
+    return body
+
+
+def fresh_process(code: str) -> None:
+    """Run ``code`` in a new interpreter, as a naive one-process-per-request server would."""
+    subprocess.run([sys.executable, "-c", code], check=True, stdout=subprocess.DEVNULL)
+
+
+def _burst(url: str, code: str, per_client: int) -> tuple[Samples, float]:
+    """CLIENTS threads, each with its own connection, each sending ``per_client`` requests."""
+    latencies = Samples()
+    lock = threading.Lock()
+    errors: list[BaseException] = []
+
+    def client_loop() -> None:
+        with httpx.Client(base_url=url, timeout=120) as client:
+            for _ in range(per_client):
+                try:
+                    seconds = timed(lambda: post_trace(client, code))
+                except BaseException as exc:  # noqa: BLE001 - reported below
+                    errors.append(exc)
+                    return
+                with lock:
+                    latencies.append(seconds)
+
+    threads = [threading.Thread(target=client_loop) for _ in range(CLIENTS)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - start
+    if errors:
+        raise RuntimeError(f"{len(errors)} concurrent requests failed: {errors[0]!r}")
+    return latencies, wall
+
+
+def measure(server: Server, quick: bool) -> list[Row]:
+    """p50 sequential, p99 and throughput with 8 clients, each next to a fresh process."""
+    code = chain_rule()
+    rounds, per_round, per_client = (3, 10, 5) if quick else (7, 30, 25)
+    baseline, sequential, concurrent = Samples(), Samples(), Samples()
+    wall = 0.0
+    with httpx.Client(base_url=server.url, timeout=120) as client:
+        for _ in range(5):
+            post_trace(client, code)  # warm connections and spare workers
+        for _ in range(rounds):
+            baseline.append(timed(lambda: fresh_process(code)))
+            sequential.extend(timed(lambda: post_trace(client, code)) for _ in range(per_round))
+            latencies, seconds = _burst(server.url, code, per_client)
+            concurrent.extend(latencies)
+            wall += seconds
+    naive = baseline.median
+    rate = len(concurrent) / wall
+    p50, p99 = sequential.median, concurrent.pct(99)
+    return [
+        Row("http.p50", "chain rule over HTTP, p50 sequential", p50 * 1e3, "ms", naive * 1e3,
+            "fresh python -c (p50)", "<= 5 ms", p50 <= 0.005, sequential.spread_ms()),
+        Row("http.p99c8", f"chain rule over HTTP, p99 with {CLIENTS} clients", p99 * 1e3, "ms",
+            naive * 1e3, "fresh python -c (p50)", "<= 40 ms", p99 <= 0.040,
+            concurrent.spread_ms()),
+        Row("http.tps", f"chain rule traces/s with {CLIENTS} clients", rate, "traces/s",
+            1 / naive, "1 / fresh python -c", ">= 300/s", rate >= 300,
+            f"{len(concurrent)} traces in {wall:.1f} s; python -c {baseline.spread_ms()}",
+            higher_is_better=True),
+    ]
