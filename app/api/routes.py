@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import ORJSONResponse, Response
+from fastapi.responses import Response
 
 from app.api.errors import problem
 from app.api.schemas import ExampleList, ProblemDetail, TraceRequest, TraceResponse
@@ -37,10 +37,10 @@ async def trace(body: TraceRequest, request: Request) -> Response:
         return problem(413, "code_too_large", f"Programs are limited to {limit} characters.",
                        {"limit": limit, "size": len(body.code)})
     options = sandbox.options(body.options.max_values, body.options.seed)
-    result: dict[str, Any] = await sandbox.trace(body.code, options)
-    request.state.trace_outcome = result["error"]["kind"] if result["error"] else "ok"
-    request.state.trace_nodes = len(result["graph"]["nodes"])
-    return ORJSONResponse(result)
+    reply = await sandbox.trace(body.code, options)
+    request.state.trace_outcome = reply.outcome
+    request.state.trace_nodes = reply.nodes
+    return Response(reply.body, media_type="application/json")
 
 
 @router.get("/examples", response_model=ExampleList, summary="The example gallery")

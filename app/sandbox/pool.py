@@ -24,6 +24,7 @@ import orjson
 
 from app.sandbox.errors import QueueFull
 from app.sandbox.limits import ProcessLimits
+from app.sandbox.reply import TraceReply
 from app.sandbox.zygote import Zygote
 from app.tracing import failure_result
 
@@ -54,6 +55,10 @@ class _Worker:
 def _error(kind: str, message: str, hint: str) -> dict[str, Any]:
     return {"kind": kind, "type": kind.capitalize() + "Error", "message": message,
             "line": None, "hint": hint}
+
+
+def _failure(error: dict[str, Any]) -> TraceReply:
+    return TraceReply.from_result(failure_result(error))
 
 
 class WorkerPool:
@@ -95,17 +100,17 @@ class WorkerPool:
             while len(self._spares) < self.config.spares:
                 self._spares.append(self._spawn())
 
-    def _run_blocking(self, job: dict[str, Any]) -> dict[str, Any]:
+    def _run_blocking(self, job: dict[str, Any]) -> TraceReply:
         worker = self._ready_worker()
         started = time.monotonic()
         try:
             worker.conn.send_bytes(orjson.dumps(job))
             deadline = self.config.time_limit + _RESULT_GRACE
             if worker.conn.poll(deadline):
-                result: dict[str, Any] = orjson.loads(worker.conn.recv_bytes())
-                return result
+                meta = worker.conn.recv_bytes()
+                return TraceReply.from_wire(meta, worker.conn.recv_bytes())
             self.restarts += 1
-            return failure_result(_error(
+            return _failure(_error(
                 "timeout",
                 f"The program ran for more than {self.config.time_limit:g} s and was stopped.",
                 "Look for a loop that never ends, or make the tensors smaller.",
@@ -116,23 +121,23 @@ class WorkerPool:
             self._dispose(worker)
             self._threads.submit(self._refill)
 
-    def _death_result(self, worker: _Worker, elapsed: float) -> dict[str, Any]:
+    def _death_result(self, worker: _Worker, elapsed: float) -> TraceReply:
         """Explain a worker that died without answering."""
         self.restarts += 1
         if elapsed >= self.config.time_limit:
-            return failure_result(_error(
+            return _failure(_error(
                 "timeout",
                 f"The program ran for more than {self.config.time_limit:g} s and was stopped.",
                 "Look for a loop that never ends, or make the tensors smaller.",
             ))
-        return failure_result(_error(
+        return _failure(_error(
             "crash",
             "The worker running the program died before it could answer.",
             "Something in the program crashed the process; the server is fine. "
             "Simplify the program to find the call that crashes.",
         ))
 
-    async def run(self, job: dict[str, Any]) -> dict[str, Any]:
+    async def run(self, job: dict[str, Any]) -> TraceReply:
         """Run one job, waiting for a free worker unless the queue is full."""
         if self._slots.locked() and self.waiting >= self.config.queue:
             raise QueueFull(self.config.queue)

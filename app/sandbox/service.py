@@ -12,6 +12,7 @@ from app.sandbox.errors import PolicyError
 from app.sandbox.limits import ProcessLimits
 from app.sandbox.policy import check
 from app.sandbox.pool import PoolConfig, WorkerPool
+from app.sandbox.reply import TraceReply
 from app.settings import Settings
 from app.tracing import TraceOptions, failure_result
 
@@ -57,12 +58,12 @@ class Sandbox:
             seed=seed,
         )
 
-    async def trace(self, code: str, options: TraceOptions) -> dict[str, Any]:
+    async def trace(self, code: str, options: TraceOptions) -> TraceReply:
         """Trace ``code`` safely; raises QueueFull when every worker and queue slot is taken."""
         try:
             check(code, self.settings.max_code_chars)
         except PolicyError as exc:
-            return policy_failure(exc)
+            return TraceReply.from_result(policy_failure(exc))
         job = {
             "code": code,
             "options": {

@@ -20,6 +20,7 @@ import orjson
 
 from app.sandbox.facade import build_globals
 from app.sandbox.limits import ProcessLimits, harden, warm_up
+from app.sandbox.reply import TraceReply
 from app.tracing import ProgramTimeout, TraceOptions, failure_result, trace_source
 
 __all__ = ["JobSpec", "warm_parent", "worker_main"]
@@ -93,7 +94,9 @@ def worker_main(conn: Connection, limits: ProcessLimits) -> None:
             "line": None, "hint": "The worker failed outside the program; please report it.",
         })
     try:
-        conn.send_bytes(orjson.dumps(result))
+        reply = TraceReply.from_result(result)
+        conn.send_bytes(reply.meta())
+        conn.send_bytes(reply.body)
     finally:
         os._exit(0)
 
