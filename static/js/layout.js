@@ -29,12 +29,12 @@ export class LayoutClient {
   }
 
   /** Lay out `graph` (plain {nodes, edges}); resolves {positions, ms, stale}. */
-  layout(graph) {
+  layout(graph, options = undefined) {
     this.seq += 1;
     const id = this.seq;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, graph });
+      this.worker.postMessage({ id, graph, options });
     });
   }
 }

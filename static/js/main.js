@@ -66,7 +66,7 @@ async function run(code) {
   await relayout(t0, seq);
 }
 
-async function relayout(t0, seq = runSeq) {
+async function relayout(t0, seq = runSeq, focus = null) {
   const graph = model.visibleGraph();
   setBusy(true);
   bus.emit('layout:started', { visible: graph.nodes.length });
@@ -78,7 +78,7 @@ async function relayout(t0, seq = runSeq) {
     return;
   }
   if (result.stale || seq !== runSeq) return;
-  renderer.draw(graph, result.positions, (id) => model.nodes.get(id)?.line ?? null);
+  renderer.draw(graph, result.positions, (id) => model.nodes.get(id)?.line ?? null, focus);
   if (lastState) renderer.applyState(model, lastState);
   graphRegion.dataset.nodeCount = String(model.nodes.size);
   graphRegion.dataset.visibleCount = String(renderer.visibleCount);
@@ -140,7 +140,7 @@ bus.on('line:selected', ({ line }) => {
 bus.on('group:toggle', ({ path }) => {
   model.toggle(path);
   inspector.render();
-  relayout(performance.now());
+  relayout(performance.now(), runSeq, `g:${path}`);
 });
 bus.on('example:chosen', ({ id }) => {
   const ex = examples.byId(id);

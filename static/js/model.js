@@ -6,37 +6,18 @@
 // the state of every node and edge at step k of the events (replayed from the start, so
 // any step can be reached directly by the slider).
 import { shape } from './format.js';
+import { boxPaths, buildGroups, groupTitle, initialCollapsed } from './groups.js';
 
 /** Graphs with at most this many nodes also draw saved tensors as their own nodes. */
 export const SAVED_NODE_LIMIT = 40;
+/**
+ * An element feeding more than this many others (a weight shared by 50 unrolled steps)
+ * keeps its edges drawn, faintly, but out of the layout: as long edges they would turn into
+ * thousands of ELK dummy nodes and seconds of layout for a few dozen boxes.
+ */
+export const SHARED_FANOUT = 8;
 /** Large graphs open collapsed so that at most about this many elements are visible. */
 export const COLLAPSE_BUDGET = 60;
-
-/** Module paths of every ancestor of `path`, outermost first, `path` included. */
-function chainOf(path) {
-  const parts = path.split('.');
-  return parts.map((_, i) => parts.slice(0, i + 1).join('.'));
-}
-
-/** Build the nn.Module groups: one per module path prefix that owns at least one node. */
-function buildGroups(nodes) {
-  const groups = new Map();
-  const ensure = (path) => {
-    if (groups.has(path)) return groups.get(path);
-    const chain = chainOf(path);
-    const parent = chain.length > 1 ? chain[chain.length - 2] : null;
-    const g = { path, parent, chain, depth: chain.length, nodeIds: [], children: [], total: 0 };
-    groups.set(path, g);
-    if (parent !== null) ensure(parent).children.push(path);
-    return g;
-  };
-  for (const n of nodes) {
-    if (!n.module) continue;
-    ensure(n.module).nodeIds.push(n.id);
-    for (const p of chainOf(n.module)) ensure(p).total += 1;
-  }
-  return groups;
-}
 
 /** Label lines of a trace node: op name (ops), variable/parameter name, shape. */
 export function nodeLines(n) {
@@ -65,7 +46,9 @@ export class TraceModel {
     this.leaves = graph.nodes.filter((n) => n.kind === 'leaf');
     this.outDegree = new Map();
     for (const e of graph.edges) this.outDegree.set(e.source, (this.outDegree.get(e.source) ?? 0) + 1);
-    this.groups = buildGroups(graph.nodes);
+    /** Box (group path) of every node inside an nn.Module; see groups.js. */
+    this.box = boxPaths(graph.nodes, this.events);
+    this.groups = buildGroups(graph.nodes, this.box);
     this.collapsed = new Set();
     this.showSaved = graph.nodes.length <= SAVED_NODE_LIMIT;
     this.birth = this.birthSteps();
@@ -97,19 +80,10 @@ export class TraceModel {
     return birth;
   }
 
-  /** Collapse every module, then expand shallow modules while the view stays within budget. */
+  /** Open a fresh trace collapsed enough to be readable and fast (groups.js). */
   initialCollapse(budget = COLLAPSE_BUDGET) {
-    this.collapsed = new Set(this.groups.keys());
-    let visible = [...this.nodes.values()].filter((n) => !n.module).length;
-    visible += [...this.groups.values()].filter((g) => g.parent === null).length;
-    const order = [...this.groups.values()].sort((a, b) => a.depth - b.depth);
-    for (const g of order) {
-      if (g.chain.slice(0, -1).some((p) => this.collapsed.has(p))) continue;
-      const grown = visible - 1 + g.nodeIds.length + g.children.length;
-      if (grown > budget) continue;
-      this.collapsed.delete(g.path);
-      visible = grown;
-    }
+    const loose = [...this.nodes.values()].filter((n) => !this.box.has(n.id)).length;
+    this.collapsed = initialCollapsed(this.groups, loose, { budget });
   }
 
   toggle(path) {
@@ -120,9 +94,9 @@ export class TraceModel {
 
   /** Outermost collapsed module containing node `id`, else null. */
   collapsedOwner(id) {
-    const n = this.nodes.get(id);
-    if (!n?.module) return null;
-    return this.groups.get(n.module).chain.find((p) => this.collapsed.has(p)) ?? null;
+    const path = this.box.get(id);
+    if (!path) return null;
+    return this.groups.get(path).chain.find((p) => this.collapsed.has(p)) ?? null;
   }
 
   /** Visible element id standing for trace node `id`. */
@@ -137,23 +111,23 @@ export class TraceModel {
     const parentOf = (path) => (path ? `g:${path}` : null);
     for (const g of this.groups.values()) {
       if (g.chain.slice(0, -1).some((p) => this.collapsed.has(p))) continue;
-      const name = g.path.split('.').pop();
       if (this.collapsed.has(g.path)) {
-        const lines = [`▸ ${g.path}`, `${g.total} nodes`];
+        const lines = [groupTitle(g, this.groups, false), `${g.total} nodes`];
         nodes.push({ id: `g:${g.path}`, type: 'collapsed', path: g.path, parent: parentOf(g.parent), lines, ...sizeOf(lines) });
       } else {
-        nodes.push({ id: `g:${g.path}`, type: 'group', path: g.path, parent: parentOf(g.parent), lines: [`▾ ${name}`], w: 0, h: 0 });
+        nodes.push({ id: `g:${g.path}`, type: 'group', path: g.path, parent: parentOf(g.parent), lines: [groupTitle(g, this.groups, true)], w: 0, h: 0 });
       }
     }
     const edges = [];
     for (const n of this.nodes.values()) {
       if (this.collapsedOwner(n.id) !== null) continue;
       const lines = nodeLines(n);
-      nodes.push({ id: `n${n.id}`, type: 'node', nodeId: n.id, role: this.role(n), parent: parentOf(n.module), lines, ...sizeOf(lines) });
+      const parent = parentOf(this.box.get(n.id));
+      nodes.push({ id: `n${n.id}`, type: 'node', nodeId: n.id, role: this.role(n), parent, lines, ...sizeOf(lines) });
       if (!this.showSaved) continue;
       (n.saved ?? []).forEach((s, i) => {
         const sl = [s.name, shape(s.value?.shape)];
-        nodes.push({ id: `s${n.id}_${i}`, type: 'saved', nodeId: n.id, role: 'saved', parent: parentOf(n.module), lines: sl, ...sizeOf(sl) });
+        nodes.push({ id: `s${n.id}_${i}`, type: 'saved', nodeId: n.id, role: 'saved', parent, lines: sl, ...sizeOf(sl) });
         edges.push({ id: `se${n.id}_${i}`, source: `s${n.id}_${i}`, target: `n${n.id}`, saved: true });
       });
     }
@@ -177,7 +151,16 @@ export class TraceModel {
       if (!merged.has(key)) merged.set(key, { id: `m:${key}`, source: s, target: t, edgeIds: [] });
       merged.get(key).edgeIds.push(e.id);
     }
-    return out.concat([...merged.values()]);
+    const all = out.concat([...merged.values()]);
+    const fan = new Map();
+    for (const e of all) fan.set(e.source, (fan.get(e.source) ?? 0) + 1);
+    const kept = new Set();
+    for (const e of all) {
+      if (fan.get(e.source) <= SHARED_FANOUT) continue;
+      if (kept.has(e.source)) e.shared = true;
+      else kept.add(e.source); // its first use stays in the layout, keeping the leaf near it
+    }
+    return all;
   }
 
   /** Replay events[0..k) and return what is lit and which gradients are where. */

@@ -9,6 +9,9 @@ import { graphStyle } from './graphstyle.js';
 import { shortTensor } from './format.js';
 import { buildSvg } from './svgwriter.js';
 
+/** Below this zoom 11px labels are unreadable: big graphs open at it instead of fitted. */
+const READABLE_ZOOM = 0.8;
+
 export class Renderer {
   constructor(container, bus) {
     this.bus = bus;
@@ -46,8 +49,12 @@ export class Renderer {
     cy.on('mouseout', 'node', () => this.bus.emit('node:hovered', { line: null }));
   }
 
-  /** Replace the drawing with `graph` (model.visibleGraph()) at `positions`. */
-  draw(graph, positions, lineOf) {
+  /**
+   * Replace the drawing with `graph` (model.visibleGraph()) at `positions`. With `focus`
+   * (the element id of a box just opened or closed) the view centres on it instead of
+   * starting over, so expanding a module keeps the reader's place.
+   */
+  draw(graph, positions, lineOf, focus = null) {
     const cy = this.cy;
     const els = graph.nodes.map((n) => ({
       group: 'nodes',
@@ -60,14 +67,35 @@ export class Renderer {
       classes: n.role ?? n.type,
     }));
     for (const e of graph.edges) {
-      els.push({ group: 'edges', data: { ...e, glabel: '' }, classes: e.saved ? 'saved' : '' });
+      els.push({ group: 'edges', data: { ...e, glabel: '' }, classes: [e.saved ? 'saved' : '', e.shared ? 'shared' : ''].join(' ').trim() });
     }
     cy.batch(() => {
       cy.elements().remove();
       cy.add(els);
     });
     this.applied = new Map();
+    const target = focus ? cy.getElementById(focus) : null;
+    if (target && target.nonempty()) this.focusOn(target);
+    else this.overview();
+  }
+
+  /** Fit when that stays readable; else readable zoom at the top of the graph (inputs). */
+  overview() {
+    const cy = this.cy;
     this.fit();
+    if (cy.zoom() >= READABLE_ZOOM) return;
+    const bb = cy.elements().boundingBox();
+    cy.zoom(READABLE_ZOOM);
+    cy.pan({ x: cy.width() / 2 - READABLE_ZOOM * (bb.x1 + bb.x2) / 2, y: 56 - READABLE_ZOOM * bb.y1 });
+  }
+
+  /** Centre `el`, zoomed so it fits when it can, never below the readable zoom. */
+  focusOn(el) {
+    const cy = this.cy;
+    const bb = el.boundingBox();
+    const fitZoom = Math.min((cy.width() - 48) / bb.w, (cy.height() - 48) / bb.h);
+    cy.zoom(Math.max(READABLE_ZOOM, Math.min(1.1, fitZoom, Math.max(cy.zoom(), READABLE_ZOOM))));
+    cy.center(el);
   }
 
   /** Restyle for a timeline state; `model` answers which trace node is where. */
