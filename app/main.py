@@ -11,7 +11,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from app import __version__
-from app.api import health, metrics, pages, routes
+from app.api import body_limit, health, metrics, pages, routes
 from app.api.errors import install_error_handlers
 from app.api.ratelimit import RateLimitMiddleware
 from app.api.request_log import RequestLogMiddleware
@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RateLimitMiddleware, limit=settings.rate_limit,
                        storage_url=settings.rate_limit_storage,
                        trust_forwarded_for=settings.trust_forwarded_for)
+    body_limit.install(app, settings)  # outside the rate limiter: oversized bodies cost nothing
     app.state.metrics = metrics.Metrics(sandbox.pool, settings.workers, settings.queue)
     app.add_middleware(RequestLogMiddleware, level=settings.log_level,
                        trust_forwarded_for=settings.trust_forwarded_for,
