@@ -17,6 +17,8 @@ __all__ = ["TensorView", "tensor_view"]
 
 TensorView = dict[str, Any]
 
+_SMALL = 16  # at most this many elements are summarised in plain Python (measured)
+
 
 def _finite_or_tag(value: float) -> float | str:
     """JSON has no NaN or infinity; tag them as strings the page prints as-is."""
@@ -49,21 +51,39 @@ def _round(value: float) -> float | str:
     return float(f"{value:.7g}")
 
 
+def _summary(low: float, high: float, mean: float, std: float, norm: float) -> dict[str, Any]:
+    return {"min": _round(low), "max": _round(high), "mean": _round(mean), "std": _round(std),
+            "norm": _round(norm)}
+
+
+def _small_stats(flat: list[float]) -> dict[str, Any]:
+    """Statistics of a few numbers in plain Python: cheaper than any torch call."""
+    count = len(flat)
+    mean = sum(flat) / count
+    squares = sum(v * v for v in flat)
+    variance = sum((v - mean) ** 2 for v in flat) / (count - 1) if count > 1 else 0.0
+    return _summary(min(flat), max(flat), mean, math.sqrt(variance), math.sqrt(squares))
+
+
 def _stats(flat: torch.Tensor) -> dict[str, Any]:
-    """Summary statistics of a 1-D real tensor, from two reductions; None where undefined."""
+    """Summary statistics of a 1-D real tensor; None where undefined.
+
+    Small tensors are summarised in Python; large ones with two reductions whose four results
+    come back in one ``tolist()`` (each ``float(tensor)`` would be a dispatcher round trip).
+    """
     count = flat.numel()
     if count == 0:
         return {"min": None, "max": None, "mean": None, "std": None, "norm": None}
-    if count == 1:
-        only = float(flat[0])
-        return {"min": _round(only), "max": _round(only), "mean": _round(only), "std": 0.0,
-                "norm": _round(abs(only))}
-    std, mean = (float(v) for v in torch.std_mean(flat))
-    low, high = (float(v) for v in torch.aminmax(flat))
+    if count <= _SMALL:
+        values = flat.tolist()
+        if all(map(math.isfinite, values)):
+            return _small_stats(values)
+    std, mean = torch.std_mean(flat)
+    low, high = torch.aminmax(flat)
+    low_f, high_f, mean_f, std_f = torch.stack((low, high, mean, std)).tolist()
     # sum of squares from the moments: n*mean^2 + (n-1)*std^2 (std is the unbiased one)
-    norm = math.sqrt(max(count * mean * mean + (count - 1) * std * std, 0.0))
-    return {"min": _round(low), "max": _round(high), "mean": _round(mean), "std": _round(std),
-            "norm": _round(norm)}
+    norm = math.sqrt(max(count * mean_f * mean_f + (count - 1) * std_f * std_f, 0.0))
+    return _summary(low_f, high_f, mean_f, std_f, norm)
 
 
 def tensor_view(tensor: torch.Tensor, max_values: int) -> TensorView:
