@@ -21,7 +21,10 @@ class Row:
 
     ``ratio`` is figure / baseline; lower is better unless ``higher_is_better`` (throughput).
     ``met`` says whether the issue's target is reached (None: no target for this row) and
-    ``key`` names the row for the CI guard, which compares ratios, never raw figures.
+    ``key`` names the row for the CI guard; ``guard`` says what it compares with the
+    reference: "ratio" (timings: only the ratio to a same-run baseline survives a busy
+    machine), "figure" (bytes, megabytes: machine-independent), "met" (the target is a
+    capability, e.g. a 20,000-op chain traces) or "none" (informational).
     """
 
     key: str
@@ -35,6 +38,7 @@ class Row:
     spread: str = ""
     note: str = ""
     higher_is_better: bool = False
+    guard: str = "ratio"
 
     @property
     def ratio(self) -> float | None:

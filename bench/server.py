@@ -20,6 +20,7 @@ import httpx
 __all__ = ["Server", "descendants", "rss_mb"]
 
 ROOT = Path(__file__).resolve().parents[1]
+_FORK_PARENTS = (b"app.sandbox.zygote", b"multiprocessing.forkserver")
 
 
 def _free_port() -> int:
@@ -98,14 +99,14 @@ class Server:
         assert self.proc is not None
         return self.proc.pid
 
-    def forkserver_pid(self) -> int | None:
-        """The multiprocessing fork server (the warm parent every worker is forked from)."""
+    def fork_parent_pid(self) -> int | None:
+        """The warm process every worker is forked from (the zygote, or a fork server)."""
         for pid in descendants(self.pid):
             try:
                 cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
             except OSError:
                 continue
-            if b"multiprocessing.forkserver" in cmd:
+            if any(mark in cmd for mark in _FORK_PARENTS):
                 return pid
         return None
 

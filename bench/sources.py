@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-__all__ = ["chain", "chain_rule", "encoder", "lstm_unrolled"]
+__all__ = ["chain", "chain_rule", "encoder", "lstm_unrolled", "without_backward"]
 
 _HERE = Path(__file__).resolve().parent / "programs"
 _GALLERY = Path(__file__).resolve().parents[1] / "app" / "examples" / "programs"
@@ -42,3 +42,15 @@ def lstm_unrolled(steps: int = 50) -> str:
 def chain(ops: int) -> str:
     """A chain of ``ops`` multiplications (``ops + 1`` nodes)."""
     return _sized("chain.py", "OPS", ops)
+
+
+def without_backward(source: str) -> str:
+    """The program with its final ``loss.backward()`` removed: saved tensors stay alive.
+
+    torchviz's ``show_saved`` reads every saved tensor and raises once backward has freed
+    them, so graph-extraction contenders get the forward-only graph.
+    """
+    line = "\nloss.backward()\n"
+    if line not in source:
+        raise ValueError("program has no final 'loss.backward()' line")
+    return source.replace(line, "\n")
