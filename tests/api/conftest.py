@@ -1,0 +1,35 @@
+"""Fixtures of the API tests: one real server for the session and an HTTP client for it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+import torch
+
+from tests.api.live_server import BENIGN, LiveServer, client, shared_server
+
+
+@pytest.fixture(scope="session")
+def live() -> Iterator[LiveServer]:
+    """`gradtrace serve --workers 2` with small limits; its process group dies at the end."""
+    server = shared_server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def http(live: LiveServer) -> Iterator[httpx.Client]:
+    with client(live.url) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+def benign_grad() -> list[float]:
+    """x.grad of the benign program, computed by plain PyTorch (the oracle)."""
+    namespace: dict[str, object] = {}
+    exec(BENIGN.replace("print(x.grad)\n", ""), namespace)
+    grad = namespace["x"].grad  # type: ignore[attr-defined]
+    assert isinstance(grad, torch.Tensor)
+    return [float(v) for v in grad.tolist()]
