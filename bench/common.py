@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 __all__ = ["Row", "Samples", "interleave", "percentile", "timed"]
@@ -85,7 +85,7 @@ def timed(fn: Callable[[], object]) -> float:
 
 
 def interleave(
-    contenders: dict[str, Callable[[], object]], rounds: int
+    contenders: Mapping[str, Callable[[], object]], rounds: int
 ) -> dict[str, Samples]:
     """Time every contender once per round, alternating, starting with a different one."""
     names = list(contenders)

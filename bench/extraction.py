@@ -80,8 +80,9 @@ def _chain_rows(quick: bool) -> list[Row]:
     result = trace_source(source, options=TraceOptions(max_nodes=CHAIN_OPS + 100))
     traced = time.perf_counter() - start
     nodes = len(result["graph"]["nodes"])
-    namespace = run_plain(source)
-    walk = interleave({"walk": lambda: _discover(namespace["y"].grad_fn)}, 1 if quick else 3)
+    tip = run_plain(source)["y"]
+    assert isinstance(tip, torch.Tensor)
+    walk = interleave({"walk": lambda: _discover(tip.grad_fn)}, 1 if quick else 3)
     lengths = [500, 900, 1000, 1100, 1500, 2000, 5000, CHAIN_OPS]
     tried = lengths[2:4] if quick else lengths
     breaking = torchviz_breaking_length(tried)

@@ -48,7 +48,7 @@ def _burst(url: str, code: str, per_client: int) -> tuple[Samples, float]:
             for _ in range(per_client):
                 try:
                     seconds = timed(lambda: post_trace(client, code))
-                except BaseException as exc:  # noqa: BLE001 - reported below
+                except BaseException as exc:  # reported after the burst
                     errors.append(exc)
                     return
                 with lock:

@@ -9,6 +9,7 @@ process (the tracer alone, no sandbox or HTTP).
 from __future__ import annotations
 
 import builtins
+from collections.abc import Callable
 
 import httpx
 import torch
@@ -35,13 +36,13 @@ def _rows(layers: int, server: Server, rounds: int) -> list[Row]:
     source = encoder(layers)
     options = TraceOptions(max_nodes=50_000)
     with httpx.Client(base_url=server.url, timeout=300) as client:
-        contenders = {
+        contenders: dict[str, Callable[[], object]] = {
             "plain": lambda: run_plain(source),
             "api": lambda: post_trace(client, source),
             "trace": lambda: trace_source(source, options=options),
         }
-        for warm in contenders.values():
-            warm()
+        for contender in contenders.values():
+            contender()  # warm-up: first calls pay for lazy imports and allocator growth
         samples = interleave(contenders, rounds)
     plain = samples["plain"]
     limit = _LIMITS[layers]

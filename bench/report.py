@@ -28,8 +28,8 @@ def _ratio(row: Row) -> str:
     if ratio is None:
         return "—"
     if row.key.startswith("extract.") and ratio > 0:
-        return f"{ratio:.3g}× (speed-up {1 / ratio:.2g}×)"
-    return f"{ratio:.3g}×"
+        return f"{ratio:.3g}x (speed-up {1 / ratio:.2g}x)"
+    return f"{ratio:.3g}x"
 
 
 def _met(row: Row) -> str:

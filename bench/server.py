@@ -6,6 +6,7 @@ worker (they are its descendants); nothing is left running after the benchmark.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -125,9 +126,7 @@ class Server:
             except subprocess.TimeoutExpired:
                 continue
         # The session may still hold workers that outlived the server process.
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         if self.proc.stderr:
             self.proc.stderr.close()
