@@ -50,7 +50,7 @@ export function graphStyle() {
       'min-zoomed-font-size': 6, 'font-family': 'ui-monospace, Menlo, Consolas, monospace',
     } },
     { selector: 'edge.saved', style: { 'line-style': 'dashed', 'line-color': c.saved, 'target-arrow-color': c.saved } },
-    { selector: 'edge.shared', style: { 'line-opacity': 0.3, 'curve-style': 'straight', 'arrow-scale': 0.5 } },
+    { selector: 'edge.shared', style: { 'line-opacity': 0.3, 'curve-style': 'haystack', 'haystack-radius': 0, 'target-arrow-shape': 'none', label: '' } },
     { selector: 'edge.grad', style: { width: 2.6, 'line-color': c.grad, 'target-arrow-color': c.grad } },
     { selector: 'edge.grad-old', style: { width: 1.8, 'line-color': c.grad, 'target-arrow-color': c.grad, 'line-opacity': 0.45 } },
   ];

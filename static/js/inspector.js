@@ -68,8 +68,15 @@ export class Inspector {
     this.render();
   }
 
+  /** A new step: re-render only if what the selected node shows has changed. */
   setState(state) {
+    const prev = this.state;
     this.state = state;
+    const id = this.sel.nodeId;
+    if (prev && id != null && !this.sel.groupPath) {
+      const same = ['received', 'sent', 'leafGrad'].every((k) => prev[k].get(id) === state[k].get(id));
+      if (same) return;
+    } else if (prev && id == null && !this.sel.groupPath) return;
     this.render();
   }
 

@@ -5,6 +5,7 @@ import { fetchExamples, fetchTrace } from './api.js';
 import { TraceModel } from './model.js';
 import { LayoutClient } from './layout.js';
 import { Renderer } from './renderer.js';
+import { GraphKeys } from './graphkeys.js';
 import { Editor } from './editor.js';
 import { Timeline } from './timeline.js';
 import { Inspector } from './inspector.js';
@@ -30,6 +31,7 @@ const bus = new EventBus();
 const graphRegion = $('graph');
 const editor = new Editor($('editor'), bus);
 const renderer = new Renderer($('graph-canvas'), bus);
+const keys = new GraphKeys($('graph-canvas'), renderer, bus, $('graph-announce'));
 const timeline = new Timeline($('timeline'), bus);
 const inspector = new Inspector($('inspector'), bus);
 const gradients = new GradientsPanel($('gradients'));
@@ -126,7 +128,9 @@ bus.on('step:changed', ({ state }) => {
 });
 bus.on('node:selected', (sel) => {
   inspector.select(sel);
-  renderer.select(sel.nodeId != null ? model.repOf(sel.nodeId) : sel.groupPath ? `g:${sel.groupPath}` : null);
+  const elementId = sel.nodeId != null ? model.repOf(sel.nodeId) : sel.groupPath ? `g:${sel.groupPath}` : null;
+  renderer.select(elementId);
+  if (elementId) keys.follow(elementId);
   selectedLine = sel.nodeId != null ? model.nodes.get(sel.nodeId)?.line ?? null : null;
   editor.mark('hover', selectedLine);
 });

@@ -1,39 +1,49 @@
 // panels.js: the gradients panel, the console and the error alert.
 import { tensorText } from './format.js';
 
-/** Every leaf with its .grad at the current step, as text. */
+/**
+ * Every leaf with its .grad at the current step, as text. The rows are built once per
+ * trace; a step rewrites only the rows whose gradient changed (playing a large trace
+ * must not rebuild hundreds of rows per frame).
+ */
 export class GradientsPanel {
   constructor(root) {
     this.list = root.querySelector('[data-role="list"]');
     this.model = null;
+    this.rows = new Map();
+    this.setModel(null);
   }
 
   setModel(model) {
     this.model = model;
-  }
-
-  render(state) {
-    const rows = [];
-    for (const leaf of this.model?.leaves ?? []) {
-      const name = leaf.label ?? `leaf #${leaf.id}`;
-      const g = state.leafGrad.has(leaf.id) ? state.leafGrad.get(leaf.id) : null;
+    this.rows = new Map();
+    const items = (model?.leaves ?? []).map((leaf) => {
       const li = document.createElement('li');
       li.dataset.node = String(leaf.id);
       const k = document.createElement('code');
-      k.textContent = `${name}.grad`;
+      k.textContent = `${leaf.label ?? `leaf #${leaf.id}`}.grad`;
       const v = document.createElement('span');
-      v.className = g ? 'grad-value' : 'grad-value muted';
-      v.textContent = ` = ${tensorText(g, 4)}`;
       li.append(k, v);
-      rows.push(li);
-    }
-    if (!rows.length) {
+      this.rows.set(leaf.id, { v, shown: undefined });
+      return li;
+    });
+    if (!items.length) {
       const li = document.createElement('li');
       li.className = 'muted';
-      li.textContent = this.model ? 'No leaf tensors in this graph.' : 'Run a program to see gradients.';
-      rows.push(li);
+      li.textContent = model ? 'No leaf tensors in this graph.' : 'Run a program to see gradients.';
+      items.push(li);
     }
-    this.list.replaceChildren(...rows);
+    this.list.replaceChildren(...items);
+  }
+
+  render(state) {
+    for (const [id, row] of this.rows) {
+      const g = state.leafGrad.has(id) ? state.leafGrad.get(id) : null;
+      if (row.shown === g) continue;
+      row.shown = g;
+      row.v.className = g ? 'grad-value' : 'grad-value muted';
+      row.v.textContent = ` = ${tensorText(g, 4)}`;
+    }
   }
 }
 

@@ -6,7 +6,7 @@
 // rate on large graphs), and turns pointer input into bus events.
 import cytoscape from 'cytoscape';
 import { graphStyle } from './graphstyle.js';
-import { shortTensor } from './format.js';
+import { boxLook, edgeLook, nodeLook, touched } from './stepstyle.js';
 import { buildSvg } from './svgwriter.js';
 
 /** Below this zoom 11px labels are unreadable: big graphs open at it instead of fitted. */
@@ -21,6 +21,7 @@ export class Renderer {
       boxSelectionEnabled: false, autoungrabify: true,
     });
     this.applied = new Map();
+    this.index();
     this.bindInput();
     new ResizeObserver(() => this.cy.resize()).observe(container);
     matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
@@ -74,6 +75,7 @@ export class Renderer {
       cy.add(els);
     });
     this.applied = new Map();
+    this.index();
     const target = focus ? cy.getElementById(focus) : null;
     if (target && target.nonempty()) this.focusOn(target);
     else this.overview();
@@ -98,28 +100,38 @@ export class Renderer {
     cy.center(el);
   }
 
-  /** Restyle for a timeline state; `model` answers which trace node is where. */
-  applyState(model, st) {
-    const want = new Map();
-    const currentNode = st.current?.node;
+  /** Index the drawn elements by trace node / edge id, so a step touches only its own. */
+  index() {
+    this.nodeEls = new Map();
+    this.edgeEls = new Map();
     this.cy.nodes('[type = "node"], [type = "saved"]').forEach((el) => {
       const id = el.data('nodeId');
-      let cls = model.bornAt(id, st.step) ? '' : 'unborn';
-      if (!cls && !st.lit.has(id) && st.call === null) cls = 'future';
-      if (st.visited.has(id)) cls += ' visited';
-      if (id === currentNode && el.data('type') === 'node') cls += ' active';
-      want.set(el.id(), { cls, label: null });
+      if (!this.nodeEls.has(id)) this.nodeEls.set(id, []);
+      this.nodeEls.get(id).push(el);
     });
-    this.cy.nodes('[type = "collapsed"]').forEach((el) => {
-      const active = currentNode != null && model.repOf(currentNode) === el.id();
-      want.set(el.id(), { cls: active ? 'active' : '', label: null });
-    });
-    this.cy.edges('[edgeId >= 0]').forEach((el) => {
-      const eid = el.data('edgeId');
-      const has = st.edgeGrad.has(eid);
-      const cls = has ? (st.edgeCall.get(eid) === st.call ? 'grad' : 'grad-old') : '';
-      want.set(el.id(), { cls, label: has ? shortTensor(st.edgeGrad.get(eid)) : '' });
-    });
+    this.cy.edges('[edgeId >= 0]').forEach((el) => this.edgeEls.set(el.data('edgeId'), el));
+    this.boxEls = this.cy.nodes('[type = "collapsed"]');
+    this.shownState = null;
+  }
+
+  /** Restyle for a timeline state, recomputing only the elements the step can have changed. */
+  applyState(model, st) {
+    const dirty = model === this.shownModel ? touched(model, this.shownState, st) : null;
+    this.shownState = st;
+    this.shownModel = model;
+    const want = new Map();
+    const nodeIds = dirty ? dirty.nodes : this.nodeEls.keys();
+    for (const id of nodeIds) {
+      for (const el of this.nodeEls.get(id) ?? []) want.set(el.id(), nodeLook(id, el.data('type') === 'node', model, st));
+    }
+    const boxes = dirty
+      ? [...dirty.nodes].map((id) => model.repOf(id)).filter((r) => r.startsWith('g:'))
+      : this.boxEls.map((el) => el.id());
+    for (const box of boxes) want.set(box, boxLook(box, model, st));
+    for (const eid of dirty ? dirty.edges : this.edgeEls.keys()) {
+      const el = this.edgeEls.get(eid);
+      if (el) want.set(el.id(), edgeLook(eid, st));
+    }
     this.patch(want);
   }
 
