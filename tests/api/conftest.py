@@ -6,9 +6,8 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-import torch
 
-from tests.api.live_server import BENIGN, LiveServer, client, shared_server
+from tests.api.live_server import LiveServer, client, plain_benign_grad, shared_server
 
 
 @pytest.fixture(scope="session")
@@ -28,8 +27,4 @@ def http(live: LiveServer) -> Iterator[httpx.Client]:
 @pytest.fixture(scope="session")
 def benign_grad() -> list[float]:
     """x.grad of the benign program, computed by plain PyTorch (the oracle)."""
-    namespace: dict[str, object] = {}
-    exec(BENIGN.replace("print(x.grad)\n", ""), namespace)
-    grad = namespace["x"].grad  # type: ignore[attr-defined]
-    assert isinstance(grad, torch.Tensor)
-    return [float(v) for v in grad.tolist()]
+    return plain_benign_grad()

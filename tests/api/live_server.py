@@ -36,6 +36,7 @@ __all__ = [
     "cpu_ticks",
     "free_port",
     "group_pids",
+    "plain_benign_grad",
     "process_children",
     "running",
     "shared_server",
@@ -209,6 +210,17 @@ def shared_server() -> LiveServer:
     if not _SHARED or _SHARED[0].process.poll() is not None:
         _SHARED[:] = [start_server("--workers", "2")]
     return _SHARED[0]
+
+
+def plain_benign_grad() -> list[float]:
+    """x.grad of BENIGN computed by plain PyTorch in this process (the oracle)."""
+    import torch
+
+    namespace: dict[str, Any] = {}
+    exec(BENIGN.replace("print(x.grad)\n", ""), namespace)
+    grad = namespace["x"].grad
+    assert isinstance(grad, torch.Tensor)
+    return [float(v) for v in grad.tolist()]
 
 
 def benign_ok(http: httpx.Client, expected_grad: list[float]) -> dict[str, Any]:
