@@ -34,8 +34,8 @@ export function graphStyle() {
     } },
     { selector: 'node[type = "group"]', style: {
       'background-opacity': 0.04, 'background-color': c.group, 'border-style': 'dashed',
-      'border-color': c.group, 'text-valign': 'top', 'text-halign': 'center', 'text-margin-y': 16,
-      color: c.muted, 'font-size': 11, padding: 8, shape: 'round-rectangle',
+      'border-color': c.group, 'text-valign': 'top', 'text-halign': 'center', 'text-margin-y': -1,
+      color: c.muted, 'font-size': 10, padding: 16, shape: 'round-rectangle',
     } },
     { selector: 'node.future', style: { opacity: 0.35 } },
     { selector: 'node.unborn', style: { display: 'none' } },

@@ -97,7 +97,8 @@ export function groupTitle(g, groups, open) {
     const owner = g.parent.split('.').pop();
     return `${open ? '▾' : '▸'} ${open ? owner : g.parent} ${name} of ${siblings}`;
   }
-  return open ? `▾ ${name}` : `▸ ${g.path}`;
+  const short = /^\d+$/.test(name) && g.parent ? `${g.parent.split('.').pop()}.${name}` : name;
+  return open ? `▾ ${short}` : `▸ ${g.path}`;
 }
 
 /** Elements that opening `g` adds to the view (its direct nodes and child boxes, minus its own box). */

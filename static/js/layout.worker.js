@@ -27,7 +27,7 @@ const ROOT_OPTIONS = {
 };
 /** Above this many elements crossing minimisation gets one sweep instead of four. */
 const BIG = 400;
-const GROUP_OPTIONS = { 'elk.padding': '[top=26,left=10,bottom=10,right=10]' };
+const GROUP_OPTIONS = { 'elk.padding': '[top=34,left=18,bottom=18,right=18]' };
 
 /** Build ELK's nested JSON: groups hold their children, all edges live at the root. */
 function toElk(graph, options = {}) {

@@ -106,28 +106,45 @@ class PageWatch:
 
 
 @pytest.fixture()
-def page(browser, server_url) -> Iterator[object]:  # type: ignore[no-untyped-def]
-    """A 1280x800 page that fails the test on console errors or requests off the server."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, accept_downloads=True)
-    pg = context.new_page()
-    watch = PageWatch()
+def page_factory(browser, server_url) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """Make 1280x800 pages (extra context options allowed, e.g. color_scheme="dark").
+
+    Every page made fails the test on console errors or on requests to any host but the
+    server, checked when the test ends.
+    """
+    made: list[tuple[object, PageWatch]] = []
     server_host = urlparse(server_url).hostname
 
-    def on_request(req) -> None:  # type: ignore[no-untyped-def]
-        parsed = urlparse(req.url)
-        if parsed.scheme in ("data", "blob"):
-            return
-        if parsed.hostname != server_host:
-            watch.foreign.append(req.url)
+    def make(**options: object):  # type: ignore[no-untyped-def]
+        context = browser.new_context(viewport={"width": 1280, "height": 800},
+                                      accept_downloads=True, **options)
+        pg = context.new_page()
+        watch = PageWatch()
 
-    pg.on("request", on_request)
-    pg.on("console", lambda m: m.type == "error" and watch.errors.append(m.text))
-    pg.on("pageerror", lambda e: watch.errors.append(str(e)))
-    pg.watch = watch  # type: ignore[attr-defined]
-    yield pg
-    context.close()
-    assert watch.foreign == [], f"requests left the server: {watch.foreign}"
-    assert watch.errors == [], f"console errors: {watch.errors}"
+        def on_request(req) -> None:  # type: ignore[no-untyped-def]
+            parsed = urlparse(req.url)
+            if parsed.scheme not in ("data", "blob") and parsed.hostname != server_host:
+                watch.foreign.append(req.url)
+
+        pg.on("request", on_request)
+        pg.on("console", lambda m: m.type == "error" and watch.errors.append(m.text))
+        pg.on("pageerror", lambda e: watch.errors.append(str(e)))
+        pg.watch = watch  # type: ignore[attr-defined]
+        made.append((context, watch))
+        return pg
+
+    yield make
+    for context, _ in made:
+        context.close()  # type: ignore[attr-defined]
+    for _, watch in made:
+        assert watch.foreign == [], f"requests left the server: {watch.foreign}"
+        assert watch.errors == [], f"console errors: {watch.errors}"
+
+
+@pytest.fixture()
+def page(page_factory) -> object:  # type: ignore[no-untyped-def]
+    """A light-theme 1280x800 page, watched like every page_factory page."""
+    return page_factory()
 
 
 def shot(pg, name: str) -> None:  # type: ignore[no-untyped-def]

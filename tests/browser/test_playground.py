@@ -6,14 +6,12 @@ slider named Timeline, the regions Graph and Gradients, errors in role=alert.
 
 from __future__ import annotations
 
-import re
-from urllib.parse import quote
-
 import httpx
 import pytest
 import torch
 
 from tests.browser.conftest import shot
+from tests.browser.helpers import draws, grad_fn_count, leaf_grad_numbers, open_program, torch_run, wait_drawn
 
 pytestmark = pytest.mark.browser
 
@@ -38,56 +36,6 @@ y = x * 3
 y.sum().backward()
 y.sum().backward()
 """
-
-NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
-
-
-def torch_run(code: str) -> dict[str, object]:
-    """Run a program with plain PyTorch and return its top-level names."""
-    namespace: dict[str, object] = {}
-    exec(compile(code, "<program>", "exec"), namespace)
-    return namespace
-
-
-def grad_fn_count(*roots: torch.Tensor) -> int:
-    """Nodes torchviz would draw: every grad_fn reachable from the roots (leaves included)."""
-    seen: set[int] = set()
-    stack = [r.grad_fn for r in roots if r.grad_fn is not None]
-    while stack:
-        fn = stack.pop()
-        if id(fn) in seen:
-            continue
-        seen.add(id(fn))
-        stack.extend(nxt for nxt, _ in fn.next_functions if nxt is not None)
-    return len(seen)
-
-
-def open_program(page, server_url: str, code: str):  # type: ignore[no-untyped-def]
-    page.goto(f"{server_url}/?code={quote(code)}")
-    wait_drawn(page, 0)
-    return page.get_by_role("region", name="Graph")
-
-
-def wait_drawn(page, before: int) -> None:  # type: ignore[no-untyped-def]
-    """Wait until the graph has been drawn more than `before` times and is not busy."""
-    page.wait_for_function(
-        "n => { const g = document.getElementById('graph');"
-        " return Number(g.dataset.draws || 0) > n && g.getAttribute('aria-busy') === 'false'; }",
-        arg=before, timeout=30_000)
-
-
-def draws(page) -> int:  # type: ignore[no-untyped-def]
-    return int(page.get_by_role("region", name="Graph").get_attribute("data-draws") or 0)
-
-
-def leaf_grad_numbers(page, name: str) -> list[float] | None:  # type: ignore[no-untyped-def]
-    """Numbers shown for `name.grad` in the Gradients panel (None when it shows None)."""
-    item = page.get_by_role("region", name="Gradients").locator("li", has_text=f"{name}.grad")
-    text = item.inner_text().split("=", 1)[1]
-    if text.strip() == "None":
-        return None
-    return [float(v) for v in NUMBER.findall(text)]
-
 
 def test_chain_rule_by_url_shows_torch_gradients(page, server_url) -> None:  # type: ignore[no-untyped-def]
     graph = open_program(page, server_url, CHAIN)

@@ -1,0 +1,85 @@
+"""Helpers shared by the browser tests: open a program, wait for the drawing, read panels.
+
+PyTorch is the oracle: `torch_run` runs the same program with plain PyTorch so that a test
+compares what the page shows with what PyTorch computed.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from urllib.parse import quote
+
+import torch
+
+__all__ = ["NUMBER", "cy_eval", "draws", "grad_fn_count", "leaf_grad_numbers", "open_program",
+           "open_timed", "torch_run", "wait_drawn"]
+
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
+
+
+def torch_run(code: str) -> dict[str, object]:
+    """Run a program with plain PyTorch and return its top-level names."""
+    namespace: dict[str, object] = {}
+    exec(compile(code, "<program>", "exec"), namespace)
+    return namespace
+
+
+def grad_fn_count(*roots: torch.Tensor) -> int:
+    """Nodes torchviz would draw: every grad_fn reachable from the roots (leaves included)."""
+    seen: set[int] = set()
+    stack = [r.grad_fn for r in roots if r.grad_fn is not None]
+    while stack:
+        fn = stack.pop()
+        if id(fn) in seen:
+            continue
+        seen.add(id(fn))
+        stack.extend(nxt for nxt, _ in fn.next_functions if nxt is not None)
+    return len(seen)
+
+
+def open_program(page, server_url: str, code: str):  # type: ignore[no-untyped-def]
+    page.goto(f"{server_url}/?code={quote(code)}")
+    wait_drawn(page, 0)
+    return page.get_by_role("region", name="Graph")
+
+
+def wait_drawn(page, before: int) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the graph has been drawn more than `before` times and is not busy."""
+    page.wait_for_function(
+        "n => { const g = document.getElementById('graph');"
+        " return Number(g.dataset.draws || 0) > n && g.getAttribute('aria-busy') === 'false'; }",
+        arg=before, timeout=30_000)
+
+
+def draws(page) -> int:  # type: ignore[no-untyped-def]
+    return int(page.get_by_role("region", name="Graph").get_attribute("data-draws") or 0)
+
+
+def leaf_grad_numbers(page, name: str) -> list[float] | None:  # type: ignore[no-untyped-def]
+    """Numbers shown for `name.grad` in the Gradients panel (None when it shows None)."""
+    item = page.get_by_role("region", name="Gradients").locator("li", has_text=f"{name}.grad")
+    text = item.inner_text().split("=", 1)[1]
+    if text.strip() == "None":
+        return None
+    return [float(v) for v in NUMBER.findall(text)]
+
+
+
+def open_timed(page, server_url: str, code: str) -> tuple[dict, float]:  # type: ignore[no-untyped-def,type-arg]
+    """Open `code` by URL; return the API's trace and the wall seconds until drawn."""
+    start = time.perf_counter()
+    with page.expect_response(lambda r: r.url.endswith("/api/v1/trace"), timeout=60_000) as resp:
+        page.goto(f"{server_url}/?code={quote(code)}")
+    wait_drawn(page, 0)
+    return resp.value.json(), time.perf_counter() - start
+
+
+def cy_eval(page, script: str, arg: object = None):  # type: ignore[no-untyped-def]
+    """Evaluate `script` (a function of cy and arg) against the page's Cytoscape instance.
+
+    Read-only use: the canvas has no DOM per node, so tests ask Cytoscape where things are.
+    """
+    return page.evaluate(
+        f"([arg]) => {{ const cy = document.getElementById('graph-canvas')._cyreg.cy;"
+        f" return ({script})(cy, arg); }}", [arg])
