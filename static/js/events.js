@@ -25,7 +25,7 @@ const NAMES = new Set([
   'run:request', 'run:started', 'run:finished', 'run:failed',
   'layout:started', 'layout:progress', 'graph:drawn', 'step:changed',
   'node:selected', 'node:hovered', 'line:selected', 'group:toggle',
-  'examples:loaded', 'example:chosen', 'status',
+  'examples:loaded', 'example:chosen', 'status', 'values:request',
 ]);
 
 /** A minimal synchronous publish/subscribe bus restricted to the names above. */

@@ -12,8 +12,17 @@ const h = (tag, attrs = {}, ...kids) => {
   return el;
 };
 
-/** A table for tensors with at most 64 values, else stats and a heat-map canvas. */
-export function tensorBlock(tv, caption) {
+/**
+ * The server lists only small tensors in full (64 values by default, to keep big traces
+ * small); a summarised tensor of up to this many values can be fetched on demand.
+ */
+export const DETAIL_VALUES = 4096;
+
+/**
+ * A table for tensors with at most 64 values, else stats and a heat-map canvas; for a
+ * summarised tensor, a button (calling `onLoad`) that fetches its values.
+ */
+export function tensorBlock(tv, caption, onLoad = null) {
   const box = h('div', { class: 'tensor' }, h('div', { class: 'tensor-caption' }, caption));
   if (tv == null) {
     box.append(h('div', { class: 'muted' }, 'None'));
@@ -29,6 +38,11 @@ export function tensorBlock(tv, caption) {
   }
   box.append(h('div', { class: 'stats' }, stats(tv)));
   if (rows) box.append(heatmap(rows, tv));
+  else if (onLoad && tv.numel <= DETAIL_VALUES) {
+    const btn = h('button', { type: 'button' }, 'Load values for a heat-map');
+    btn.addEventListener('click', onLoad);
+    box.append(btn);
+  }
   return box;
 }
 
@@ -109,8 +123,10 @@ export class Inspector {
       ['line', n.line ?? '–'], ['module', n.module ?? '–']];
     if (n.created_in_call != null) facts.push(['built by', `call #${n.created_in_call + 1} (create_graph)`]);
     for (const [k, v] of facts) dl.append(h('dt', {}, k), h('dd', {}, String(v ?? '–')));
-    out.push(dl, tensorBlock(n.value, 'forward value'));
-    for (const s of n.saved ?? []) out.push(tensorBlock(s.value, `saved: ${s.name}`));
+    const full = this.model.detail?.get(n.id) ?? n;
+    const load = () => this.bus.emit('values:request', { nodeId: n.id });
+    out.push(dl, tensorBlock(full.value, 'forward value', load));
+    for (const s of full.saved ?? []) out.push(tensorBlock(s.value, `saved: ${s.name}`, load));
     const st = this.state;
     if (st) {
       const recv = st.received.get(n.id);
@@ -119,6 +135,7 @@ export class Inspector {
       if (sent) sent.forEach((g, i) => out.push(tensorBlock(g, `gradient sent to input ${i}`)));
       if (!recv && !sent) out.push(h('p', { class: 'muted' }, 'No gradient has reached this node yet at this step.'));
       if (n.kind === 'leaf') out.push(tensorBlock(st.leafGrad.get(n.id) ?? null, '.grad at this step'));
+      if (n.kind === 'leaf' && full !== n && st.step === st.total) out.push(tensorBlock(full.grad, 'final .grad'));
     }
     return out;
   }

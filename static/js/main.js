@@ -8,7 +8,7 @@ import { Renderer } from './renderer.js';
 import { GraphKeys } from './graphkeys.js';
 import { Editor } from './editor.js';
 import { Timeline } from './timeline.js';
-import { Inspector } from './inspector.js';
+import { DETAIL_VALUES, Inspector } from './inspector.js';
 import { GradientsPanel, renderConsole, renderError } from './panels.js';
 import { Examples } from './examples.js';
 import { copyLink, readLocation, shareUrl } from './share.js';
@@ -63,6 +63,7 @@ async function run(code) {
   }
   if (seq !== runSeq) return;
   model = new TraceModel(trace);
+  model.code = code;
   model.initialCollapse();
   bus.emit('run:finished', { trace, model, ms: performance.now() - t0 });
   await relayout(t0, seq);
@@ -151,6 +152,19 @@ bus.on('example:chosen', ({ id }) => {
   if (!ex) return;
   editor.code = ex.code;
   bus.emit('run:request', { code: ex.code });
+});
+bus.on('values:request', async () => {
+  const want = model;
+  bus.emit('status', { text: 'Re-running the program to fetch full tensor values…' });
+  try {
+    const full = await fetchTrace(cfg.traceUrl, want.code, { max_values: DETAIL_VALUES });
+    if (model !== want || full.graph?.nodes?.length !== want.nodes.size) return;
+    want.detail = new Map((full.graph?.nodes ?? []).map((n) => [n.id, n]));
+    inspector.render();
+    bus.emit('status', { text: 'Full values loaded (the program is deterministic, so it ran the same way).' });
+  } catch (err) {
+    bus.emit('status', { text: `Could not load values: ${err.message}` });
+  }
 });
 bus.on('status', ({ text }) => { $('status').textContent = text; });
 

@@ -48,6 +48,8 @@ export class Renderer {
       this.bus.emit('node:hovered', { line: n ?? null });
     });
     cy.on('mouseout', 'node', () => this.bus.emit('node:hovered', { line: null }));
+    // Leaving the canvas straight from a node fires no Cytoscape mouseout.
+    this.container.addEventListener('mouseleave', () => this.bus.emit('node:hovered', { line: null }));
   }
 
   /**

@@ -1,0 +1,155 @@
+"""Playground features in a real browser: exports, editor <-> graph links, the heat-map,
+the dark theme, ?example= links and accessible names. PyTorch (or the API's own trace,
+for what only the trace knows, like source lines) is the oracle.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+
+import httpx
+import pytest
+import torch
+
+from tests.browser.conftest import shot
+from tests.browser.helpers import cy_eval, leaf_grad_numbers, open_timed, torch_run
+
+pytestmark = pytest.mark.browser
+
+CHAIN = """import torch
+x = torch.ones(2, 2, requires_grad=True)
+y = x + 2
+z = y * y * 3
+out = z.mean()
+out.backward()
+"""
+
+BIG = """import torch
+torch.manual_seed(0)
+w = torch.randn(16, 24, requires_grad=True)
+loss = (w * w).sum()
+loss.backward()
+"""
+
+RENDERED = """(cy, id) => { const p = cy.getElementById(id).renderedPosition();
+  const r = cy.container().getBoundingClientRect(); return [r.left + p.x, r.top + p.y]; }"""
+
+
+def test_png_and_json_exports(page, server_url) -> None:  # type: ignore[no-untyped-def]
+    trace, _ = open_timed(page, server_url, CHAIN)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Export PNG").click()
+    data = open(info.value.path(), "rb").read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", data[16:24])
+    assert width > 100 and height > 100
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Export JSON").click()
+    exported = json.loads(open(info.value.path(), encoding="utf-8").read())
+    assert exported == trace
+
+
+def test_clicking_an_editor_line_selects_its_nodes(page, server_url) -> None:  # type: ignore[no-untyped-def]
+    trace, _ = open_timed(page, server_url, CHAIN)
+    on_line = sorted(f"n{n['id']}" for n in trace["graph"]["nodes"] if n["line"] == 4)
+    assert len(on_line) == 2  # y * y and (y * y) * 3
+    page.get_by_role("textbox", name="Program").locator(".cm-line").nth(3).click()
+    marked = cy_eval(page, "(cy) => cy.nodes('.highlight').map((n) => n.id()).sort()")
+    assert marked == on_line
+    inspector = page.get_by_role("region", name="Inspector")
+    assert "MulBackward0" in inspector.inner_text() and "z" in inspector.locator("h3").inner_text()
+
+
+def test_hovering_a_node_marks_its_line(page, server_url) -> None:  # type: ignore[no-untyped-def]
+    trace, _ = open_timed(page, server_url, CHAIN)
+    node = next(n for n in trace["graph"]["nodes"] if n["op"] == "AddBackward0")
+    x, y = cy_eval(page, RENDERED, f"n{node['id']}")
+    page.mouse.move(x, y)
+    mark = page.locator(".cm-hover-line")
+    mark.wait_for()
+    assert mark.inner_text() == CHAIN.splitlines()[node["line"] - 1] == "y = x + 2"
+    page.mouse.move(5, 790)
+    mark.wait_for(state="detached")
+
+
+def test_large_tensor_shows_stats_and_heat_map(page, server_url) -> None:  # type: ignore[no-untyped-def]
+    trace, _ = open_timed(page, server_url, BIG)
+    w = torch_run(BIG)["w"]
+    leaf = next(n for n in trace["graph"]["nodes"] if n["label"] == "w")
+    x, y = cy_eval(page, RENDERED, f"n{leaf['id']}")
+    page.mouse.click(x, y)
+    inspector = page.get_by_role("region", name="Inspector")
+    # The server summarises tensors over 64 values; the inspector fetches them on demand.
+    inspector.get_by_role("button", name="Load values for a heat-map").first.click()
+    heat = inspector.get_by_role("img", name="heat-map of 16×24 values, blue negative, red positive").first
+    heat.wait_for()
+    painted = heat.evaluate(
+        "(c) => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+        " let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n += 1; return n / (d.length / 4); }")
+    assert painted > 0.9  # randn has no exact zeros: every cell is coloured
+    text = inspector.inner_text()
+    assert f"min={w.min().item():.4g}" in text and f"max={w.max().item():.4g}" in text
+    shot(page, "heatmap")
+
+
+def test_dark_theme_follows_the_system(page_factory, server_url) -> None:  # type: ignore[no-untyped-def]
+    page = page_factory(color_scheme="dark")
+    open_timed(page, server_url, CHAIN)
+    bg = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+    rgb = [int(v) for v in bg[bg.index("(") + 1:bg.index(")")].split(",")[:3]]
+    assert sum(rgb) / 3 < 60, bg
+    leaf_fill = cy_eval(page, "(cy) => cy.nodes('.leaf').first().style('background-color')")
+    css_leaf = page.evaluate("() => getComputedStyle(document.documentElement).getPropertyValue('--leaf').trim()")
+    assert css_leaf == "#7fb8cc" and leaf_fill == "rgb(127,184,204)"
+    shot(page, "dark")
+
+
+def test_example_link_opens_and_runs_the_example(page, server_url) -> None:  # type: ignore[no-untyped-def]
+    examples = httpx.get(f"{server_url}/api/v1/examples").json()["examples"]
+    chosen = next(e for e in examples if e["id"] == "retain-graph-accumulation")
+    with page.expect_response(lambda r: r.url.endswith("/api/v1/trace")):
+        page.goto(f"{server_url}/?example={chosen['id']}")
+    page.wait_for_function("() => document.getElementById('graph').getAttribute('aria-busy') === 'false'"
+                           " && Number(document.getElementById('graph').dataset.draws || 0) > 0")
+    assert page.get_by_label("Examples").input_value() == chosen["id"]
+    assert page.locator("#example-explanation").inner_text() == chosen["explanation"]
+    ns = torch_run(chosen["code"])
+    leaves = {k: v for k, v in ns.items() if isinstance(v, torch.Tensor) and v.is_leaf and v.grad is not None}
+    assert leaves
+    for name, leaf in leaves.items():
+        assert leaf_grad_numbers(page, name) == pytest.approx(leaf.grad.flatten().tolist(), rel=1e-3)
+
+
+CONTROLS = ("button, select, input:not([type=hidden]), [role=slider], [role=application],"
+            " [role=textbox], canvas[role]")
+NAMES = """(sel) => [...document.querySelectorAll(sel)].filter((el) => !el.closest('[hidden]')).map((el) => {
+  const by = el.getAttribute('aria-labelledby');
+  const label = el.getAttribute('aria-label') || (by && document.getElementById(by)?.textContent)
+    || (el.id && document.querySelector(`label[for="${el.id}"]`)?.textContent)
+    || el.closest('label')?.textContent || (el.tagName === 'BUTTON' ? el.textContent : '');
+  return [el.outerHTML.slice(0, 80), (label || '').trim()]; })"""
+
+
+def test_every_control_is_named_and_the_graph_is_keyboard_operable(page, server_url) -> None:  # type: ignore[no-untyped-def]
+    trace, _ = open_timed(page, server_url, CHAIN)
+    controls = page.evaluate(NAMES, CONTROLS)
+    unnamed = [html for html, name in controls if not name]
+    assert len(controls) > 15 and unnamed == []
+    page.get_by_role("textbox", name="Program").click()
+    page.keyboard.press("Escape")  # CodeMirror keeps Tab for indentation until Escape
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.id") == "graph-canvas":
+            break
+    assert page.evaluate("() => document.activeElement.id") == "graph-canvas"
+    announce = page.locator("#graph-announce")
+    spoken = {announce.inner_text()}
+    for key in ["ArrowDown"] * 6 + ["End", "Home"]:
+        page.keyboard.press(key)
+        spoken.add(announce.inner_text())
+    ops = {n["op"] for n in trace["graph"]["nodes"] if n["kind"] == "op"}
+    assert any(op in s for s in spoken for op in ops)
+    assert any(s.startswith("leaf x") for s in spoken)
+    heading = page.get_by_role("region", name="Inspector").locator("h3").inner_text()
+    assert heading  # the node under the keyboard cursor is inspected
