@@ -8,12 +8,24 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 from urllib.parse import quote
 
 import torch
 
-__all__ = ["NUMBER", "cy_eval", "draws", "grad_fn_count", "leaf_grad_numbers", "open_program",
-           "open_timed", "torch_run", "wait_drawn"]
+__all__ = [
+    "NUMBER",
+    "cy_eval",
+    "draws",
+    "grad_fn_count",
+    "leaf_grad_numbers",
+    "leaves_with_grad",
+    "open_program",
+    "open_timed",
+    "read_text",
+    "torch_run",
+    "wait_drawn",
+]
 
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
 
@@ -64,6 +76,17 @@ def leaf_grad_numbers(page, name: str) -> list[float] | None:  # type: ignore[no
         return None
     return [float(v) for v in NUMBER.findall(text)]
 
+
+
+def leaves_with_grad(ns: dict[str, object]) -> dict[str, torch.Tensor]:
+    """The leaf tensors of a PyTorch run that received a .grad, by name."""
+    return {k: v for k, v in ns.items()
+            if isinstance(v, torch.Tensor) and v.is_leaf and v.grad is not None}
+
+
+def read_text(path: object) -> str:
+    """A downloaded file's text."""
+    return Path(str(path)).read_text(encoding="utf-8")
 
 
 def open_timed(page, server_url: str, code: str) -> tuple[dict, float]:  # type: ignore[no-untyped-def,type-arg]

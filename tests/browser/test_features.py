@@ -7,13 +7,20 @@ from __future__ import annotations
 
 import json
 import struct
+from pathlib import Path
 
 import httpx
 import pytest
-import torch
 
 from tests.browser.conftest import shot
-from tests.browser.helpers import cy_eval, leaf_grad_numbers, open_timed, torch_run
+from tests.browser.helpers import (
+    cy_eval,
+    leaf_grad_numbers,
+    leaves_with_grad,
+    open_timed,
+    read_text,
+    torch_run,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -32,6 +39,7 @@ loss = (w * w).sum()
 loss.backward()
 """
 
+HEAT_NAME = "heat-map of 16\u00d724 values, blue negative, red positive"
 RENDERED = """(cy, id) => { const p = cy.getElementById(id).renderedPosition();
   const r = cy.container().getBoundingClientRect(); return [r.left + p.x, r.top + p.y]; }"""
 
@@ -40,13 +48,13 @@ def test_png_and_json_exports(page, server_url) -> None:  # type: ignore[no-unty
     trace, _ = open_timed(page, server_url, CHAIN)
     with page.expect_download() as info:
         page.get_by_role("button", name="Export PNG").click()
-    data = open(info.value.path(), "rb").read()
+    data = Path(str(info.value.path())).read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
     width, height = struct.unpack(">II", data[16:24])
     assert width > 100 and height > 100
     with page.expect_download() as info:
         page.get_by_role("button", name="Export JSON").click()
-    exported = json.loads(open(info.value.path(), encoding="utf-8").read())
+    exported = json.loads(read_text(info.value.path()))
     assert exported == trace
 
 
@@ -82,11 +90,12 @@ def test_large_tensor_shows_stats_and_heat_map(page, server_url) -> None:  # typ
     inspector = page.get_by_role("region", name="Inspector")
     # The server summarises tensors over 64 values; the inspector fetches them on demand.
     inspector.get_by_role("button", name="Load values for a heat-map").first.click()
-    heat = inspector.get_by_role("img", name="heat-map of 16×24 values, blue negative, red positive").first
+    heat = inspector.get_by_role("img", name=HEAT_NAME).first
     heat.wait_for()
     painted = heat.evaluate(
         "(c) => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
-        " let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n += 1; return n / (d.length / 4); }")
+        " let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n += 1;"
+        " return n / (d.length / 4); }")
     assert painted > 0.9  # randn has no exact zeros: every cell is coloured
     text = inspector.inner_text()
     assert f"min={w.min().item():.4g}" in text and f"max={w.max().item():.4g}" in text
@@ -100,7 +109,8 @@ def test_dark_theme_follows_the_system(page_factory, server_url) -> None:  # typ
     rgb = [int(v) for v in bg[bg.index("(") + 1:bg.index(")")].split(",")[:3]]
     assert sum(rgb) / 3 < 60, bg
     leaf_fill = cy_eval(page, "(cy) => cy.nodes('.leaf').first().style('background-color')")
-    css_leaf = page.evaluate("() => getComputedStyle(document.documentElement).getPropertyValue('--leaf').trim()")
+    css_leaf = page.evaluate(
+        "() => getComputedStyle(document.documentElement).getPropertyValue('--leaf').trim()")
     assert css_leaf == "#7fb8cc" and leaf_fill == "rgb(127,184,204)"
     shot(page, "dark")
 
@@ -110,20 +120,23 @@ def test_example_link_opens_and_runs_the_example(page, server_url) -> None:  # t
     chosen = next(e for e in examples if e["id"] == "retain-graph-accumulation")
     with page.expect_response(lambda r: r.url.endswith("/api/v1/trace")):
         page.goto(f"{server_url}/?example={chosen['id']}")
-    page.wait_for_function("() => document.getElementById('graph').getAttribute('aria-busy') === 'false'"
-                           " && Number(document.getElementById('graph').dataset.draws || 0) > 0")
+    page.wait_for_function("() => { const g = document.getElementById('graph');"
+                           " return g.getAttribute('aria-busy') === 'false'"
+                           " && Number(g.dataset.draws || 0) > 0; }")
     assert page.get_by_label("Examples").input_value() == chosen["id"]
     assert page.locator("#example-explanation").inner_text() == chosen["explanation"]
     ns = torch_run(chosen["code"])
-    leaves = {k: v for k, v in ns.items() if isinstance(v, torch.Tensor) and v.is_leaf and v.grad is not None}
+    leaves = leaves_with_grad(ns)
     assert leaves
     for name, leaf in leaves.items():
-        assert leaf_grad_numbers(page, name) == pytest.approx(leaf.grad.flatten().tolist(), rel=1e-3)
+        expected = leaf.grad.flatten().tolist()  # type: ignore[union-attr]
+        assert leaf_grad_numbers(page, name) == pytest.approx(expected, rel=1e-3)
 
 
 CONTROLS = ("button, select, input:not([type=hidden]), [role=slider], [role=application],"
             " [role=textbox], canvas[role]")
-NAMES = """(sel) => [...document.querySelectorAll(sel)].filter((el) => !el.closest('[hidden]')).map((el) => {
+NAMES = """(sel) => [...document.querySelectorAll(sel)]
+  .filter((el) => !el.closest('[hidden]')).map((el) => {
   const by = el.getAttribute('aria-labelledby');
   const label = el.getAttribute('aria-label') || (by && document.getElementById(by)?.textContent)
     || (el.id && document.querySelector(`label[for="${el.id}"]`)?.textContent)

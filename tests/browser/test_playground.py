@@ -8,10 +8,18 @@ from __future__ import annotations
 
 import httpx
 import pytest
-import torch
 
 from tests.browser.conftest import shot
-from tests.browser.helpers import draws, grad_fn_count, leaf_grad_numbers, open_program, torch_run, wait_drawn
+from tests.browser.helpers import (
+    draws,
+    grad_fn_count,
+    leaf_grad_numbers,
+    leaves_with_grad,
+    open_program,
+    read_text,
+    torch_run,
+    wait_drawn,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -65,7 +73,8 @@ def test_step_back_forward_and_play_to_the_end(page, server_url) -> None:  # typ
     page.get_by_role("button", name="Play").click()
     page.wait_for_function(
         "() => { const s = document.querySelector('[aria-label=Timeline]');"
-        " return s.getAttribute('aria-valuenow') === s.getAttribute('aria-valuemax'); }", timeout=15_000)
+        " return s.getAttribute('aria-valuenow') === s.getAttribute('aria-valuemax'); }",
+        timeout=15_000)
     expected = torch_run(CHAIN)["x"].grad.flatten().tolist()  # type: ignore[union-attr]
     assert leaf_grad_numbers(page, "x") == pytest.approx(expected, rel=1e-3)
     assert page.get_by_role("button", name="Play").is_visible()
@@ -91,13 +100,12 @@ def test_export_svg_downloads_the_graph(page, server_url) -> None:  # type: igno
     open_program(page, server_url, CHAIN)
     with page.expect_download() as info:
         page.get_by_role("button", name="Export SVG").click()
-    path = info.value.path()
-    svg = open(path, encoding="utf-8").read()
+    svg = read_text(info.value.path())
     assert svg.startswith("<svg")
     assert svg.count("MulBackward0") == 2 and "MeanBackward0" in svg
     with page.expect_download() as info:
         page.get_by_role("button", name="Export DOT").click()
-    dot = open(info.value.path(), encoding="utf-8").read()
+    dot = read_text(info.value.path())
     assert dot.startswith("digraph") and dot.count("->") >= 5
 
 
@@ -126,12 +134,14 @@ def test_choosing_an_example_runs_it(page, server_url) -> None:  # type: ignore[
     select.select_option(chosen["id"])
     wait_drawn(page, before)
     shown = page.get_by_role("textbox", name="Program").inner_text().splitlines()
-    assert [ln for ln in shown if ln.strip()] == [ln for ln in chosen["code"].splitlines() if ln.strip()]
+    code_lines = [ln for ln in chosen["code"].splitlines() if ln.strip()]
+    assert [ln for ln in shown if ln.strip()] == code_lines
     ns = torch_run(chosen["code"])
-    leaves = {k: v for k, v in ns.items() if isinstance(v, torch.Tensor) and v.is_leaf and v.grad is not None}
+    leaves = leaves_with_grad(ns)
     assert leaves, "the chain-rule example has a leaf with a gradient"
     for name, leaf in leaves.items():
-        assert leaf_grad_numbers(page, name) == pytest.approx(leaf.grad.flatten().tolist(), rel=1e-3)
+        expected = leaf.grad.flatten().tolist()  # type: ignore[union-attr]
+        assert leaf_grad_numbers(page, name) == pytest.approx(expected, rel=1e-3)
     page.get_by_role("button", name="Share").click()
     assert page.get_by_label("Share link").input_value().endswith(f"?example={chosen['id']}")
 
@@ -140,7 +150,8 @@ def test_transformer_opens_collapsed_and_fast(page, server_url) -> None:  # type
     code = """import torch
 import torch.nn as nn
 torch.manual_seed(0)
-layer = nn.TransformerEncoderLayer(d_model=16, nhead=2, dim_feedforward=32, dropout=0.0, batch_first=True)
+layer = nn.TransformerEncoderLayer(d_model=16, nhead=2, dim_feedforward=32, dropout=0.0,
+                                   batch_first=True)
 model = nn.TransformerEncoder(layer, num_layers=2)
 x = torch.randn(1, 4, 16)
 loss = model(x).pow(2).mean()
