@@ -1,0 +1,77 @@
+"""Where the time and the bytes go: ``python -m bench.profile [--top N]``.
+
+Not part of the table: run it when a target is missed. It profiles ``trace_source`` on the
+24-layer encoder and ``GraphIndex.discover`` on its built graph with cProfile (in this
+process, one intra-op thread like a worker), and splits the trace's JSON size by section
+and by node field, so that an optimisation can aim at the biggest share.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+from collections import Counter
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import orjson
+import torch
+
+from app.tracing import trace_source
+from app.tracing.graph import GraphIndex, Origin
+from bench.overhead import run_plain
+from bench.sources import encoder, without_backward
+
+__all__ = ["main"]
+
+
+def _profile(title: str, fn: Callable[[], object], top: int) -> None:
+    fn()  # warm
+    profiler = cProfile.Profile()
+    profiler.enable()
+    fn()
+    profiler.disable()
+    print(f"\n## {title}\n")
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("tottime").print_stats(top)
+
+
+def _sizes(trace: dict[str, Any]) -> None:
+    """Bytes of each section of the trace and of each field of the nodes."""
+    total = len(orjson.dumps(trace))
+    nodes = trace["graph"]["nodes"]
+    print(f"\n## JSON bytes: {total:,} total, {total / len(nodes):.0f} per node\n")
+    for key, value in trace.items():
+        print(f"{key:>10}: {len(orjson.dumps(value)):>10,}")
+    for key in ("nodes", "edges"):
+        print(f"graph.{key:>4}: {len(orjson.dumps(trace['graph'][key])):>10,}")
+    fields: Counter[str] = Counter()
+    for node in nodes:
+        for key, value in node.items():
+            fields[key] += len(orjson.dumps(value)) + len(key) + 4
+    print("\nper node field (bytes per node):")
+    for key, size in fields.most_common():
+        print(f"{key:>16}: {size / len(nodes):>8.0f}")
+    kinds: Counter[str] = Counter(event.get("kind", "?") for event in trace["events"])
+    print(f"\nevents: {len(trace['events'])} {dict(kinds)}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Profile the tracer on the 24-layer encoder and print where the bytes go."""
+    parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__)
+    parser.add_argument("--top", type=int, default=25)
+    args = parser.parse_args(argv)
+    torch.set_num_threads(1)
+    source = encoder(24)
+    _profile("trace_source, 24-layer encoder", lambda: trace_source(source), args.top)
+    loss = run_plain(without_backward(source))["loss"]
+    assert isinstance(loss, torch.Tensor)
+    _profile("GraphIndex.discover, 24-layer encoder (forward graph)",
+             lambda: GraphIndex(100_000, 64).discover(loss.grad_fn, Origin()), args.top)
+    _sizes(trace_source(source))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
