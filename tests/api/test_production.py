@@ -194,6 +194,15 @@ def test_requests_refused_for_size_do_not_count() -> None:
     assert [r.status_code for r in after] == [200, 200, 429]
 
 
+def test_unreachable_redis_serves_requests_and_warns(caplog: pytest.LogCaptureFixture) -> None:
+    closed = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    app = create_app(Settings(rate_limit="1/minute", rate_limit_storage=closed))
+    with caplog.at_level("WARNING", logger="gradtrace.ratelimit"):
+        answers = asyncio.run(_post_many(app, 3, FORBIDDEN))
+    assert [r.status_code for r in answers] == [200, 200, 200]
+    assert "rate-limit storage unavailable" in caplog.text
+
+
 def test_each_app_has_its_own_metrics_registry() -> None:
     first, second = create_app(Settings()), create_app(Settings())
     asyncio.run(_post_many(first, 2, FORBIDDEN))
