@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import torch
 
-__all__ = ["NdarrayShim", "TensorShim", "safe_type"]
+__all__ = ["NdarrayShim", "TensorShim", "TypeShim", "safe_type"]
 
 
 class _ShimMeta(type):
@@ -78,11 +78,27 @@ class NdarrayShim(metaclass=_NdarrayMeta):
 _SHIMS: dict[type, type] = {torch.Tensor: TensorShim, np.ndarray: NdarrayShim}
 
 
+class _TypeMeta(_ShimMeta):
+    real = type
+
+    def __call__(cls, obj: object) -> type:
+        return safe_type(obj)
+
+
+class TypeShim(metaclass=_TypeMeta):
+    """``type`` as programs can reach it through ``type(SomeClass)``: one argument only."""
+
+
 def safe_type(obj: object) -> type:
     """The one-argument ``type()`` builtin, answering the shim for tensors and arrays.
 
     ``type(t)(3)`` would otherwise be the uninitialising legacy constructor again. The
     three-argument form (class creation) is not offered: programs use ``class`` statements.
+    A metaclass (``type(int)`` is ``type`` itself) is answered with ``TypeShim``, whose call
+    takes one argument, so ``type(int)('X', (), {...})`` cannot create a class with special
+    methods the policy would refuse in a ``class`` statement.
     """
     real = type(obj)
+    if issubclass(real, type):
+        return TypeShim
     return _SHIMS.get(real, real)

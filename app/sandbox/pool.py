@@ -32,6 +32,9 @@ __all__ = ["PoolConfig", "WorkerPool"]
 
 _READY_TIMEOUT = 30.0
 _RESULT_GRACE = 2.0
+_MAX_META_BYTES = 4096
+# A trace within the node and event caps is far smaller; a larger reply is an attack.
+_MAX_REPLY_BYTES = 256 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -107,8 +110,8 @@ class WorkerPool:
             worker.conn.send_bytes(orjson.dumps(job))
             deadline = self.config.time_limit + _RESULT_GRACE
             if worker.conn.poll(deadline):
-                meta = worker.conn.recv_bytes()
-                return TraceReply.from_wire(meta, worker.conn.recv_bytes())
+                meta = worker.conn.recv_bytes(_MAX_META_BYTES)
+                return TraceReply.from_wire(meta, worker.conn.recv_bytes(_MAX_REPLY_BYTES))
             self.restarts += 1
             return _failure(_error(
                 "timeout",

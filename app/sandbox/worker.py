@@ -72,13 +72,17 @@ def _arm_alarm(seconds: float) -> None:
     signal.setitimer(signal.ITIMER_REAL, seconds)
 
 
-def _run(job: JobSpec) -> dict[str, Any]:
+def _run(job: JobSpec, limits: ProcessLimits) -> dict[str, Any]:
     options = TraceOptions(**job["options"])
     _arm_alarm(float(job["time_limit"]))
     try:
-        return trace_source(job["code"], globals_dict=build_globals(), options=options)
+        result = trace_source(job["code"], globals_dict=build_globals(), options=options)
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
+    error = result["error"]
+    if error is not None and error["kind"] == "memory":
+        error["message"] += f" (a run may use {limits.memory_limit_mb} MiB)"
+    return result
 
 
 def worker_main(conn: Connection, limits: ProcessLimits) -> None:
@@ -87,7 +91,7 @@ def worker_main(conn: Connection, limits: ProcessLimits) -> None:
     try:
         harden(limits)
         conn.send_bytes(b"ready")
-        result = _run(orjson.loads(conn.recv_bytes()))
+        result = _run(orjson.loads(conn.recv_bytes()), limits)
     except BaseException as exc:  # the worker itself failed: report it, never hang
         result = failure_result({
             "kind": "crash", "type": type(exc).__name__, "message": str(exc),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ctypes
 import dataclasses
+import gc
 import json
 import os
 import signal
@@ -39,6 +40,19 @@ def die_with_parent() -> None:
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
+def _keep_only(fd: int) -> None:
+    """Standard streams to /dev/null and every other inherited descriptor closed.
+
+    A program that got past every other layer must not write into the server's log or
+    reach any file the zygote had open; only the result socket stays.
+    """
+    null = os.open(os.devnull, os.O_RDWR)
+    for stream in (0, 1, 2):
+        os.dup2(null, stream)
+    os.closerange(3, fd)
+    os.closerange(fd + 1, os.sysconf("SC_OPEN_MAX"))
+
+
 def _child(control: socket.socket, fd: int, limits: ProcessLimits) -> None:
     """In the forked child: drop the zygote's socket, then serve one program."""
     from app.sandbox.worker import worker_main
@@ -46,6 +60,7 @@ def _child(control: socket.socket, fd: int, limits: ProcessLimits) -> None:
     control.close()
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     die_with_parent()
+    _keep_only(fd)
     worker_main(Connection(fd), limits)
     os._exit(0)  # worker_main never returns; belt and braces
 
@@ -131,6 +146,7 @@ def main() -> None:
     import app.sandbox.warm  # noqa: F401 - imports torch and runs one trace
 
     control = socket.socket(fileno=fd)
+    gc.freeze()  # torch's objects never change: keep them out of every worker's collections
     control.sendall(b"R")
     serve(control, ProcessLimits(**json.loads(limits_json)))
 

@@ -34,5 +34,10 @@ def graph_dot(recorder: Recorder) -> str:
             params[name] = value
     if not roots:
         return "digraph {\n}\n"
-    dot = make_dot(tuple(roots), params=params, show_saved=True)
+    try:
+        dot = make_dot(tuple(roots), params=params, show_saved=True)
+    except RuntimeError:
+        # backward() already freed the saved tensors torchviz would draw; draw the graph
+        # without them rather than fail (the JSON trace keeps them, snapshotted earlier)
+        dot = make_dot(tuple(roots), params=params, show_saved=False)
     return str(dot.source)

@@ -230,8 +230,6 @@ OWN: list[tuple[str, str, list[str]]] = [
     # uninitialising torch.Tensor(n) constructor.
     ("type-of-type", "T = type(int)\nX = T('X', (object,), {'__del__': print})\nprint(X())",
      STOPPED),
-    ("type-of-tensor-class", "import torch\nT = type(int)\n"
-     "print(T(torch.ones(1))(1000).sum())", STOPPED),
 ]
 
 # Programs that dodge a limit by swallowing the sandbox's own exceptions must still be stopped.
@@ -289,6 +287,19 @@ def test_own_attack(
 ) -> None:
     body = _attack(http, traps, code)
     assert _kind(body) in expect, (name, body["error"], body["stdout"][:300])
+    _still_healthy(live, http, benign_grad)
+
+
+def test_type_of_type_never_reaches_the_legacy_tensor_constructor(
+    live: LiveServer, http: httpx.Client, traps: Traps, benign_grad: list[float],
+) -> None:
+    """``type(int)(t)`` is the Tensor stand-in: sizes give zeros, never uninitialised memory."""
+    code = ("import torch\nT = type(int)\nbig = torch.full((1000,), 7.0)\n"
+            "print(T(torch.ones(1))(1000).abs().sum().item())")
+    body = _attack(http, traps, code)
+    assert _kind(body) in [*STOPPED, "ok"], body["error"]
+    if body["ok"]:
+        assert body["stdout"] == "0.0\n"
     _still_healthy(live, http, benign_grad)
 
 
