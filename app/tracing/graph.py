@@ -120,6 +120,8 @@ class GraphIndex:
             record = self._op_record(node_id, fn, origin)
         self._ids[fn] = node_id
         self.nodes.append(record)
+        if record.kind == "leaf":  # only now: a view that failed must leave no dangling id
+            self._leaf_ids[id(record.fn.variable)] = node_id
         for child, _ in fn.next_functions:
             if child is None:
                 record.input_edges.append(None)
@@ -132,7 +134,6 @@ class GraphIndex:
     def _leaf_record(
         self, node_id: int, fn: Any, variable: torch.Tensor, origin: Origin
     ) -> NodeRecord:
-        self._leaf_ids[id(variable)] = node_id
         return NodeRecord(
             id=node_id,
             kind="leaf",

@@ -19,6 +19,7 @@ __all__ = ["TensorView", "tensor_view"]
 TensorView = dict[str, Any]
 
 _SMALL = 16  # at most this many elements are summarised in plain Python (measured)
+_NUMPY_MAX = 1 << 16  # above this, no float64 copy: torch reductions in place
 
 
 def _finite_or_tag(value: float) -> float | str:
@@ -66,6 +67,17 @@ def _small_stats(flat: list[float]) -> dict[str, Any]:
     return _summary(min(flat), max(flat), mean, math.sqrt(variance), math.sqrt(squares))
 
 
+def _torch_stats(flat: torch.Tensor) -> dict[str, Any]:
+    """Statistics of a big tensor without a float64 copy (which could pass the memory cap)."""
+    std, mean = torch.std_mean(flat)
+    low, high = torch.aminmax(flat)
+    low_f, high_f, mean_f, std_f = torch.stack((low, high, mean, std)).tolist()
+    count = flat.numel()
+    # sum of squares from the moments: n*mean^2 + (n-1)*std^2 (std is the unbiased one)
+    norm = math.sqrt(max(count * mean_f * mean_f + (count - 1) * std_f * std_f, 0.0))
+    return _summary(low_f, high_f, mean_f, std_f, norm)
+
+
 def _stats(flat: torch.Tensor) -> dict[str, Any]:
     """Summary statistics of a 1-D real tensor; None where undefined.
 
@@ -80,6 +92,8 @@ def _stats(flat: torch.Tensor) -> dict[str, Any]:
         values = flat.tolist()
         if all(map(math.isfinite, values)):
             return _small_stats(values)
+    if count > _NUMPY_MAX:
+        return _torch_stats(flat)
     if flat.dtype not in (torch.float32, torch.float64):
         flat = flat.double()
     array = flat.numpy().astype(np.float64)

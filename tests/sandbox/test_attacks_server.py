@@ -30,9 +30,6 @@ from app.api.schemas import TraceResponse
 from tests.api.live_server import (
     LiveServer,
     benign_ok,
-    client,
-    plain_benign_grad,
-    shared_server,
 )
 
 ATTACKS = Path(__file__).resolve().parents[3] / "shared" / "attacks" / "public.json"
@@ -59,22 +56,6 @@ class Traps:
         code = code.replace("'127.0.0.1', 80", f"'127.0.0.1', {self.port}")
         code = code.replace("http://127.0.0.1/", f"http://127.0.0.1:{self.port}/")
         return code.replace("PORT", str(self.port))
-
-
-@pytest.fixture(scope="module")
-def live() -> LiveServer:
-    return shared_server()
-
-
-@pytest.fixture(scope="module")
-def http(live: LiveServer) -> Iterator[httpx.Client]:
-    with client(live.url) as c:
-        yield c
-
-
-@pytest.fixture(scope="module")
-def benign_grad() -> list[float]:
-    return plain_benign_grad()
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ import concurrent.futures
 import os
 import signal
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -20,26 +19,12 @@ from app.api.schemas import TraceResponse
 from tests.api.live_server import (
     LiveServer,
     benign_ok,
-    client,
     cpu_ticks,
-    plain_benign_grad,
     process_children,
-    shared_server,
 )
 
 TRACE = "/api/v1/trace"
 GRACE = 2.0 + 4.0  # the pool's own grace after the time limit, plus slack for 2 busy cores
-
-
-@pytest.fixture(scope="module")
-def live() -> LiveServer:
-    return shared_server()
-
-
-@pytest.fixture(scope="module")
-def http(live: LiveServer) -> Iterator[httpx.Client]:
-    with client(live.url) as c:
-        yield c
 
 
 @pytest.fixture(scope="module")
@@ -52,11 +37,6 @@ def baseline(live: LiveServer) -> int:
             break
         time.sleep(0.2)
     return counts[-1]
-
-
-@pytest.fixture(scope="module")
-def benign_grad() -> list[float]:
-    return plain_benign_grad()
 
 
 def _run(http: httpx.Client, code: str) -> tuple[dict[str, Any], float]:

@@ -9,7 +9,6 @@ by plain PyTorch, whose leaf gradients and error type the trace must reproduce.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -19,23 +18,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.api.schemas import ProblemDetail, TraceResponse
-from tests.api.live_server import LiveServer, client, shared_server
 from tests.tracing.oracle import run_plain
 
 TRACE = "/api/v1/trace"
 PROPERTY = settings(max_examples=40, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-
-
-@pytest.fixture(scope="module")
-def live() -> LiveServer:
-    return shared_server()
-
-
-@pytest.fixture(scope="module")
-def http(live: LiveServer) -> Iterator[httpx.Client]:
-    with client(live.url) as c:
-        yield c
 
 
 UNARY = ["sin()", "cos()", "exp()", "tanh()", "sigmoid()", "relu()", "abs()", "pow(2)",

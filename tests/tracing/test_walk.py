@@ -8,6 +8,8 @@ from typing import Any
 import torch
 
 from app.tracing import TraceOptions, trace_source
+from tests.tracing.oracle import walk_grad_fn
+from tests.tracing.oracle_checks import trace_walk
 
 CHAIN = """
 import torch
@@ -22,47 +24,6 @@ def _by_id(result: dict[str, Any]) -> dict[int, dict[str, Any]]:
     return {node["id"]: node for node in result["graph"]["nodes"]}
 
 
-def _independent_walk(tensor: torch.Tensor) -> tuple[Counter[str], int]:
-    """Op multiset and leaf count reachable from a tensor, walking grad_fn directly."""
-    ops: Counter[str] = Counter()
-    leaves = 0
-    seen: set[Any] = set()
-    stack = [tensor.grad_fn]
-    while stack:
-        fn = stack.pop()
-        if fn is None or fn in seen:
-            continue
-        seen.add(fn)
-        if hasattr(fn, "variable"):
-            leaves += 1
-        else:
-            ops[fn.name()] += 1
-        stack.extend(child for child, _ in fn.next_functions)
-    return ops, leaves
-
-
-def _trace_walk(result: dict[str, Any], node_id: int) -> tuple[Counter[str], int]:
-    nodes = _by_id(result)
-    inputs: dict[int, list[int]] = {}
-    for edge in result["graph"]["edges"]:
-        inputs.setdefault(edge["target"], []).append(edge["source"])
-    ops: Counter[str] = Counter()
-    leaves = 0
-    seen: set[int] = set()
-    stack = [node_id]
-    while stack:
-        current = stack.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        if nodes[current]["kind"] == "leaf":
-            leaves += 1
-        else:
-            ops[nodes[current]["op"]] += 1
-        stack.extend(inputs.get(current, []))
-    return ops, leaves
-
-
 def test_chain_rule_graph_matches_torch() -> None:
     result = trace_source(CHAIN)
     namespace: dict[str, Any] = {}
@@ -70,7 +31,7 @@ def test_chain_rule_graph_matches_torch() -> None:
     assert result["ok"], result["error"]
     for name in ("y", "z", "out"):
         node_id = result["variables"][name]["node"]
-        assert _trace_walk(result, node_id) == _independent_walk(namespace[name])
+        assert trace_walk(result, node_id) == walk_grad_fn(namespace[name].grad_fn)
         assert _by_id(result)[node_id]["label"] == name
     leaf = _by_id(result)[result["variables"]["x"]["node"]]
     assert leaf["kind"] == "leaf" and leaf["line"] == 3
