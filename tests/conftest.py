@@ -1,4 +1,4 @@
-"""Fixtures of the API tests: one real server for the session and an HTTP client for it."""
+"""Fixtures shared by tests/api and tests/sandbox: one real server for the session, a client."""
 
 from __future__ import annotations
 
