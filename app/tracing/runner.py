@@ -10,7 +10,6 @@ import builtins
 import contextlib
 import io
 import random
-import sys
 import warnings
 from collections.abc import Iterator
 from typing import Any
@@ -132,5 +131,3 @@ def trace_source(
         return build_result(recorder, "", [], error)
     return run_traced(code, program_globals, options)[1]
 
-
-sys.setrecursionlimit(max(sys.getrecursionlimit(), 10000))
