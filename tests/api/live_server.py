@@ -34,6 +34,7 @@ __all__ = [
     "benign_ok",
     "client",
     "cpu_ticks",
+    "error_kind",
     "free_port",
     "group_pids",
     "plain_benign_grad",
@@ -41,6 +42,7 @@ __all__ = [
     "running",
     "shared_server",
     "start_server",
+    "still_healthy",
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -232,3 +234,16 @@ def benign_ok(http: httpx.Client, expected_grad: list[float]) -> dict[str, Any]:
     grad = body["variables"]["x"]["grad"]["values"]
     assert grad == expected_grad, grad
     return body
+
+
+def still_healthy(url: str, http: httpx.Client, expected_grad: list[float]) -> None:
+    """/healthz answers within a second and the benign program still gets the right grad."""
+    started = time.monotonic()
+    assert httpx.get(f"{url}/healthz", timeout=1.0).status_code == 200
+    assert time.monotonic() - started < 1.0
+    benign_ok(http, expected_grad)
+
+
+def error_kind(body: dict[str, Any]) -> str:
+    """``error.kind`` of a trace response, or "ok"."""
+    return str(body["error"]["kind"]) if body["error"] else "ok"

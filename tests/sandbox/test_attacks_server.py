@@ -15,7 +15,6 @@ import re
 import secrets
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +28,8 @@ import torch
 from app.api.schemas import TraceResponse
 from tests.api.live_server import (
     LiveServer,
-    benign_ok,
+    error_kind,
+    still_healthy,
 )
 
 ATTACKS = Path(__file__).resolve().parents[3] / "shared" / "attacks" / "public.json"
@@ -238,17 +238,6 @@ def _attack(http: httpx.Client, traps: Traps, code: str) -> dict[str, Any]:
     return body
 
 
-def _still_healthy(live: LiveServer, http: httpx.Client, benign_grad: list[float]) -> None:
-    started = time.monotonic()
-    assert httpx.get(f"{live.url}/healthz", timeout=1.0).status_code == 200
-    assert time.monotonic() - started < 1.0
-    benign_ok(http, benign_grad)
-
-
-def _kind(body: dict[str, Any]) -> str:
-    return str(body["error"]["kind"]) if body["error"] else "ok"
-
-
 @pytest.mark.parametrize(
     "entry", _public(), ids=lambda e: f"{e['category']}:{e['code'][:40]!r}"
 )
@@ -257,8 +246,8 @@ def test_public_attack(
     entry: dict[str, Any],
 ) -> None:
     body = _attack(http, traps, entry["code"])
-    assert _kind(body) in entry["expect"], body["error"]
-    _still_healthy(live, http, benign_grad)
+    assert error_kind(body) in entry["expect"], body["error"]
+    still_healthy(live.url, http, benign_grad)
 
 
 @pytest.mark.parametrize(("name", "code", "expect"), OWN, ids=[o[0] for o in OWN])
@@ -267,8 +256,8 @@ def test_own_attack(
     name: str, code: str, expect: list[str],
 ) -> None:
     body = _attack(http, traps, code)
-    assert _kind(body) in expect, (name, body["error"], body["stdout"][:300])
-    _still_healthy(live, http, benign_grad)
+    assert error_kind(body) in expect, (name, body["error"], body["stdout"][:300])
+    still_healthy(live.url, http, benign_grad)
 
 
 def test_type_of_type_never_reaches_the_legacy_tensor_constructor(
@@ -278,10 +267,10 @@ def test_type_of_type_never_reaches_the_legacy_tensor_constructor(
     code = ("import torch\nT = type(int)\nbig = torch.full((1000,), 7.0)\n"
             "print(T(torch.ones(1))(1000).abs().sum().item())")
     body = _attack(http, traps, code)
-    assert _kind(body) in [*STOPPED, "ok"], body["error"]
+    assert error_kind(body) in [*STOPPED, "ok"], body["error"]
     if body["ok"]:
         assert body["stdout"] == "0.0\n"
-    _still_healthy(live, http, benign_grad)
+    still_healthy(live.url, http, benign_grad)
 
 
 def test_swallowing_the_time_limit_still_times_out(
@@ -289,9 +278,9 @@ def test_swallowing_the_time_limit_still_times_out(
 ) -> None:
     """An ``__exit__`` returning True must not turn a timeout into a success."""
     body = _attack(http, traps, SWALLOW_TIMEOUT)
-    assert _kind(body) in ("forbidden", "runtime", "timeout"), body["stdout"]
+    assert error_kind(body) in ("forbidden", "runtime", "timeout"), body["stdout"]
     assert "swallowed" not in body["stdout"]
-    _still_healthy(live, http, benign_grad)
+    still_healthy(live.url, http, benign_grad)
 
 
 MARKER = 7.25

@@ -18,9 +18,10 @@ import pytest
 from app.api.schemas import TraceResponse
 from tests.api.live_server import (
     LiveServer,
-    benign_ok,
     cpu_ticks,
+    error_kind,
     process_children,
+    still_healthy,
 )
 
 TRACE = "/api/v1/trace"
@@ -49,17 +50,6 @@ def _run(http: httpx.Client, code: str) -> tuple[dict[str, Any], float]:
     return body, elapsed
 
 
-def _healthy(live: LiveServer, http: httpx.Client, benign_grad: list[float]) -> None:
-    started = time.monotonic()
-    assert httpx.get(f"{live.url}/healthz", timeout=1.0).status_code == 200
-    assert time.monotonic() - started < 1.0
-    benign_ok(http, benign_grad)
-
-
-def _kind(body: dict[str, Any]) -> str:
-    return str(body["error"]["kind"]) if body["error"] else "ok"
-
-
 MEMORY_BOMBS = {
     "one-huge-tensor": "import torch\nx = torch.zeros(50000, 50000)\n",
     "growing-tensors": "import torch\nxs = []\nwhile True:\n    xs.append(torch.ones(10**7))\n",
@@ -76,9 +66,9 @@ def test_memory_bomb(
     live: LiveServer, http: httpx.Client, benign_grad: list[float], code: str, baseline: int
 ) -> None:
     body, _ = _run(http, code)
-    assert _kind(body) == "memory", body["error"]
+    assert error_kind(body) == "memory", body["error"]
     assert body["error"]["hint"], "a learner gets told what to do"
-    _healthy(live, http, benign_grad)
+    still_healthy(live.url, http, benign_grad)
 
 
 def test_memory_error_names_the_limit(live: LiveServer, http: httpx.Client) -> None:
@@ -104,10 +94,10 @@ def test_cpu_bomb(
 ) -> None:
     limit = float(live.setting("time_limit"))
     body, elapsed = _run(http, code)
-    assert _kind(body) == "timeout", body["error"]
+    assert error_kind(body) == "timeout", body["error"]
     assert str(int(limit)) in body["error"]["message"], "the message names the limit"
     assert elapsed < limit + GRACE
-    _healthy(live, http, benign_grad)
+    still_healthy(live.url, http, benign_grad)
 
 
 OUTPUT_BOMBS = {
@@ -127,11 +117,11 @@ def test_output_bomb(
     live: LiveServer, http: httpx.Client, benign_grad: list[float], code: str, cap: str
 ) -> None:
     body, _ = _run(http, code)
-    assert _kind(body) == "output_limit", body["error"]
+    assert error_kind(body) == "output_limit", body["error"]
     assert cap in body["error"]["message"], "the message says which cap"
     assert len(body["stdout"].encode()) <= int(live.setting("max_stdout_bytes")) + 200
     assert len(body["graph"]["nodes"]) <= int(live.setting("max_nodes"))
-    _healthy(live, http, benign_grad)
+    still_healthy(live.url, http, benign_grad)
 
 
 RECURSION = {
@@ -151,8 +141,8 @@ def test_deep_recursion(
     live: LiveServer, http: httpx.Client, benign_grad: list[float], code: str, kinds: set[str]
 ) -> None:
     body, _ = _run(http, code)
-    assert _kind(body) in kinds, body["error"]
-    _healthy(live, http, benign_grad)
+    assert error_kind(body) in kinds, body["error"]
+    still_healthy(live.url, http, benign_grad)
 
 
 FORKS = [
@@ -169,8 +159,8 @@ def test_fork_attempt(
 ) -> None:
     before = len(live.descendants())
     body, _ = _run(http, code)
-    assert _kind(body) in ("forbidden", "runtime"), body["error"]
-    _healthy(live, http, benign_grad)
+    assert error_kind(body) in ("forbidden", "runtime"), body["error"]
+    still_healthy(live.url, http, benign_grad)
     assert len(live.descendants()) <= before + 1  # a spare being refilled at most
 
 
@@ -208,9 +198,9 @@ def test_worker_killed_mid_request_is_a_crash(
         assert victim is not None, "no busy worker found"
         os.kill(victim, signal.SIGKILL)
         body, elapsed = future.result(timeout=60)
-    assert _kind(body) == "crash", (body["error"], elapsed)
+    assert error_kind(body) == "crash", (body["error"], elapsed)
     assert "died" in body["error"]["message"]
-    _healthy(live, http, benign_grad)
+    still_healthy(live.url, http, benign_grad)
 
 
 def test_no_process_is_left_behind(live: LiveServer, baseline: int) -> None:
