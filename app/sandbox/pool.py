@@ -16,7 +16,7 @@ import threading
 import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -26,7 +26,8 @@ from app.sandbox.errors import QueueFull
 from app.sandbox.limits import ProcessLimits
 from app.sandbox.reply import TraceReply
 from app.sandbox.zygote import Zygote
-from app.tracing import failure_result
+from app.tracing import ProgramTimeout, failure_result
+from app.tracing.errors import describe_error
 
 __all__ = ["PoolConfig", "WorkerPool"]
 
@@ -46,7 +47,6 @@ class PoolConfig:
     time_limit: float
     limits: ProcessLimits
     spares: int = 0
-    stats: dict[str, int] = field(default_factory=dict, compare=False)
 
 
 @dataclass
@@ -113,26 +113,22 @@ class WorkerPool:
                 meta = worker.conn.recv_bytes(_MAX_META_BYTES)
                 return TraceReply.from_wire(meta, worker.conn.recv_bytes(_MAX_REPLY_BYTES))
             self.restarts += 1
-            return _failure(_error(
-                "timeout",
-                f"The program ran for more than {self.config.time_limit:g} s and was stopped.",
-                "Look for a loop that never ends, or make the tensors smaller.",
-            ))
+            return self._timeout()
         except (EOFError, OSError, orjson.JSONDecodeError):
             return self._death_result(worker, time.monotonic() - started)
         finally:
             self._dispose(worker)
             self._threads.submit(self._refill)
 
+    def _timeout(self) -> TraceReply:
+        """A worker stopped at the wall-clock limit: the same error as the worker's alarm."""
+        return _failure(describe_error(ProgramTimeout(self.config.time_limit)))
+
     def _death_result(self, worker: _Worker, elapsed: float) -> TraceReply:
         """Explain a worker that died without answering."""
         self.restarts += 1
         if elapsed >= self.config.time_limit:
-            return _failure(_error(
-                "timeout",
-                f"The program ran for more than {self.config.time_limit:g} s and was stopped.",
-                "Look for a loop that never ends, or make the tensors smaller.",
-            ))
+            return self._timeout()
         return _failure(_error(
             "crash",
             "The worker running the program died before it could answer.",
