@@ -152,7 +152,4 @@ def _discover_created(
             produced.append(variable.grad)
     for tensor in produced:
         if tensor.grad_fn is not None:
-            recorder.discover(tensor.grad_fn, built)
-            record = recorder.graph.nodes[recorder.graph.node_of(tensor)]  # type: ignore[index]
-            if record.value is None:
-                record.value = recorder.view(tensor)
+            recorder.record_output(tensor, built)

@@ -112,6 +112,13 @@ class Recorder:
             self.add_event(event)
         return new
 
+    def record_output(self, tensor: torch.Tensor, origin: Origin) -> None:
+        """Walk a tensor's new graph and keep the tensor as its node's forward value."""
+        self.discover(tensor.grad_fn, origin)
+        record = self.graph.nodes[self.graph.id_of_fn(tensor.grad_fn)]  # type: ignore[index]
+        if record.value is None:
+            record.value = self.view(tensor)
+
     def after_call(self, result: Any, first_arg: Any) -> None:
         """Look at a call's outputs (and its first argument, for in-place ops)."""
         outputs = result if isinstance(result, tuple | list) else (result,)
@@ -127,10 +134,7 @@ class Recorder:
             if self.graph.id_of_fn(fn) is not None:
                 continue
             origin = origin or self.origin()
-            self.discover(fn, origin)
-            record = self.graph.nodes[self.graph.id_of_fn(fn)]  # type: ignore[index]
-            if record.value is None:
-                record.value = self.view(out)
+            self.record_output(out, origin)
 
     @contextmanager
     def active(self) -> Iterator[None]:
