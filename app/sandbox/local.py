@@ -11,9 +11,9 @@ from typing import Any
 from app.sandbox.errors import PolicyError
 from app.sandbox.facade import build_globals
 from app.sandbox.policy import check
-from app.sandbox.service import policy_failure
+from app.sandbox.service import policy_failure, trace_options
 from app.settings import get_settings
-from app.tracing import TraceOptions, run_traced
+from app.tracing import run_traced
 from app.tracing.dot import graph_dot
 from app.tracing.errors import PROGRAM_FILENAME
 
@@ -27,12 +27,6 @@ def trace_file(source: str, want_dot: bool = False) -> tuple[dict[str, Any], str
         check(source, settings.max_code_chars)
     except PolicyError as exc:
         return policy_failure(exc), None
-    options = TraceOptions(
-        max_nodes=settings.max_nodes,
-        max_events=settings.max_events,
-        max_values=settings.max_tensor_values,
-        max_stdout_bytes=settings.max_stdout_bytes,
-    )
     code = compile(source, PROGRAM_FILENAME, "exec")
-    recorder, result = run_traced(code, build_globals(), options)
+    recorder, result = run_traced(code, build_globals(), trace_options(settings))
     return result, graph_dot(recorder) if want_dot else None

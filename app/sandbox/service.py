@@ -6,6 +6,7 @@ with a precise line and column before any process is involved.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from app.sandbox.errors import PolicyError
@@ -16,7 +17,7 @@ from app.sandbox.reply import TraceReply
 from app.settings import Settings
 from app.tracing import TraceOptions, failure_result
 
-__all__ = ["Sandbox", "policy_failure"]
+__all__ = ["Sandbox", "policy_failure", "trace_options"]
 
 
 def policy_failure(exc: PolicyError) -> dict[str, Any]:
@@ -29,6 +30,17 @@ def policy_failure(exc: PolicyError) -> dict[str, Any]:
             else "Gradtrace runs tutorial-style PyTorch; this construct is not allowed."
         )
     return failure_result(error)
+
+
+def trace_options(settings: Settings, max_values: int | None = None, seed: int = 0) -> TraceOptions:
+    """The caps every trace runs under, from the settings (the server's and the CLI's)."""
+    return TraceOptions(
+        max_nodes=settings.max_nodes,
+        max_events=settings.max_events,
+        max_values=max_values or settings.max_tensor_values,
+        max_stdout_bytes=settings.max_stdout_bytes,
+        seed=seed,
+    )
 
 
 class Sandbox:
@@ -50,13 +62,7 @@ class Sandbox:
 
     def options(self, max_values: int | None = None, seed: int = 0) -> TraceOptions:
         """Trace caps from the settings; a request may ask for fewer or more values."""
-        return TraceOptions(
-            max_nodes=self.settings.max_nodes,
-            max_events=self.settings.max_events,
-            max_values=max_values or self.settings.max_tensor_values,
-            max_stdout_bytes=self.settings.max_stdout_bytes,
-            seed=seed,
-        )
+        return trace_options(self.settings, max_values, seed)
 
     async def trace(self, code: str, options: TraceOptions) -> TraceReply:
         """Trace ``code`` safely; raises QueueFull when every worker and queue slot is taken."""
@@ -66,19 +72,13 @@ class Sandbox:
             return TraceReply.from_result(policy_failure(exc))
         job = {
             "code": code,
-            "options": {
-                "max_nodes": options.max_nodes,
-                "max_events": options.max_events,
-                "max_values": options.max_values,
-                "max_stdout_bytes": options.max_stdout_bytes,
-                "seed": options.seed,
-            },
+            "options": dataclasses.asdict(options),
             "time_limit": self.settings.time_limit,
         }
         return await self.pool.run(job)
 
     async def start(self) -> None:
-        """Warm the worker pool (imports torch once in the fork server)."""
+        """Warm the worker pool (the zygote imports torch once)."""
         await self.pool.start()
 
     def close(self) -> None:
