@@ -6,8 +6,6 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-import orjson
-
 from app.settings import Settings
 
 __all__ = ["main"]
@@ -28,13 +26,14 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _trace(args: argparse.Namespace) -> int:
     from app.sandbox.local import trace_file
+    from app.tracing.wire import dumps
 
     source = args.file.read()
     result, dot = trace_file(source, want_dot=args.format == "dot")
     if args.format == "dot":
         sys.stdout.write(dot or "")
     else:
-        sys.stdout.write(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode() + "\n")
+        sys.stdout.write(dumps(result, indent=True).decode() + "\n")
     return 0 if result["ok"] else 1
 
 

@@ -31,7 +31,7 @@ class Settings(BaseSettings):
     max_code_chars: int = Field(20000, ge=100, description="Largest program, in characters.")
     max_stdout_bytes: int = Field(65536, ge=1024, description="Most bytes print() may write.")
     max_tensor_values: int = Field(
-        64, ge=1, description="Tensors with more elements are summarised instead of listed."
+        16, ge=1, description="Tensors with more elements are summarised instead of listed."
     )
     rate_limit: str = Field("60/minute", description="Requests per client, in `limits` syntax.")
     rate_limit_storage: str = Field(

@@ -18,6 +18,7 @@ from torchviz import make_dot
 
 from app.tracing import TraceOptions, trace_source
 from app.tracing.graph import GraphIndex, Origin
+from app.tracing.tensors import TensorTable
 from bench.common import Row, interleave
 from bench.overhead import run_plain
 from bench.sources import chain, encoder, without_backward
@@ -52,7 +53,7 @@ def torchviz_breaking_length(lengths: list[int]) -> int | None:
 
 
 def _discover(root: object) -> int:
-    index = GraphIndex(max_nodes=100_000, max_values=64)
+    index = GraphIndex(max_nodes=100_000, tensors=TensorTable(max_values=64))
     index.discover(root, Origin())
     return len(index.nodes)
 

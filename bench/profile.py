@@ -20,6 +20,8 @@ import torch
 
 from app.tracing import trace_source
 from app.tracing.graph import GraphIndex, Origin
+from app.tracing.tensors import TensorTable
+from app.tracing.wire import dumps
 from bench.overhead import run_plain
 from bench.sources import encoder, without_backward
 
@@ -38,23 +40,21 @@ def _profile(title: str, fn: Callable[[], object], top: int) -> None:
 
 
 def _sizes(trace: dict[str, Any]) -> None:
-    """Bytes of each section of the trace and of each field of the nodes."""
+    """Bytes of each section of the trace, per node, and of each node and tensor field."""
+    trace = orjson.loads(dumps(trace))
+    nodes, tensors = trace["graph"]["nodes"], trace["tensors"]
     total = len(orjson.dumps(trace))
-    nodes = trace["graph"]["nodes"]
     print(f"\n## JSON bytes: {total:,} total, {total / len(nodes):.0f} per node\n")
-    for key, value in trace.items():
-        print(f"{key:>10}: {len(orjson.dumps(value)):>10,}")
-    for key in ("nodes", "edges"):
-        print(f"graph.{key:>4}: {len(orjson.dumps(trace['graph'][key])):>10,}")
-    fields: Counter[str] = Counter()
-    for node in nodes:
-        for key, value in node.items():
-            fields[key] += len(orjson.dumps(value)) + len(key) + 4
-    print("\nper node field (bytes per node):")
-    for key, size in fields.most_common():
-        print(f"{key:>16}: {size / len(nodes):>8.0f}")
-    kinds: Counter[str] = Counter(event.get("kind", "?") for event in trace["events"])
-    print(f"\nevents: {len(trace['events'])} {dict(kinds)}")
+    for key, value in (*trace.items(), *(("graph." + k, v) for k, v in trace["graph"].items())):
+        print(f"{key:>12}: {len(orjson.dumps(value)) / len(nodes):>8.1f} per node")
+    for title, items in (("node", nodes), ("tensor entry", tensors)):
+        fields: Counter[str] = Counter()
+        for item in items:
+            for key, value in item.items():
+                fields[key] += len(orjson.dumps(value)) + len(key) + 4
+        print(f"\nper {title} field ({len(items)} {title}s; bytes per node):")
+        for key, size in fields.most_common():
+            print(f"{key:>16}: {size / len(nodes):>8.1f}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -68,7 +68,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     loss = run_plain(without_backward(source))["loss"]
     assert isinstance(loss, torch.Tensor)
     _profile("GraphIndex.discover, 24-layer encoder (forward graph)",
-             lambda: GraphIndex(100_000, 64).discover(loss.grad_fn, Origin()), args.top)
+             lambda: GraphIndex(100_000, TensorTable(64)).discover(loss.grad_fn, Origin()),
+             args.top)
     _sizes(trace_source(source))
     return 0
 

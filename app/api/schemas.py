@@ -11,6 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
+    "BackwardEvent",
     "Edge",
     "ErrorInfo",
     "Event",
@@ -18,8 +19,7 @@ __all__ = [
     "ExampleList",
     "Node",
     "ProblemDetail",
-    "SavedTensor",
-    "TensorView",
+    "TensorEntry",
     "TraceCall",
     "TraceGraph",
     "TraceRequest",
@@ -37,62 +37,65 @@ class _Open(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
-class TensorView(_Open):
+TensorRef = int
+"""Index of a tensor in the trace's ``tensors`` table."""
+
+
+class TensorEntry(_Open):
     shape: list[int]
-    dtype: str
-    values: Any = Field(None, description="Nested list of values, or null when truncated.")
-    truncated: bool
-    numel: int
-    min: float | str | None = None
-    max: float | str | None = None
-    mean: float | str | None = None
-    std: float | str | None = None
-    norm: float | str | None = None
-
-
-class SavedTensor(_Open):
-    name: str = Field(description="Name torchviz shows, e.g. 'self', 'other', 'result'.")
-    value: TensorView
+    dtype: str = Field("float32", description="Omitted for float32.")
+    stats: list[float | str] | None = Field(
+        description="[min, max, mean, std, norm]; NaN/infinity as 'nan'/'inf'/'-inf'; "
+                    "null for an empty tensor."
+    )
+    values: Any = Field(None, description="Nested list of values; absent when summarised.")
 
 
 class Node(_Open):
-    id: int = Field(description="Counter in discovery order (inputs before their consumers).")
-    kind: Literal["leaf", "op"]
+    """Node ``i`` of ``graph.nodes`` has id ``i``; null or empty fields are omitted."""
+
     op: str = Field(description="grad_fn.name(), e.g. 'MulBackward0'; 'AccumulateGrad' for leaves.")
-    label: str | None = Field(description="Program variable or parameter name ('conv1.weight').")
-    shape: list[int] | None
-    dtype: str | None
-    value: TensorView | None = Field(description="Forward value this node produced.")
-    grad: TensorView | None = Field(description="Leaves: the final .grad.")
-    line: int | None = Field(description="Program line that created the node.")
-    module: str | None = Field(description="nn.Module whose forward created it ('layers.3').")
-    saved: list[SavedTensor]
-    created_in_call: int | None = Field(description="Backward call (create_graph) that built it.")
+    inputs: list[int | None] = Field(
+        description="Edge ids aligned with grad_fn.next_functions (null: no gradient needed)."
+    )
+    value: TensorRef | None = Field(None, description="Forward value this node produced.")
+    grad: TensorRef | None = Field(None, description="Leaves: the final .grad.")
+    shape: list[int] | None = Field(None, description="Only when no value shows it.")
+    dtype: str | None = Field(None, description="Only when no value shows it.")
+    label: str | None = Field(None, description="Program variable or parameter name.")
+    line: int | None = Field(None, description="Program line that created the node.")
+    module: str | None = Field(None, description="nn.Module whose forward created it.")
+    saved: dict[str, TensorRef] = Field(
+        {}, description="Tensors saved for backward, by torchviz's names ('self', 'other')."
+    )
+    created_in_call: int | None = Field(None, description="Backward call that built it.")
 
 
-class Edge(_Open):
-    id: int
-    source: int = Field(description="Node of the input (data-flow direction).")
-    target: int = Field(description="Node of the op that consumes it.")
+Edge = tuple[int, int]
+"""``[source, target]`` in data-flow direction; edge ``i`` has id ``i``."""
 
 
 class Variable(_Open):
     node: int | None
-    value: TensorView
-    grad: TensorView | None
+    value: TensorRef
+    grad: TensorRef | None
     requires_grad: bool
     is_leaf: bool
 
 
-class Event(_Open):
-    phase: Literal["forward", "backward"]
+class BackwardEvent(_Open):
+    call: int = Field(description="Index of the backward()/grad() call.")
     node: int
-    call: int | None = Field(None, description="Index of the backward()/grad() call.")
-    grad_outputs: list[TensorView | None] | None = Field(None, description="Gradient arriving.")
-    grad_inputs: list[TensorView | None] | None = Field(
-        None, description="Gradient sent to each input, aligned with `edges`."
+    grad_outputs: list[TensorRef | None] = Field(description="Gradient arriving.")
+    grad_inputs: list[TensorRef | None] = Field(
+        description="Gradient sent to each input, aligned with the node's `inputs`."
     )
-    edges: list[int | None] | None = None
+    leaf_grad: TensorRef | None = Field(None, description="Leaves: .grad after accumulating.")
+    captured: bool = Field(False, description="A gradient autograd.grad returned.")
+
+
+Event = int | BackwardEvent
+"""An int ``n``: the forward events of the next ``n`` nodes in id order."""
 
 
 class TraceCall(_Open):
@@ -117,7 +120,11 @@ class TraceGraph(_Open):
 
 
 class TraceResponse(_Open):
+    """A trace in format 2 (see ``app/tracing/wire.py``): tensors are indices into ``tensors``."""
+
+    format: Literal[2]
     ok: bool = Field(description="False when the program raised or hit a limit.")
+    tensors: list[TensorEntry]
     graph: TraceGraph
     variables: dict[str, Variable]
     events: list[Event]

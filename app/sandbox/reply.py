@@ -11,6 +11,8 @@ from typing import Any
 
 import orjson
 
+from app.tracing.wire import dumps
+
 __all__ = ["TraceReply"]
 
 
@@ -27,7 +29,7 @@ class TraceReply:
         """Serialise a trace dict (the worker's own, or a failure made by the server)."""
         error = result.get("error")
         return cls(
-            body=orjson.dumps(result),
+            body=dumps(result),
             outcome=error["kind"] if error else "ok",
             nodes=len(result["graph"]["nodes"]),
         )

@@ -52,18 +52,19 @@ def _call_arguments(func: Callable[..., Any], args: Any, kwargs: Any) -> dict[st
 
 def _make_hook(recorder: Recorder, call: int, node_id: int) -> Callable[..., None]:
     record = recorder.graph.nodes[node_id]
+    leaf = record.fn.variable if record.kind == "leaf" else None
+    tensor = recorder.tensor
 
     def hook(grad_inputs: tuple[Any, ...], grad_outputs: tuple[Any, ...]) -> None:
+        # the edges are the node's inputs: the event does not repeat them (app.tracing.wire)
         event: dict[str, Any] = {
-            "phase": "backward",
             "call": call,
             "node": node_id,
-            "grad_outputs": [recorder.grad_view(g) for g in grad_outputs],
-            "grad_inputs": [recorder.grad_view(g) for g in grad_inputs],
-            "edges": record.input_edges,
+            "grad_outputs": [tensor(g) for g in grad_outputs],
+            "grad_inputs": [tensor(g) for g in grad_inputs],
         }
-        if record.kind == "leaf":
-            event["leaf_grad"] = recorder.view(record.fn.variable.grad)
+        if leaf is not None:
+            event["leaf_grad"] = tensor(leaf.grad)
         if recorder.limit_error is None:
             # a cap passed here is raised again once the engine returns (run_call)
             with contextlib.suppress(TraceLimitError):
@@ -90,13 +91,11 @@ def _captured_inputs(
         if node_id is None or grad is None:
             continue
         recorder.add_event({
-            "phase": "backward",
             "call": call,
             "node": node_id,
             "captured": True,
-            "grad_outputs": [recorder.view(grad)],
+            "grad_outputs": [recorder.tensor(grad)],
             "grad_inputs": [],
-            "edges": [],
         })
 
 
@@ -124,11 +123,10 @@ def run_call(
         "retain_graph": arguments.get("retain_graph"),
     })
     handles = _install_hooks(recorder, call, [t.grad_fn for t in roots])
-    recorder.grad_cache = {}
+    recorder.tensors.flush()  # the engine writes into existing .grad tensors in place
     try:
         result = func(*args, **kwargs)
     finally:
-        recorder.grad_cache = None
         for handle in handles:
             handle.remove()
     if recorder.limit_error is not None:

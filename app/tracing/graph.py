@@ -15,7 +15,9 @@ from typing import Any
 import torch
 
 from app.tracing.errors import TraceLimitError
-from app.tracing.views import TensorView, tensor_view
+from app.tracing.tensors import TensorTable
+from app.tracing.views import dtype_name
+from app.tracing.wire import LEAF_OP
 
 __all__ = ["GraphIndex", "NodeRecord", "Origin"]
 
@@ -31,7 +33,17 @@ class Origin:
     created_in_call: int | None = None
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
+class _Kind:
+    """What all autograd nodes of one Python type share (learned from the first one)."""
+
+    op: str
+    leaf: bool
+    saved: tuple[tuple[str, str], ...]  # (attribute, name shown) of tensor-valued _saved_*
+    custom: bool  # a custom autograd.Function: its ctx.saved_tensors are shown too
+
+
+@dataclass(slots=True)
 class NodeRecord:
     """One autograd node (an op's ``grad_fn`` or a leaf's ``AccumulateGrad``)."""
 
@@ -43,23 +55,27 @@ class NodeRecord:
     dtype: str | None
     origin: Origin
     label: str | None = None
-    value: TensorView | None = None
-    grad: TensorView | None = None
-    saved: list[dict[str, Any]] = field(default_factory=list)
+    value: int | None = None  # index in the tensor table
+    saved: dict[str, int] = field(default_factory=dict)
     input_edges: list[int | None] = field(default_factory=list)
 
 
 class GraphIndex:
-    """Every autograd node a program created, in discovery order, with its edges."""
+    """Every autograd node a program created, in discovery order, with its edges.
 
-    def __init__(self, max_nodes: int, max_values: int) -> None:
+    Leaf values and saved tensors go into ``tensors`` as they are found; only their indices
+    are kept on the records.
+    """
+
+    def __init__(self, max_nodes: int, tensors: TensorTable) -> None:
         self.max_nodes = max_nodes
-        self.max_values = max_values
+        self.tensors = tensors
         self.nodes: list[NodeRecord] = []
-        self.edges: list[dict[str, int]] = []
+        self.edges: list[tuple[int, int]] = []
         self._ids: dict[Any, int] = {}
         self._leaf_ids: dict[int, int] = {}
-        self._saved_names: dict[type, tuple[str, ...]] = {}
+        self._kinds: dict[type, _Kind] = {}
+        self._dtype_names: dict[torch.dtype, str] = {}
 
     def id_of_fn(self, fn: Any) -> int | None:
         """The id of an already discovered autograd node."""
@@ -110,91 +126,93 @@ class GraphIndex:
 
     def _add(self, fn: Any, origin: Origin) -> NodeRecord:
         """Create the record of ``fn``, whose inputs all have ids already."""
-        if len(self.nodes) >= self.max_nodes:
-            raise TraceLimitError("graph nodes", self.max_nodes)
         node_id = len(self.nodes)
-        variable = getattr(fn, "variable", None)
-        if isinstance(variable, torch.Tensor):
-            record = self._leaf_record(node_id, fn, variable, origin)
+        if node_id >= self.max_nodes:
+            raise TraceLimitError("graph nodes", self.max_nodes)
+        kind = self._kinds.get(type(fn)) or self._learn(fn)
+        if kind.leaf:
+            record = self._leaf_record(node_id, fn, origin)
         else:
-            record = self._op_record(node_id, fn, origin)
+            meta = fn._input_metadata  # the output's shape and dtype, even before a value
+            shape, dtype = (list(meta[0].shape), meta[0].dtype) if meta else (None, None)
+            record = NodeRecord(node_id, "op", kind.op, fn, shape, self._dtype_name(dtype),
+                                origin, saved=self._saved_tensors(fn, kind))
         self._ids[fn] = node_id
         self.nodes.append(record)
-        if record.kind == "leaf":  # only now: a view that failed must leave no dangling id
-            self._leaf_ids[id(record.fn.variable)] = node_id
+        if kind.leaf:  # only now: a record that failed must leave no dangling id
+            self._leaf_ids[id(fn.variable)] = node_id
+        inputs = record.input_edges
         for child, _ in fn.next_functions:
             if child is None:
-                record.input_edges.append(None)
-                continue
-            edge_id = len(self.edges)
-            self.edges.append({"id": edge_id, "source": self._ids[child], "target": node_id})
-            record.input_edges.append(edge_id)
+                inputs.append(None)
+            else:
+                inputs.append(len(self.edges))
+                self.edges.append((self._ids[child], node_id))
         return record
 
-    def _leaf_record(
-        self, node_id: int, fn: Any, variable: torch.Tensor, origin: Origin
-    ) -> NodeRecord:
-        return NodeRecord(
-            id=node_id,
-            kind="leaf",
-            op="AccumulateGrad",
-            fn=fn,
-            shape=list(variable.shape),
-            dtype=str(variable.dtype).removeprefix("torch."),
-            origin=origin,
-            value=tensor_view(variable, self.max_values),
-        )
+    def _leaf_record(self, node_id: int, fn: Any, origin: Origin) -> NodeRecord:
+        variable = fn.variable
+        return NodeRecord(node_id, "leaf", LEAF_OP, fn, list(variable.shape),
+                          self._dtype_name(variable.dtype), origin,
+                          value=self.tensors.add(variable))
 
-    def _op_record(self, node_id: int, fn: Any, origin: Origin) -> NodeRecord:
-        metadata = getattr(fn, "_input_metadata", None) or []
-        shape = list(metadata[0].shape) if metadata else None
-        dtype = str(metadata[0].dtype).removeprefix("torch.") if metadata else None
-        return NodeRecord(
-            id=node_id,
-            kind="op",
-            op=fn.name(),
-            fn=fn,
-            shape=shape,
-            dtype=dtype,
-            origin=origin,
-            saved=self._saved_tensors(fn),
-        )
+    def _dtype_name(self, dtype: torch.dtype | None) -> str | None:
+        if dtype is None:
+            return None
+        name = self._dtype_names.get(dtype)
+        if name is None:
+            name = self._dtype_names[dtype] = dtype_name(dtype)
+        return name
 
-    def _saved_tensors(self, fn: Any) -> list[dict[str, Any]]:
-        """The tensors ``fn`` saved for backward, as torchviz's show_saved lists them."""
-        names = self._saved_names.get(type(fn))
-        saved = self._function_saved(fn)
-        tensor_names = []
-        for attr in names if names is not None else self._saved_candidates(fn):
+    def _learn(self, fn: Any) -> _Kind:
+        """What every node of ``fn``'s type shares: op name, leafness, saved-tensor names.
+
+        Looked up once per type: ``dir()`` is what makes torchviz's show_saved slow.
+        """
+        leaf = isinstance(getattr(fn, "variable", None), torch.Tensor)
+        saved = () if leaf else self._saved_attributes(fn)
+        kind = _Kind(LEAF_OP if leaf else fn.name(), leaf, saved,
+                     hasattr(type(fn), "saved_tensors"))
+        self._kinds[type(fn)] = kind
+        return kind
+
+    def _saved_attributes(self, fn: Any) -> tuple[tuple[str, str], ...]:
+        """``(attribute, name)`` of each ``_saved_*`` attribute that holds a tensor.
+
+        Sizes, strides and scalars never become tensors: they are skipped on later nodes.
+        """
+        found = []
+        for attr in dir(type(fn)):
+            if not attr.startswith(_SAVED_PREFIX):
+                continue
             try:
                 value = getattr(fn, attr)
             except RuntimeError:  # already freed by a backward pass
-                tensor_names.append(attr)
+                value = None
+            if value is None or isinstance(value, torch.Tensor):  # None: optional, absent
+                found.append((attr, attr.removeprefix(_SAVED_PREFIX)))
+        return tuple(found)
+
+    def _saved_tensors(self, fn: Any, kind: _Kind) -> dict[str, int]:
+        """The tensors ``fn`` saved for backward, as torchviz's show_saved lists them."""
+        saved = self._function_saved(fn) if kind.custom else {}
+        for attr, name in kind.saved:
+            try:
+                value = getattr(fn, attr)
+            except RuntimeError:  # already freed by a backward pass
                 continue
-            if value is None or isinstance(value, torch.Tensor):
-                tensor_names.append(attr)  # None: an optional tensor absent this time
             if isinstance(value, torch.Tensor):
-                name = attr.removeprefix(_SAVED_PREFIX)
-                saved.append({"name": name, "value": tensor_view(value, self.max_values)})
-        if names is None:
-            # sizes, strides and scalars never become tensors: skip them on later nodes
-            self._saved_names[type(fn)] = tuple(tensor_names)
+                saved[name] = self.tensors.add(value)
         return saved
 
-    @staticmethod
-    def _saved_candidates(fn: Any) -> tuple[str, ...]:
-        return tuple(a for a in dir(type(fn)) if a.startswith(_SAVED_PREFIX))
-
-    def _function_saved(self, fn: Any) -> list[dict[str, Any]]:
+    def _function_saved(self, fn: Any) -> dict[str, int]:
         """What a custom ``autograd.Function`` kept with ``ctx.save_for_backward``."""
-        if not hasattr(type(fn), "saved_tensors"):
-            return []
         try:
             tensors = fn.saved_tensors
         except RuntimeError:  # freed by a backward pass
-            return []
-        return [
-            {"name": f"saved_tensors[{index}]", "value": tensor_view(t, self.max_values)}
+            return {}
+        return {
+            f"saved_tensors[{index}]": self.tensors.add(t)
             for index, t in enumerate(tensors or ())
             if isinstance(t, torch.Tensor)
-        ]
+        }

@@ -21,6 +21,6 @@ class TraceOptions:
 
     max_nodes: int = 20000
     max_events: int = 100000
-    max_values: int = 64
+    max_values: int = 16
     max_stdout_bytes: int = 65536
     seed: int = 0

@@ -22,9 +22,24 @@ from app.tracing.errors import PROGRAM_FILENAME, TraceLimitError
 from app.tracing.graph import GraphIndex, NodeRecord, Origin
 from app.tracing.modules import ModuleTracker
 from app.tracing.options import TraceOptions
-from app.tracing.views import TensorView, tensor_view
+from app.tracing.tensors import TensorTable
 
 __all__ = ["Recorder"]
+
+
+# Dunder methods that write into a tensor; other writers end in "_" (add_, copy_, zero_).
+# numpy() is here because the array it returns shares the tensor's memory.
+_WRITERS = frozenset({
+    "__setitem__", "__set__", "__iadd__", "__isub__", "__imul__", "__itruediv__",
+    "__ifloordiv__", "__imod__", "__ipow__", "__imatmul__", "__iand__", "__ior__", "__ixor__",
+    "__ilshift__", "__irshift__", "numpy",
+})
+
+
+def may_write(func: Callable[..., Any]) -> bool:
+    """Whether calling ``func`` may change a tensor's values in place."""
+    name: str = getattr(func, "__name__", "")
+    return name in _WRITERS or (name.endswith("_") and not name.endswith("__"))
 
 
 def program_line() -> int | None:
@@ -43,14 +58,16 @@ class Recorder:
     def __init__(self, options: TraceOptions, program_globals: dict[str, Any]) -> None:
         self.options = options
         self.program_globals = program_globals
-        self.graph = GraphIndex(options.max_nodes, options.max_values)
+        self.tensors = TensorTable(options.max_values)
+        self.graph = GraphIndex(options.max_nodes, self.tensors)
         self.modules = ModuleTracker(lambda: self.program_globals)
-        self.events: list[dict[str, Any]] = []
+        # the timeline in wire form (app.tracing.wire): an int is a run of forward events
+        self.events: list[int | dict[str, Any]] = []
+        self.event_count = 0
         self.calls: list[dict[str, Any]] = []
         self.labels: dict[int, str] = {}
         self._leaf_origins: dict[int, tuple[torch.Tensor, Origin]] = {}
         self.limit_error: TraceLimitError | None = None
-        self.grad_cache: dict[int, tuple[torch.Tensor, TensorView]] | None = None
 
     def snapshot_labels(self) -> None:
         """Name nodes after the program's variables as they are bound right now."""
@@ -60,38 +77,37 @@ class Recorder:
                 if node_id is not None:
                     self.labels[node_id] = name
 
-    def view(self, tensor: torch.Tensor | None) -> TensorView | None:
-        """A TensorView under this trace's value limit (None stays None)."""
-        return None if tensor is None else tensor_view(tensor, self.options.max_values)
+    def tensor(self, tensor: torch.Tensor | None) -> int | None:
+        """The tensor's index in the trace's tensor table (None stays None).
 
-    def grad_view(self, tensor: torch.Tensor | None) -> TensorView | None:
-        """A view of a gradient flowing in the current backward call, computed once.
-
-        The engine hands the same gradient tensor to the node that sends it and the node that
-        receives it; the cache holds a reference, which also keeps the engine from
-        accumulating into that tensor in place, so a cached view cannot go stale.
+        The engine hands the same gradient tensor to the node that sends it and the node
+        that receives it: the table gives both one entry, and the reference it holds keeps
+        the engine from accumulating into that tensor in place.
         """
-        if tensor is None or self.grad_cache is None:
-            return self.view(tensor)
-        cached = self.grad_cache.get(id(tensor))
-        if cached is None:
-            cached = (tensor, tensor_view(tensor, self.options.max_values))
-            self.grad_cache[id(tensor)] = cached
-        return cached[1]
+        return self.tensors.add_optional(tensor)
 
     def origin(self, created_in_call: int | None = None) -> Origin:
         """Where the program is now: line and running module."""
         module = None if created_in_call is not None else self.modules.current
         return Origin(program_line(), module, created_in_call)
 
-    def add_event(self, event: dict[str, Any]) -> None:
-        """Append an event, stopping the program once the event cap is passed."""
-        if len(self.events) >= self.options.max_events:
+    def add_event(self, event: dict[str, Any] | None) -> None:
+        """Append a backward event (None: the next node's forward event).
+
+        Stops the program once the event cap is passed.
+        """
+        if self.event_count >= self.options.max_events:
             self.limit_error = self.limit_error or TraceLimitError(
                 "events", self.options.max_events
             )
             raise self.limit_error
-        self.events.append(event)
+        self.event_count += 1
+        if event is not None:
+            self.events.append(event)
+        elif self.events and isinstance(self.events[-1], int):
+            self.events[-1] += 1
+        else:
+            self.events.append(1)
 
     def discover(self, fn: Any, origin: Origin) -> list[NodeRecord]:
         """Record nodes new since the last walk and emit a forward event for each."""
@@ -105,11 +121,7 @@ class Recorder:
                 known = self._leaf_origins.get(id(record.fn.variable))
                 if known is not None:
                     record.origin = known[1]
-            event: dict[str, Any] = {"phase": "forward", "node": record.id}
-            event["line"] = record.origin.line
-            if origin.created_in_call is not None:
-                event["call"] = origin.created_in_call
-            self.add_event(event)
+            self.add_event(None)  # its line and call are the node's
         return new
 
     def record_output(self, tensor: torch.Tensor, origin: Origin) -> None:
@@ -117,7 +129,7 @@ class Recorder:
         self.discover(tensor.grad_fn, origin)
         record = self.graph.nodes[self.graph.id_of_fn(tensor.grad_fn)]  # type: ignore[index]
         if record.value is None:
-            record.value = self.view(tensor)
+            record.value = self.tensors.add(tensor)
 
     def after_call(self, result: Any, first_arg: Any) -> None:
         """Look at a call's outputs (and its first argument, for in-place ops)."""
@@ -173,6 +185,8 @@ class _Mode(TorchFunctionMode):
         kind = backward.CALL_KINDS.get(func)
         if kind is not None:
             return backward.run_call(self.recorder, func, kind, args, kwargs)
+        if "out" in kwargs or may_write(func):
+            self.recorder.tensors.flush()  # entries show values from before the write
         result = func(*args, **kwargs)
         self.recorder.after_call(result, args[0] if args else None)
         return result

@@ -1,4 +1,4 @@
-"""Serialization: turn what the recorder saw into the API's JSON-ready dict.
+"""Serialization: turn what the recorder saw into the API's trace (format 2, app.tracing.wire).
 
 Kept apart from the walk (micrograd's trace-then-draw split): the recorder collects live
 autograd objects, and this module is the one place that decides what the page receives.
@@ -13,6 +13,7 @@ import torch
 from app.tracing.errors import TraceLimitError
 from app.tracing.graph import NodeRecord
 from app.tracing.recorder import Recorder
+from app.tracing.wire import FORMAT
 
 __all__ = ["build_result", "failure_result"]
 
@@ -30,24 +31,22 @@ def _label_nodes(recorder: Recorder) -> None:
 
 
 def _node_json(record: NodeRecord, recorder: Recorder) -> dict[str, Any]:
-    grad = None
-    if record.kind == "leaf":
-        grad = recorder.view(record.fn.variable.grad)
-    return {
-        "id": record.id,
-        "kind": record.kind,
-        "op": record.op,
-        "label": record.label,
-        "shape": record.shape,
-        "dtype": record.dtype,
+    """A node in wire form: fields that are null or empty are left out (app.tracing.wire)."""
+    node: dict[str, Any] = {"op": record.op, "inputs": record.input_edges}
+    shown = None if record.value is None else recorder.tensors.shape_of(record.value)
+    if shown != (record.shape, record.dtype):
+        node["shape"], node["dtype"] = record.shape, record.dtype
+    optional = {
         "value": record.value,
-        "grad": grad,
+        "grad": recorder.tensor(record.fn.variable.grad) if record.kind == "leaf" else None,
+        "label": record.label,
         "line": record.origin.line,
         "module": record.origin.module,
         "saved": record.saved,
         "created_in_call": record.origin.created_in_call,
-        "inputs": record.input_edges,
     }
+    node.update((key, value) for key, value in optional.items() if value or value == 0)
+    return node
 
 
 def _variables(recorder: Recorder) -> dict[str, Any]:
@@ -58,8 +57,8 @@ def _variables(recorder: Recorder) -> dict[str, Any]:
             continue
         variables[name] = {
             "node": recorder.graph.node_of(value),
-            "value": recorder.view(value),
-            "grad": recorder.view(value.grad) if value.is_leaf else None,
+            "value": recorder.tensor(value),
+            "grad": recorder.tensor(value.grad) if value.is_leaf else None,
             "requires_grad": value.requires_grad,
             "is_leaf": value.is_leaf,
         }
@@ -78,13 +77,14 @@ def build_result(
                 break
     _label_nodes(recorder)
     graph = recorder.graph
+    nodes = [_node_json(record, recorder) for record in graph.nodes]
+    variables = _variables(recorder)
     return {
+        "format": FORMAT,
         "ok": error is None,
-        "graph": {
-            "nodes": [_node_json(record, recorder) for record in graph.nodes],
-            "edges": graph.edges,
-        },
-        "variables": _variables(recorder),
+        "tensors": recorder.tensors.entries(),
+        "graph": {"nodes": nodes, "edges": graph.edges},
+        "variables": variables,
         "events": recorder.events,
         "calls": recorder.calls,
         "stdout": stdout,
@@ -96,7 +96,9 @@ def build_result(
 def failure_result(error: dict[str, Any], stdout: str = "") -> dict[str, Any]:
     """A response for a program that produced no trace (refused, killed or crashed)."""
     return {
+        "format": FORMAT,
         "ok": False,
+        "tensors": [],
         "graph": {"nodes": [], "edges": []},
         "variables": {},
         "events": [],

@@ -1,9 +1,9 @@
-"""Turn tensors into small JSON views: values when small, summary statistics always.
+"""Turn one tensor into its JSON entry: values when small, summary statistics always.
 
-A trace shows thousands of tensors (forward values, saved tensors, gradients on every edge).
-Sending every element would make a 24-layer encoder's trace hundreds of megabytes, so a view
-lists the values only up to a size limit and otherwise carries statistics the page can show
-as a summary or a heat-map.
+Sending every element would make a 24-layer encoder's trace hundreds of megabytes, so an
+entry lists the values only up to a size limit and otherwise carries statistics the page
+shows as a summary. Float tensors are summarised in bulk by :mod:`app.tracing.tensors`;
+this module is the exact single-tensor path for everything else.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 import torch
 
-__all__ = ["TensorView", "tensor_view"]
+__all__ = ["TensorEntry", "dtype_name", "entry_head", "tensor_entry"]
 
-TensorView = dict[str, Any]
+TensorEntry = dict[str, Any]
 
 _SMALL = 16  # at most this many elements are summarised in plain Python (measured)
 _NUMPY_MAX = 1 << 16  # above this, no float64 copy: torch reductions in place
@@ -53,12 +53,11 @@ def _round(value: float) -> float | str:
     return float(f"{value:.7g}")
 
 
-def _summary(low: float, high: float, mean: float, std: float, norm: float) -> dict[str, Any]:
-    return {"min": _round(low), "max": _round(high), "mean": _round(mean), "std": _round(std),
-            "norm": _round(norm)}
+def _summary(low: float, high: float, mean: float, std: float, norm: float) -> list[Any]:
+    return [_round(low), _round(high), _round(mean), _round(std), _round(norm)]
 
 
-def _small_stats(flat: list[float]) -> dict[str, Any]:
+def _small_stats(flat: list[float]) -> list[Any]:
     """Statistics of a few numbers in plain Python: cheaper than any torch call."""
     count = len(flat)
     mean = sum(flat) / count
@@ -67,7 +66,7 @@ def _small_stats(flat: list[float]) -> dict[str, Any]:
     return _summary(min(flat), max(flat), mean, math.sqrt(variance), math.sqrt(squares))
 
 
-def _torch_stats(flat: torch.Tensor) -> dict[str, Any]:
+def _torch_stats(flat: torch.Tensor) -> list[Any]:
     """Statistics of a big tensor without a float64 copy (which could pass the memory cap)."""
     std, mean = torch.std_mean(flat)
     low, high = torch.aminmax(flat)
@@ -78,7 +77,7 @@ def _torch_stats(flat: torch.Tensor) -> dict[str, Any]:
     return _summary(low_f, high_f, mean_f, std_f, norm)
 
 
-def _stats(flat: torch.Tensor) -> dict[str, Any]:
+def _stats(flat: torch.Tensor) -> list[Any] | None:
     """Summary statistics of a 1-D real tensor; None where undefined.
 
     Small tensors are summarised in plain Python, large ones in numpy on a float64 copy
@@ -87,7 +86,7 @@ def _stats(flat: torch.Tensor) -> dict[str, Any]:
     """
     count = flat.numel()
     if count == 0:
-        return {"min": None, "max": None, "mean": None, "std": None, "norm": None}
+        return None
     if count <= _SMALL:
         values = flat.tolist()
         if all(map(math.isfinite, values)):
@@ -104,36 +103,50 @@ def _stats(flat: torch.Tensor) -> dict[str, Any]:
                     math.sqrt(max(variance, 0.0)), math.sqrt(squares))
 
 
-def tensor_view(tensor: torch.Tensor, max_values: int) -> TensorView:
-    """Describe ``tensor`` for the page without keeping a reference to it.
+def dtype_name(dtype: torch.dtype) -> str:
+    """``float32`` for ``torch.float32``: the name the page prints."""
+    return str(dtype).removeprefix("torch.")
+
+
+def entry_head(shape: list[int], dtype: torch.dtype) -> TensorEntry:
+    """The start of an entry: ``dtype`` is left out for float32, by far the most common."""
+    if dtype == torch.float32:
+        return {"shape": shape}
+    return {"shape": shape, "dtype": dtype_name(dtype)}
+
+
+def tensor_entry(tensor: torch.Tensor, max_values: int) -> TensorEntry:
+    """Describe one tensor for the page without keeping a reference to it.
+
+    The tensor table summarises float tensors in batches; this is the path for everything
+    else (integers, booleans, complex and half-precision tensors, and tensors holding NaN or
+    infinity, whose values need tags).
 
     Args:
         tensor: any tensor; it is detached and never modified.
         max_values: tensors with more elements than this are summarised, not listed.
 
     Returns:
-        ``{"shape", "dtype", "values", "truncated", "numel", "min", "max", "mean", "std", "norm"}``.
+        an entry of the tensor table (:mod:`app.tracing.wire`): ``{"shape", "dtype"?,
+        "stats", "values"?}`` with ``stats`` = ``[min, max, mean, std, norm]`` (None for an
+        empty tensor) and ``values`` only up to ``max_values`` elements.
     """
     # detach(): nothing computed here can enter the graph, without a no_grad() block
     data = tensor.detach()
-    numel = data.numel()
-    view: TensorView = {
-        "shape": list(data.shape),
-        "dtype": str(data.dtype).removeprefix("torch."),
-        "numel": numel,
-    }
-    truncated = numel > max_values
+    entry = entry_head(list(data.shape), data.dtype)
+    listed = data.numel() <= max_values
     if data.is_complex():
-        view["values"] = None if truncated else _complex_values(data)
+        values = _complex_values(data) if listed else None
         numeric = data.abs().reshape(-1)
     else:
-        view["values"] = None if truncated else _clean_values(data.tolist())
+        values = _clean_values(data.tolist()) if listed else None
         numeric = data.reshape(-1)
-    if not numeric.is_floating_point():
+    if not numeric.is_floating_point() or numeric.dtype not in (torch.float32, torch.float64):
         numeric = numeric.double()
-    view["truncated"] = truncated
-    view.update(_stats(numeric))
-    return view
+    entry["stats"] = _stats(numeric)
+    if listed:
+        entry["values"] = values
+    return entry
 
 
 def _complex_values(data: torch.Tensor) -> Any:

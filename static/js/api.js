@@ -1,5 +1,7 @@
 // api.js: the two HTTP calls the page makes, both to its own server.
 
+import { expandTrace } from './wire.js';
+
 /** Error for a request the server refused or could not answer (no trace to show). */
 export class ApiError extends Error {}
 
@@ -17,7 +19,7 @@ async function readJson(resp) {
   throw new ApiError(`The server answered ${resp.status}: ${detail}.${extra}`);
 }
 
-/** POST the program; resolves with the trace (also for programs that failed). */
+/** POST the program; resolves with the trace in the long form (also for programs that failed). */
 export async function fetchTrace(url, code, options = {}) {
   let resp;
   try {
@@ -29,7 +31,7 @@ export async function fetchTrace(url, code, options = {}) {
   } catch (err) {
     throw new ApiError(`Could not reach the server: ${err.message}`);
   }
-  return readJson(resp);
+  return expandTrace(await readJson(resp));
 }
 
 /** GET the example gallery: [{id, title, topic, explanation, code}]. */

@@ -13,7 +13,7 @@ const h = (tag, attrs = {}, ...kids) => {
 };
 
 /**
- * The server lists only small tensors in full (64 values by default, to keep big traces
+ * The server lists only small tensors in full (16 values by default, to keep big traces
  * small); a summarised tensor of up to this many values can be fetched on demand.
  */
 export const DETAIL_VALUES = 4096;

@@ -27,6 +27,8 @@ from typing import Any
 
 import httpx
 
+from app.tracing.wire import expand
+
 __all__ = [
     "BENIGN",
     "ROOT",
@@ -229,7 +231,7 @@ def benign_ok(http: httpx.Client, expected_grad: list[float]) -> dict[str, Any]:
     """Run BENIGN and check that x.grad equals ``expected_grad`` (computed by plain torch)."""
     response = http.post("/api/v1/trace", json={"code": BENIGN})
     assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
+    body = expand(response.json())
     assert body["ok"] and body["error"] is None, body["error"]
     grad = body["variables"]["x"]["grad"]["values"]
     assert grad == expected_grad, grad

@@ -11,6 +11,7 @@ import pytest
 import torch
 
 from app.api.schemas import TraceResponse
+from app.tracing.wire import expand
 from tests.tracing.oracle import run_plain
 
 PROGRAM = """\
@@ -41,6 +42,7 @@ def test_trace_json_is_a_trace_response_with_pytorch_gradients(tmp_path: Path) -
     assert done.returncode == 0, done.stderr[-2000:]
     body = json.loads(done.stdout)
     TraceResponse.model_validate(body)
+    body = expand(body)
     plain = run_plain(PROGRAM)
     expected = plain.variables["x"].grad
     assert expected is not None

@@ -13,6 +13,8 @@ from urllib.parse import quote
 
 import torch
 
+from app.tracing.wire import expand
+
 __all__ = [
     "NUMBER",
     "cy_eval",
@@ -90,12 +92,12 @@ def read_text(path: object) -> str:
 
 
 def open_timed(page, server_url: str, code: str) -> tuple[dict, float]:  # type: ignore[no-untyped-def,type-arg]
-    """Open `code` by URL; return the API's trace and the wall seconds until drawn."""
+    """Open `code` by URL; return the API's trace (expanded) and the wall seconds until drawn."""
     start = time.perf_counter()
     with page.expect_response(lambda r: r.url.endswith("/api/v1/trace"), timeout=60_000) as resp:
         page.goto(f"{server_url}/?code={quote(code)}")
     wait_drawn(page, 0)
-    return resp.value.json(), time.perf_counter() - start
+    return expand(resp.value.json()), time.perf_counter() - start
 
 
 def cy_eval(page, script: str, arg: object = None):  # type: ignore[no-untyped-def]

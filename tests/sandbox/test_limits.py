@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import json
 import multiprocessing
 import os
 import pickle
@@ -31,6 +30,7 @@ import torch
 from app.sandbox.facade import build_globals
 from app.sandbox.limits import ProcessLimits, harden, warm_up
 from app.tracing import trace_source
+from app.tracing.wire import dumps
 
 pytestmark = pytest.mark.timeout(120)
 GALLERY = sorted((Path(__file__).parents[2] / "app" / "examples" / "programs").glob("*.py"))
@@ -239,7 +239,7 @@ def sc_trace(limits: ProcessLimits, arg: Any) -> Any:
 
 
 def _trace_json(source: str) -> str:
-    return json.dumps(trace_source(source, globals_dict=build_globals()), sort_keys=True)
+    return dumps(trace_source(source, globals_dict=build_globals())).decode()
 
 
 def _reference_gradients() -> list[list[float]]:

@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.api.schemas import ProblemDetail, TraceResponse
+from app.tracing.wire import expand
 from tests.tracing.oracle import run_plain
 
 TRACE = "/api/v1/trace"
@@ -89,7 +90,7 @@ def _check_answer(response: httpx.Response) -> dict[str, Any] | None:
         body: dict[str, Any] = response.json()
         TraceResponse.model_validate(body)
         assert body["ok"] == (body["error"] is None)
-        return body
+        return expand(body)
     assert 400 <= response.status_code < 500, response.status_code
     ProblemDetail.model_validate(response.json())
     return None

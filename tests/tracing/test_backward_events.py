@@ -10,7 +10,10 @@ from typing import Any
 
 import torch
 
-from app.tracing import trace_source
+from app.tracing import TraceOptions
+from tests.long_form import trace_long
+
+LISTED = TraceOptions(max_values=64)  # every tensor of MLP listed, not summarised
 
 
 def _plain(source: str, retain: list[str]) -> dict[str, Any]:
@@ -45,7 +48,7 @@ out.backward()
 
 
 def test_gradient_arriving_at_each_named_node_matches_retain_grad() -> None:
-    result = trace_source(MLP)
+    result = trace_long(MLP, options=LISTED)
     plain = _plain(MLP, ["h", "y"])
     assert result["ok"], result["error"]
     for name in ("h", "y"):
@@ -58,7 +61,7 @@ def test_gradient_arriving_at_each_named_node_matches_retain_grad() -> None:
 
 
 def test_edge_gradients_sum_to_what_the_source_node_receives() -> None:
-    result = trace_source(MLP)
+    result = trace_long(MLP, options=LISTED)
     sent: dict[int, torch.Tensor] = {}
     edges = {e["id"]: e for e in result["graph"]["edges"]}
     for event in result["events"]:
@@ -86,7 +89,7 @@ y.backward(torch.tensor([100.0, 0.1]), retain_graph=True)
 first = x.grad.clone()
 y.backward(torch.tensor([100.0, 0.1]))
 """
-    result = trace_source(source)
+    result = trace_long(source)
     namespace: dict[str, Any] = {}
     exec(source, namespace)
     assert [c["index"] for c in result["calls"]] == [0, 1]
@@ -106,7 +109,7 @@ f = 2 * x ** 3
 (d2,) = torch.autograd.grad(d1, x, create_graph=True)
 (d3,) = torch.autograd.grad(d2, x)
 """
-    result = trace_source(source)
+    result = trace_long(source)
     namespace: dict[str, Any] = {}
     exec(source, namespace)
     assert result["ok"], result["error"]
@@ -130,7 +133,7 @@ y.register_hook(lambda g: g * 10)
 out = y.sum()
 out.backward()
 """
-    result = trace_source(source)
+    result = trace_long(source)
     namespace: dict[str, Any] = {}
     exec(source, namespace)
     node = result["variables"]["y"]["node"]

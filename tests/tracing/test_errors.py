@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 import torch
 
-from app.tracing import TraceOptions, trace_source
+from app.tracing import TraceOptions
 from app.tracing.errors import hint_for
+from tests.long_form import trace_long
 
 
 def _plain_error(source: str) -> BaseException:
@@ -41,7 +42,7 @@ CASES = [
 
 @pytest.mark.parametrize(("source", "line", "hint_word"), CASES)
 def test_runtime_errors_match_pytorch(source: str, line: int, hint_word: str) -> None:
-    result = trace_source(source)
+    result = trace_long(source)
     expected = _plain_error(source)
     error = result["error"]
     assert result["ok"] is False
@@ -53,7 +54,7 @@ def test_runtime_errors_match_pytorch(source: str, line: int, hint_word: str) ->
 
 
 def test_trace_up_to_the_error_is_kept() -> None:
-    result = trace_source(SECOND_TIME)
+    result = trace_long(SECOND_TIME)
     assert [n["op"] for n in result["graph"]["nodes"]] == [
         "AccumulateGrad",
         "MulBackward0",
@@ -63,7 +64,7 @@ def test_trace_up_to_the_error_is_kept() -> None:
 
 
 def test_non_leaf_grad_prints_none_and_warns() -> None:
-    result = trace_source(
+    result = trace_long(
         "import torch\nx = torch.ones(1, requires_grad=True)\ny = x * 2\n"
         "y.sum().backward()\nprint(y.grad)\n"
     )
@@ -72,12 +73,12 @@ def test_non_leaf_grad_prints_none_and_warns() -> None:
 
 
 def test_syntax_error_has_line() -> None:
-    result = trace_source("import torch\nx = (1 +\n")
+    result = trace_long("import torch\nx = (1 +\n")
     assert result["error"]["kind"] == "syntax" and result["error"]["line"] == 2
 
 
 def test_stdout_cap_stops_the_program() -> None:
-    result = trace_source(
+    result = trace_long(
         "while True:\n    print('spam')\n", options=TraceOptions(max_stdout_bytes=1000)
     )
     assert result["error"]["kind"] == "output_limit"
@@ -90,7 +91,7 @@ def test_node_cap_stops_the_program_even_if_it_catches_exceptions() -> None:
         "for i in range(1000):\n    try:\n        x = x * 1\n    except Exception:\n"
         "        pass\n"
     )
-    result = trace_source(source, options=TraceOptions(max_nodes=100))
+    result = trace_long(source, options=TraceOptions(max_nodes=100))
     assert result["error"]["kind"] == "output_limit"
     assert "graph nodes" in result["error"]["message"]
     assert len(result["graph"]["nodes"]) == 100

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from app.examples import Example, load_examples
-from app.tracing import TraceOptions, trace_source
+from app.tracing import TraceOptions
+from tests.long_form import trace_long
 from tests.tracing.oracle import run_plain
 from tests.tracing.oracle_checks import (
     assert_events,
@@ -28,7 +29,7 @@ TOPICS = (
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[e.id for e in EXAMPLES])
 def test_trace_matches_plain_pytorch(example: Example) -> None:
-    result = trace_source(example.code)  # first: C++ warn-once warnings go to the trace
+    result = trace_long(example.code)  # first: C++ warn-once warnings go to the trace
     plain = run_plain(example.code)
     assert_matches_plain(result, plain)
     assert_parameter_grads(result, plain)
@@ -38,7 +39,7 @@ def test_trace_matches_plain_pytorch(example: Example) -> None:
 def test_backward_events_match_plain_pytorch(example: Example) -> None:
     """Per-node gradients, with every value listed (no summaries) so sums can be checked."""
     plain = run_plain(example.code)
-    result = trace_source(example.code, options=FULL_VALUES)
+    result = trace_long(example.code, options=FULL_VALUES)
     assert_events(result, plain, example.code)
 
 
@@ -73,17 +74,17 @@ MORE = {
 @pytest.mark.parametrize("name", list(MORE))
 def test_more_programs_match_plain_pytorch(name: str) -> None:
     source = "import torch\nimport torch.nn as nn\n" + MORE[name]
-    result = trace_source(source)
+    result = trace_long(source)
     plain = run_plain(source)
     assert_matches_plain(result, plain)
-    full = trace_source(source, options=FULL_VALUES)
+    full = trace_long(source, options=FULL_VALUES)
     assert_events(full, plain, source)
     assert_parameter_grads(full, plain)
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[e.id for e in EXAMPLES])
 def test_failing_examples_get_a_hint(example: Example) -> None:
-    result = trace_source(example.code)
+    result = trace_long(example.code)
     if result["error"] is not None:
         assert result["error"]["hint"], "every error in the gallery is one topics.md names"
 

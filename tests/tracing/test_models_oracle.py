@@ -19,7 +19,8 @@ import pytest
 import torch
 from torch.nn.modules import module as nn_module
 
-from app.tracing import TraceOptions, trace_source
+from app.tracing import TraceOptions
+from tests.long_form import trace_long
 from tests.tracing.oracle import PROGRAM, run_plain, walk_grad_fn
 from tests.tracing.oracle_checks import (
     assert_events,
@@ -132,11 +133,11 @@ def _trace_origins(result: dict[str, Any]) -> Counter[tuple[str, str, int | None
 @pytest.mark.parametrize("name", list(PROGRAMS))
 def test_model_trace_matches_plain_pytorch(name: str) -> None:
     source = PROGRAMS[name]
-    result = trace_source(source)  # first: C++ warn-once warnings go to the trace
+    result = trace_long(source)  # first: C++ warn-once warnings go to the trace
     plain = run_plain(source)
     assert plain.error is None
     assert_matches_plain(result, plain)
-    full = trace_source(source, options=FULL_VALUES)
+    full = trace_long(source, options=FULL_VALUES)
     assert_events(full, plain, source)
     assert_parameter_grads(full, plain)
 
@@ -144,7 +145,7 @@ def test_model_trace_matches_plain_pytorch(name: str) -> None:
 @pytest.mark.parametrize("name", list(PROGRAMS))
 def test_nodes_name_the_module_and_line_that_created_them(name: str) -> None:
     source = PROGRAMS[name]
-    result = trace_source(source)
+    result = trace_long(source)
     expected = _module_origins(source, "model")
     assert expected, "the oracle saw no module outputs"
     missing = expected - _trace_origins(result)
@@ -156,7 +157,7 @@ def test_nodes_name_the_module_and_line_that_created_them(name: str) -> None:
 
 
 def test_cnn_convolutions_sit_in_their_modules() -> None:
-    result = trace_source(CNN)
+    result = trace_long(CNN)
     convs = [n for n in result["graph"]["nodes"] if n["op"] == "ConvolutionBackward0"]
     assert sorted(n["module"] for n in convs) == ["conv1", "conv2"]
 
@@ -170,6 +171,6 @@ def test_parameters_are_labelled_with_their_qualified_names(name: str) -> None:
     _, leaf_count = walk_grad_fn(plain.namespace["loss"].grad_fn)
     assert leaf_count == len(names)  # every parameter takes part in the loss
     labels = Counter(
-        n["label"] for n in trace_source(source)["graph"]["nodes"] if n["kind"] == "leaf"
+        n["label"] for n in trace_long(source)["graph"]["nodes"] if n["kind"] == "leaf"
     )
     assert labels == Counter(names)

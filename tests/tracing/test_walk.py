@@ -7,7 +7,8 @@ from typing import Any
 
 import torch
 
-from app.tracing import TraceOptions, trace_source
+from app.tracing import TraceOptions
+from tests.long_form import trace_long
 from tests.tracing.oracle import walk_grad_fn
 from tests.tracing.oracle_checks import trace_walk
 
@@ -25,7 +26,7 @@ def _by_id(result: dict[str, Any]) -> dict[int, dict[str, Any]]:
 
 
 def test_chain_rule_graph_matches_torch() -> None:
-    result = trace_source(CHAIN)
+    result = trace_long(CHAIN)
     namespace: dict[str, Any] = {}
     exec(CHAIN, namespace)
     assert result["ok"], result["error"]
@@ -38,7 +39,7 @@ def test_chain_rule_graph_matches_torch() -> None:
 
 
 def test_ids_are_post_order_and_edges_follow_next_functions() -> None:
-    result = trace_source(CHAIN)
+    result = trace_long(CHAIN)
     for edge in result["graph"]["edges"]:
         assert edge["source"] < edge["target"]
     mul_nodes = [n for n in result["graph"]["nodes"] if n["op"] == "MulBackward0"]
@@ -50,7 +51,7 @@ def test_ids_are_post_order_and_edges_follow_next_functions() -> None:
 
 
 def test_forward_values_are_what_torch_computed() -> None:
-    result = trace_source(CHAIN)
+    result = trace_long(CHAIN)
     namespace: dict[str, Any] = {}
     exec(CHAIN, namespace)
     nodes = _by_id(result)
@@ -64,7 +65,7 @@ def test_long_chain_has_no_recursion_limit() -> None:
         "import torch\nx = torch.ones(1, requires_grad=True)\ny = x\n"
         "for i in range(20000):\n    y = y * 1.0001\ny.sum().backward()\n"
     )
-    result = trace_source(source, options=TraceOptions(max_nodes=30000, max_events=100000))
+    result = trace_long(source, options=TraceOptions(max_nodes=30000, max_events=100000))
     assert result["ok"], result["error"]
     ops = Counter(node["op"] for node in result["graph"]["nodes"])
     assert ops["MulBackward0"] == 20000
@@ -87,7 +88,7 @@ class Net(nn.Module):
 net = Net()
 out = net(torch.randn(1, 1, 6, 6)).sum()
 """
-    result = trace_source(source)
+    result = trace_long(source)
     assert result["ok"], result["error"]
     nodes = result["graph"]["nodes"]
     labels = {n["label"] for n in nodes if n["kind"] == "leaf"}
@@ -116,7 +117,7 @@ x = torch.tensor([3.0], requires_grad=True)
 s = Square.apply(x)
 t = s * 1
 """
-    result = trace_source(source)
+    result = trace_long(source)
     node = next(n for n in result["graph"]["nodes"] if n["op"] == "SquareBackward")
     assert node["line"] == 13
     assert node["saved"][0]["value"]["values"] == [3.0]
@@ -130,6 +131,6 @@ trunk = nn.Linear(3, 4)
 head = nn.Linear(4, 1)
 out = head(trunk(torch.ones(2, 3))).sum()
 """
-    result = trace_source(source)
+    result = trace_long(source)
     labels = {n["label"] for n in result["graph"]["nodes"] if n["kind"] == "leaf"}
     assert labels == {"trunk.weight", "trunk.bias", "head.weight", "head.bias"}

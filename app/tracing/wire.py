@@ -1,0 +1,123 @@
+"""The trace's JSON format (``"format": 2``): compact on the wire, expanded by its readers.
+
+A 24-layer encoder's trace holds ~1,800 nodes, ~3,000 tensors and ~3,600 events; written
+out naively (every tensor inline, every field present) that was 1.4 kB a node. Format 2 says
+each thing once:
+
+* ``tensors`` is a table; everywhere else a tensor is its index in it. An entry is
+  ``{"shape", "dtype"?, "stats": [min, max, mean, std, norm] | null, "values"?}``:
+  ``dtype`` is left out for ``float32``, ``values`` (nested lists) is there only for
+  tensors of at most ``max_values`` elements. NaN and infinity are the strings ``"nan"``,
+  ``"inf"``, ``"-inf"``.
+* ``graph.nodes[i]`` is node ``i`` (ids are positions): ``op`` and ``inputs`` (edge ids
+  aligned with ``grad_fn.next_functions``, null for an input that needs no gradient) are
+  always present; ``value``, ``grad`` (a leaf's final ``.grad``), ``shape`` and ``dtype``
+  (only when no value shows them), ``label``, ``line``, ``module``, ``saved`` (``{name:
+  tensor}``) and ``created_in_call`` are omitted when null or empty. A node is a leaf
+  exactly when its op is ``AccumulateGrad``.
+* ``graph.edges[i]`` is edge ``i`` as ``[source, target]`` (data-flow direction).
+* ``events`` is the timeline. An integer ``n`` stands for the forward events of the next
+  ``n`` nodes in id order (each node appears once, in the order the program created it);
+  an object is a backward event: ``{"call", "node", "grad_outputs", "grad_inputs"}`` plus
+  ``leaf_grad`` for a leaf and ``"captured": true`` for a gradient ``autograd.grad``
+  returned for one of its inputs. ``grad_inputs`` is aligned with the node's ``inputs``.
+* ``variables``, ``calls``, ``stdout``, ``warnings``, ``error`` and ``ok`` are as before.
+
+:func:`expand` turns a format-2 trace back into the long form (every tensor inline, every
+field present); it is the reference reader, mirrored by the page's ``static/js/wire.js``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import orjson
+
+__all__ = ["DEFAULT_DTYPE", "FORMAT", "LEAF_OP", "dumps", "expand", "expand_tensor"]
+
+FORMAT = 2
+LEAF_OP = "AccumulateGrad"
+DEFAULT_DTYPE = "float32"
+_STATS = ("min", "max", "mean", "std", "norm")
+
+
+def dumps(trace: dict[str, Any], *, indent: bool = False) -> bytes:
+    """The trace as JSON bytes (the tensor table holds numpy arrays: float32 stays short)."""
+    option = orjson.OPT_SERIALIZE_NUMPY | (orjson.OPT_INDENT_2 if indent else 0)
+    return orjson.dumps(trace, option=option)
+
+
+def expand_tensor(entry: dict[str, Any]) -> dict[str, Any]:
+    """A table entry in the long form: ``values`` (or None), ``truncated``, ``numel``, stats."""
+    numel = math.prod(entry["shape"])
+    values = entry.get("values")
+    view = {"shape": entry["shape"], "dtype": entry.get("dtype", DEFAULT_DTYPE), "values": values,
+            "truncated": "values" not in entry, "numel": numel}
+    stats = entry.get("stats") or [None] * len(_STATS)
+    view.update(zip(_STATS, stats, strict=True))
+    return view
+
+
+def _node(index: int, node: dict[str, Any], tensor: Any) -> dict[str, Any]:
+    value = node.get("value")
+    shown = tensor(value)
+    return {
+        "id": index,
+        "kind": "leaf" if node["op"] == LEAF_OP else "op",
+        "op": node["op"],
+        "label": node.get("label"),
+        "shape": node.get("shape", shown["shape"] if shown else None),
+        "dtype": node.get("dtype", shown["dtype"] if shown else None),
+        "value": shown,
+        "grad": tensor(node.get("grad")),
+        "line": node.get("line"),
+        "module": node.get("module"),
+        "saved": [{"name": name, "value": tensor(t)} for name, t in node.get("saved", {}).items()],
+        "created_in_call": node.get("created_in_call"),
+        "inputs": node["inputs"],
+    }
+
+
+def _events(trace: dict[str, Any], nodes: list[dict[str, Any]], tensor: Any) -> list[Any]:
+    events: list[dict[str, Any]] = []
+    next_node = 0
+    for item in trace["events"]:
+        if isinstance(item, int):
+            for node in nodes[next_node:next_node + item]:
+                event = {"phase": "forward", "node": node["id"], "line": node["line"]}
+                if node["created_in_call"] is not None:
+                    event["call"] = node["created_in_call"]
+                events.append(event)
+            next_node += item
+            continue
+        event = {"phase": "backward", "call": item["call"], "node": item["node"]}
+        if item.get("captured"):
+            event["captured"] = True
+        event["grad_outputs"] = [tensor(t) for t in item["grad_outputs"]]
+        event["grad_inputs"] = [tensor(t) for t in item["grad_inputs"]]
+        event["edges"] = [] if item.get("captured") else nodes[item["node"]]["inputs"]
+        if "leaf_grad" in item:
+            event["leaf_grad"] = tensor(item["leaf_grad"])
+        events.append(event)
+    return events
+
+
+def expand(trace: dict[str, Any]) -> dict[str, Any]:
+    """The long form of a parsed format-2 trace (every tensor inline, every field present)."""
+    table = [expand_tensor(entry) for entry in trace.get("tensors", [])]
+
+    def tensor(index: int | None) -> dict[str, Any] | None:
+        return None if index is None else table[index]
+
+    nodes = [_node(i, node, tensor) for i, node in enumerate(trace["graph"]["nodes"])]
+    edges = [{"id": i, "source": s, "target": t}
+             for i, (s, t) in enumerate(trace["graph"]["edges"])]
+    variables = {
+        name: {**var, "value": tensor(var["value"]), "grad": tensor(var.get("grad"))}
+        for name, var in trace["variables"].items()
+    }
+    long = {key: value for key, value in trace.items() if key not in ("tensors", "format")}
+    long.update(graph={"nodes": nodes, "edges": edges}, variables=variables,
+                events=_events(trace, nodes, tensor))
+    return long

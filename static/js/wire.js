@@ -1,0 +1,80 @@
+// wire.js: read the server's compact trace (format 2) into the long form the page uses.
+// Pure functions, no DOM. Mirrors app/tracing/wire.py (the reference reader, whose
+// docstring describes the format): tensors are indices into trace.tensors, fields that are
+// null or empty are left out, edges are [source, target] pairs, and an integer n in
+// events stands for the forward events of the next n nodes. Table entries are expanded
+// once and shared, so a gradient seen on two events is one object.
+
+const LEAF_OP = 'AccumulateGrad';
+const STATS = ['min', 'max', 'mean', 'std', 'norm'];
+
+/** A table entry as a TensorView: values (or null), truncated, numel and the statistics. */
+export function expandTensor(entry) {
+  const view = {
+    shape: entry.shape,
+    dtype: entry.dtype ?? 'float32',  // left out for float32, the common case
+    values: entry.values ?? null,
+    truncated: !('values' in entry),
+    numel: entry.shape.reduce((a, b) => a * b, 1),
+  };
+  STATS.forEach((key, i) => { view[key] = entry.stats ? entry.stats[i] : null; });
+  return view;
+}
+
+function expandNode(node, id, tensor) {
+  const shown = tensor(node.value);
+  return {
+    id,
+    kind: node.op === LEAF_OP ? 'leaf' : 'op',
+    op: node.op,
+    label: node.label ?? null,
+    shape: node.shape ?? shown?.shape ?? null,
+    dtype: node.dtype ?? shown?.dtype ?? null,
+    value: shown,
+    grad: tensor(node.grad),
+    line: node.line ?? null,
+    module: node.module ?? null,
+    saved: Object.entries(node.saved ?? {}).map(([name, t]) => ({ name, value: tensor(t) })),
+    created_in_call: node.created_in_call ?? null,
+    inputs: node.inputs,
+  };
+}
+
+function expandEvents(items, nodes, tensor) {
+  const events = [];
+  let next = 0;
+  for (const item of items) {
+    if (typeof item === 'number') {
+      for (const node of nodes.slice(next, next + item)) {
+        const event = { phase: 'forward', node: node.id, line: node.line };
+        if (node.created_in_call != null) event.call = node.created_in_call;
+        events.push(event);
+      }
+      next += item;
+      continue;
+    }
+    const event = { phase: 'backward', call: item.call, node: item.node };
+    if (item.captured) event.captured = true;
+    event.grad_outputs = item.grad_outputs.map(tensor);
+    event.grad_inputs = item.grad_inputs.map(tensor);
+    event.edges = item.captured ? [] : nodes[item.node].inputs;
+    if ('leaf_grad' in item) event.leaf_grad = tensor(item.leaf_grad);
+    events.push(event);
+  }
+  return events;
+}
+
+/** The long form of a format-2 trace (a failure without a graph passes through too). */
+export function expandTrace(trace) {
+  const table = (trace.tensors ?? []).map(expandTensor);
+  const tensor = (i) => (i == null ? null : table[i]);
+  const nodes = trace.graph.nodes.map((node, id) => expandNode(node, id, tensor));
+  const edges = trace.graph.edges.map(([source, target], id) => ({ id, source, target }));
+  const variables = {};
+  for (const [name, v] of Object.entries(trace.variables)) {
+    variables[name] = { ...v, value: tensor(v.value), grad: tensor(v.grad) };
+  }
+  const { tensors, format, ...rest } = trace;
+  return { ...rest, graph: { nodes, edges }, variables,
+           events: expandEvents(trace.events, nodes, tensor) };
+}
