@@ -9,7 +9,6 @@ itself creates (``create_graph=True``) are walked afterwards and tagged with the
 
 from __future__ import annotations
 
-import contextlib
 import inspect
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
@@ -53,22 +52,23 @@ def _call_arguments(func: Callable[..., Any], args: Any, kwargs: Any) -> dict[st
 def _make_hook(recorder: Recorder, call: int, node_id: int) -> Callable[..., None]:
     record = recorder.graph.nodes[node_id]
     leaf = record.fn.variable if record.kind == "leaf" else None
-    tensor = recorder.tensor
+    add = recorder.tensors.add  # runs for every gradient of the call: kept lean
 
     def hook(grad_inputs: tuple[Any, ...], grad_outputs: tuple[Any, ...]) -> None:
         # the edges are the node's inputs: the event does not repeat them (app.tracing.wire)
         event: dict[str, Any] = {
             "call": call,
             "node": node_id,
-            "grad_outputs": [tensor(g) for g in grad_outputs],
-            "grad_inputs": [tensor(g) for g in grad_inputs],
+            "grad_outputs": [None if g is None else add(g) for g in grad_outputs],
+            "grad_inputs": [None if g is None else add(g) for g in grad_inputs],
         }
         if leaf is not None:
-            event["leaf_grad"] = tensor(leaf.grad)
+            event["leaf_grad"] = recorder.tensor(leaf.grad)
         if recorder.limit_error is None:
-            # a cap passed here is raised again once the engine returns (run_call)
-            with contextlib.suppress(TraceLimitError):
+            try:  # noqa: SIM105 - no context manager object per gradient hook
                 recorder.add_event(event)
+            except TraceLimitError:  # raised again once the engine returns (run_call)
+                pass
 
     return hook
 

@@ -93,23 +93,23 @@ class GraphIndex:
         Returns the new records in post-order (inputs before the ops that use them), which
         is also the order the forward pass created them in.
         """
-        if root is None or root in self._ids:
+        ids = self._ids
+        if root is None or root in ids:
             return []
         new: list[NodeRecord] = []
         pending: set[Any] = set()
-        stack: list[tuple[Any, bool]] = [(root, False)]
+        # (fn, None): visit fn; (fn, inputs): its inputs have ids now, record it
+        stack: list[tuple[Any, Any]] = [(root, None)]
         while stack:
-            fn, inputs_done = stack.pop()
-            if inputs_done:
-                new.append(self._add(fn, origin))
-                continue
-            if fn in self._ids or fn in pending:
-                continue
-            pending.add(fn)
-            stack.append((fn, True))
-            for child, _ in reversed(fn.next_functions):
-                if child is not None and child not in self._ids:
-                    stack.append((child, False))
+            fn, inputs = stack.pop()
+            if inputs is not None:
+                new.append(self._add(fn, inputs, origin))
+            elif fn not in ids and fn not in pending:
+                pending.add(fn)
+                inputs = fn.next_functions
+                stack.append((fn, inputs))
+                stack.extend([(child, None) for child, _ in reversed(inputs)
+                              if child is not None and child not in ids])
         return new
 
     def reachable(self, roots: Iterable[Any]) -> Iterator[Any]:
@@ -124,8 +124,8 @@ class GraphIndex:
             yield fn
             stack.extend(child for child, _ in fn.next_functions if child is not None)
 
-    def _add(self, fn: Any, origin: Origin) -> NodeRecord:
-        """Create the record of ``fn``, whose inputs all have ids already."""
+    def _add(self, fn: Any, inputs: tuple[tuple[Any, int], ...], origin: Origin) -> NodeRecord:
+        """Create the record of ``fn``, whose ``inputs`` (next_functions) all have ids."""
         node_id = len(self.nodes)
         if node_id >= self.max_nodes:
             raise TraceLimitError("graph nodes", self.max_nodes)
@@ -141,13 +141,13 @@ class GraphIndex:
         self.nodes.append(record)
         if kind.leaf:  # only now: a record that failed must leave no dangling id
             self._leaf_ids[id(fn.variable)] = node_id
-        inputs = record.input_edges
-        for child, _ in fn.next_functions:
+        edge_ids, edges, ids = record.input_edges, self.edges, self._ids
+        for child, _ in inputs:
             if child is None:
-                inputs.append(None)
+                edge_ids.append(None)
             else:
-                inputs.append(len(self.edges))
-                self.edges.append((self._ids[child], node_id))
+                edge_ids.append(len(edges))
+                edges.append((ids[child], node_id))
         return record
 
     def _leaf_record(self, node_id: int, fn: Any, origin: Origin) -> NodeRecord:
@@ -199,8 +199,8 @@ class GraphIndex:
         for attr, name in kind.saved:
             try:
                 value = getattr(fn, attr)
-            except RuntimeError:  # already freed by a backward pass
-                continue
+            except RuntimeError:  # freed by a backward pass, and so are the others
+                break
             if isinstance(value, torch.Tensor):
                 saved[name] = self.tensors.add(value)
         return saved

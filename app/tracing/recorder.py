@@ -8,6 +8,7 @@ made them), and backward/grad calls are handed to ``backward.run_call`` to be in
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -36,8 +37,9 @@ _WRITERS = frozenset({
 })
 
 
+@functools.cache
 def may_write(func: Callable[..., Any]) -> bool:
-    """Whether calling ``func`` may change a tensor's values in place."""
+    """Whether calling ``func`` may change a tensor's values in place (cached: every call)."""
     name: str = getattr(func, "__name__", "")
     return name in _WRITERS or (name.endswith("_") and not name.endswith("__"))
 

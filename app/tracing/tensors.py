@@ -30,7 +30,7 @@ __all__ = ["PENDING_BYTES", "TensorTable"]
 PENDING_BYTES = 64 * 1024 * 1024
 # Bigger tensors are summarised on the spot, as they come: batching gains nothing when the
 # data dominates, and holding or copying them could pass the program's memory limit.
-_BATCH_MAX_ELEMENTS = 1 << 18
+_BATCH_MAX_BYTES = 1 << 20
 # One batch matrix (a copy of its rows) stays under this many bytes.
 _MATRIX_BYTES = 16 * 1024 * 1024
 _BATCHED = (torch.float32, torch.float64)
@@ -58,13 +58,14 @@ class TensorTable:
         if index is not None:
             return index
         index = len(self._entries)
-        if tensor.numel() > _BATCH_MAX_ELEMENTS:
+        size = tensor.nbytes
+        if size > _BATCH_MAX_BYTES:
             self._entries.append(tensor_entry(tensor, self.max_values))
             return index
         self._entries.append(None)
         self._pending.append((index, tensor))
         self._index_of[id(tensor)] = index
-        self._held += tensor.element_size() * tensor.numel()
+        self._held += size
         if self._held > self.pending_bytes:
             self.flush()
         return index
