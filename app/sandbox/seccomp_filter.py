@@ -23,12 +23,15 @@ Arguments are filtered where a call is harmless in one form and dangerous in ano
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import os
+import struct
 
 import pyseccomp as seccomp
 
-__all__ = ["ALLOWED_SYSCALLS", "build_filter", "install_filter"]
+__all__ = ["ALLOWED_SYSCALLS", "CompiledFilter", "build_filter", "compile_filter",
+           "export_program", "install_filter"]
 
 # Harmless on their own, with any arguments: memory, threads, time, signals, existing fds.
 # fmt: off
@@ -70,6 +73,20 @@ _PR_SET_NAME = 15
 _PR_GET_NAME = 16
 _DENY = seccomp.ERRNO(errno.EPERM)
 
+# Compiled programs carry this in place of the worker's pid: it is above any pid the kernel
+# hands out (pid_max is at most 2**22), so it cannot be confused with a real one.
+_PID_PLACEHOLDER = 0x3EADBEEF
+_BPF_JEQ_K = 0x15  # BPF_JMP | BPF_JEQ | BPF_K: the only instruction that compares to the pid
+_INSN = struct.Struct("=HBBI")  # struct sock_filter: code, jt, jf, k
+_PR_SET_NO_NEW_PRIVS = 38
+_SECCOMP_SET_MODE_FILTER = 1
+_SECCOMP_FILTER_FLAG_TSYNC = 1
+_LIBC = ctypes.CDLL(None, use_errno=True)
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = (("len", ctypes.c_ushort), ("filter", ctypes.c_void_p))
+
 
 def _eq(arg: int, value: int) -> seccomp.Arg:
     return seccomp.Arg(arg, seccomp.EQ, value)
@@ -79,7 +96,7 @@ def _masked(arg: int, mask: int, value: int) -> seccomp.Arg:
     return seccomp.Arg(arg, seccomp.MASKED_EQ, mask, value)
 
 
-def _add_conditional_rules(flt: seccomp.SyscallFilter, allow_read_opens: bool) -> None:
+def _add_conditional_rules(flt: seccomp.SyscallFilter, allow_read_opens: bool, pid: int) -> None:
     """Add the argument-filtered rules described in the module docstring."""
     allow = seccomp.ALLOW
     flt.add_rule(allow, "clone", _masked(0, _CLONE_THREAD | _CLONE_NAMESPACES, _CLONE_THREAD))
@@ -89,7 +106,6 @@ def _add_conditional_rules(flt: seccomp.SyscallFilter, allow_read_opens: bool) -
         flt.add_rule(allow, "open", _masked(1, _OPEN_WRITE_FLAGS, 0))
         flt.add_rule(allow, "openat", _masked(2, _OPEN_WRITE_FLAGS, 0))
     flt.add_rule(allow, "newfstatat", _masked(3, _AT_EMPTY_PATH, _AT_EMPTY_PATH))
-    pid = os.getpid()
     flt.add_rule(allow, "kill", _eq(0, pid))
     flt.add_rule(allow, "tgkill", _eq(0, pid))
     flt.add_rule(allow, "prlimit64", _eq(2, 0))
@@ -98,23 +114,93 @@ def _add_conditional_rules(flt: seccomp.SyscallFilter, allow_read_opens: bool) -
     flt.add_rule(allow, "ioctl", _eq(1, 0x5401))  # TCGETS: isatty()
 
 
-def build_filter(*, allow_read_opens: bool = False) -> seccomp.SyscallFilter:
+def build_filter(*, allow_read_opens: bool = False, pid: int | None = None
+                 ) -> seccomp.SyscallFilter:
     """Build (but do not load) the worker's filter.
 
     Args:
         allow_read_opens: Let ``open``/``openat`` through when they carry no write or create
             flag. Off by default: a worker warmed up with :func:`app.sandbox.limits.warm_up`
             opens no file while running tutorial programs, so any open is an attack.
+        pid: The only process ``kill``/``tgkill`` may signal; the caller's own by default.
     """
     flt = seccomp.SyscallFilter(_DENY)
     flt.set_attr(seccomp.Attr.CTL_NNP, 1)  # no_new_privs: required without CAP_SYS_ADMIN
     flt.set_attr(seccomp.Attr.CTL_TSYNC, 1)  # apply to threads that already exist, too
     for name in ALLOWED_SYSCALLS:
         flt.add_rule(seccomp.ALLOW, name)
-    _add_conditional_rules(flt, allow_read_opens)
+    _add_conditional_rules(flt, allow_read_opens, os.getpid() if pid is None else pid)
     return flt
 
 
+class CompiledFilter:
+    """The worker's filter as a BPF program, compiled once and loaded by every worker.
+
+    Building the rules and compiling them with libseccomp costs a worker about 1.5 ms of CPU;
+    the program only depends on the worker's pid (the ``kill``/``tgkill`` rules), so the
+    zygote compiles it once with a placeholder and each worker writes its own pid in and
+    loads it with one system call. The loaded program is exactly what libseccomp would build
+    for that pid (``tests/sandbox/test_seccomp_compiled.py`` checks it byte for byte). The
+    ctypes buffer and the libc functions are prepared here too, in the zygote, so that a
+    worker touches (and copies on write) as little memory as possible.
+
+    Args:
+        program: ``struct sock_filter`` instructions with the placeholder pid.
+        pid_offsets: Byte offsets of the ``k`` fields that hold the placeholder.
+        syscall_nr: Number of ``seccomp(2)`` on this architecture.
+    """
+
+    def __init__(self, program: bytes, pid_offsets: tuple[int, ...], syscall_nr: int) -> None:
+        self.program = program
+        self.pid_offsets = pid_offsets
+        self.syscall_nr = syscall_nr
+        self._code = ctypes.create_string_buffer(program, len(program))
+        self._fprog = _SockFprog(len(program) // _INSN.size, ctypes.addressof(self._code))
+        self._prctl, self._syscall = _LIBC.prctl, _LIBC.syscall
+
+    def for_pid(self, pid: int) -> bytes:
+        """The program with ``pid`` as the only process the worker may signal."""
+        patched = bytearray(self.program)
+        for offset in self.pid_offsets:
+            struct.pack_into("=I", patched, offset, pid)
+        return bytes(patched)
+
+    def load(self) -> None:
+        """Load it into the calling process (and its threads); it cannot be removed again."""
+        self._code.raw = self.for_pid(os.getpid())
+        # no_new_privs first: required without CAP_SYS_ADMIN, and exec can't regain privileges
+        if self._prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_SET_NO_NEW_PRIVS) failed")
+        flags = _SECCOMP_FILTER_FLAG_TSYNC  # threads that already exist get it too
+        if self._syscall(self.syscall_nr, _SECCOMP_SET_MODE_FILTER, flags,
+                         ctypes.byref(self._fprog)) != 0:
+            raise OSError(ctypes.get_errno(), "seccomp(SECCOMP_SET_MODE_FILTER) failed")
+
+
+def export_program(flt: seccomp.SyscallFilter) -> bytes:
+    """libseccomp's BPF for ``flt`` (at most 4096 instructions: fits in a pipe's buffer)."""
+    read_end, write_end = os.pipe()
+    with open(read_end, "rb") as source:
+        with open(write_end, "wb") as sink:
+            flt.export_bpf(sink)
+        return source.read()
+
+
+def compile_filter(*, allow_read_opens: bool = False) -> CompiledFilter:
+    """Compile the worker's filter once, for any pid (see :class:`CompiledFilter`)."""
+    program = export_program(build_filter(allow_read_opens=allow_read_opens,
+                                          pid=_PID_PLACEHOLDER))
+    offsets = tuple(
+        index + 4
+        for index in range(0, len(program), _INSN.size)
+        if _INSN.unpack_from(program, index)[::3] == (_BPF_JEQ_K, _PID_PLACEHOLDER)
+    )
+    if not offsets:
+        raise RuntimeError("the compiled seccomp filter does not compare the pid")
+    nr = seccomp.resolve_syscall(seccomp.Arch.NATIVE, "seccomp")
+    return CompiledFilter(program, offsets, int(nr))
+
+
 def install_filter(*, allow_read_opens: bool = False) -> None:
-    """Load the filter into the calling process; it cannot be removed afterwards."""
-    build_filter(allow_read_opens=allow_read_opens).load()
+    """Compile and load the filter into the calling process; it cannot be removed afterwards."""
+    compile_filter(allow_read_opens=allow_read_opens).load()
