@@ -4,28 +4,31 @@ Workers are forked by the zygote (``app.sandbox.zygote``), which imports torch o
 worker serves a single program and exits, so no state (uninitialised memory, global torch settings,
 monkey-patching) survives from one request to the next. Spare workers are started ahead of
 demand so that a request never waits for a fork.
+
+Everything runs on the event loop (non-blocking sockets, :mod:`app.sandbox.channel`): the
+server never waits on a worker or the zygote in a thread, so no request pays for handing
+the GIL to a pool thread and back.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import signal
-import threading
 import time
 from collections import deque
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from typing import Any
 
 import orjson
 
+from app.sandbox.channel import Channel
 from app.sandbox.errors import QueueFull
 from app.sandbox.limits import ProcessLimits
 from app.sandbox.reply import TraceReply
-from app.sandbox.zygote import Zygote
+from app.sandbox.zygote import REHEARSE, Zygote
 from app.tracing import ProgramTimeout, failure_result
 from app.tracing.errors import describe_error
 
@@ -36,6 +39,7 @@ _RESULT_GRACE = 2.0
 _MAX_META_BYTES = 4096
 # A trace within the node and event caps is far smaller; a larger reply is an attack.
 _MAX_REPLY_BYTES = 256 * 1024 * 1024
+_log = logging.getLogger("gradtrace.pool")
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,7 @@ class PoolConfig:
 @dataclass
 class _Worker:
     pid: int
-    conn: Connection
+    channel: Channel
 
 
 def _error(kind: str, message: str, hint: str) -> dict[str, Any]:
@@ -72,53 +76,79 @@ class WorkerPool:
         self._zygote = Zygote(config.limits)
         self._spares: deque[_Worker] = deque()
         self._slots = asyncio.Semaphore(config.workers)
-        self._threads = ThreadPoolExecutor(config.workers + 2, thread_name_prefix="gt-pool")
-        self._refill_lock = threading.Lock()
+        self._refilling: asyncio.Task[None] | None = None
         self.waiting = 0
         self.busy = 0
         self.restarts = 0
 
-    def _spawn(self) -> _Worker:
-        pid, conn = self._zygote.fork()
-        return _Worker(pid, conn)
+    async def _spawn(self) -> _Worker:
+        pid, sock = await self._zygote.fork()
+        return _Worker(pid, Channel(sock))
 
-    def _ready_worker(self) -> _Worker:
+    async def _ready_worker(self) -> _Worker:
         """A started worker that has hardened itself and waits for a job."""
         while True:
-            worker = self._spares.popleft() if self._spares else self._spawn()
+            worker = self._spares.popleft() if self._spares else await self._spawn()
             try:
-                if worker.conn.poll(_READY_TIMEOUT) and worker.conn.recv_bytes() == b"ready":
+                ready = await asyncio.wait_for(worker.channel.recv(16), _READY_TIMEOUT)
+                if ready == b"ready":
                     return worker
-            except (EOFError, OSError):
+            except (EOFError, OSError, TimeoutError):
                 pass
             self._dispose(worker)
 
     def _dispose(self, worker: _Worker) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.kill(worker.pid, signal.SIGKILL)  # the zygote reaps it
-        worker.conn.close()
+        worker.channel.close()
 
-    def _refill(self) -> None:
-        with self._refill_lock:
-            while len(self._spares) < self.config.spares:
-                self._spares.append(self._spawn())
+    def _refill_soon(self) -> None:
+        """Top the spares up in the background, unless that is already under way."""
+        if self._refilling is None or self._refilling.done():
+            self._refilling = asyncio.get_running_loop().create_task(self._refill())
 
-    def _run_blocking(self, job: dict[str, Any]) -> TraceReply:
-        worker = self._ready_worker()
-        started = time.monotonic()
+    async def _refill(self) -> None:
         try:
-            worker.conn.send_bytes(orjson.dumps(job))
-            deadline = self.config.time_limit + _RESULT_GRACE
-            if worker.conn.poll(deadline):
-                meta = worker.conn.recv_bytes(_MAX_META_BYTES)
-                return TraceReply.from_wire(meta, worker.conn.recv_bytes(_MAX_REPLY_BYTES))
-            self.restarts += 1
-            return self._timeout()
-        except (EOFError, OSError, orjson.JSONDecodeError):
+            while len(self._spares) < self.config.spares:
+                worker = await self._spawn()
+                if self._has_idle_cpu():
+                    await self._rehearse(worker)
+                self._spares.append(worker)
+        except RuntimeError as exc:  # the zygote is gone: requests will say so themselves
+            _log.warning("could not start a spare worker: %s", exc)
+
+    def _has_idle_cpu(self) -> bool:
+        """No program waits and a worker slot is free: CPU spent now delays nobody."""
+        return self.waiting == 0 and self.busy < self.config.workers
+
+    @staticmethod
+    async def _rehearse(worker: _Worker) -> None:
+        """Let a spare take its copy-on-write faults now rather than during a user's trace.
+
+        Costs ~2.5 ms of CPU per worker, so it is asked for only when the CPU is idle: under
+        load every cycle goes to the programs themselves.
+        """
+        with contextlib.suppress(OSError):  # a dead spare is replaced when it is picked
+            await worker.channel.send(REHEARSE)
+
+    async def _execute(self, job: dict[str, Any]) -> TraceReply:
+        worker = await self._ready_worker()
+        started = time.monotonic()
+        deadline = self.config.time_limit + _RESULT_GRACE
+        try:
+            await worker.channel.send(orjson.dumps(job))
+            try:
+                meta = await asyncio.wait_for(worker.channel.recv(_MAX_META_BYTES), deadline)
+            except TimeoutError:
+                self.restarts += 1
+                return self._timeout()
+            body = await asyncio.wait_for(worker.channel.recv(_MAX_REPLY_BYTES), deadline)
+            return TraceReply.from_wire(meta, body)
+        except (EOFError, OSError, TimeoutError, orjson.JSONDecodeError):
             return self._death_result(worker, time.monotonic() - started)
         finally:
             self._dispose(worker)
-            self._threads.submit(self._refill)
+            self._refill_soon()
 
     def _timeout(self) -> TraceReply:
         """A worker stopped at the wall-clock limit: the same error as the worker's alarm."""
@@ -147,8 +177,7 @@ class WorkerPool:
             self.waiting -= 1
         self.busy += 1
         try:
-            loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self._threads, self._run_blocking, job)
+            return await self._execute(job)
         finally:
             self.busy -= 1
             self._slots.release()
@@ -157,12 +186,13 @@ class WorkerPool:
         """Start the zygote and the spare workers (slow: the zygote imports torch once)."""
         self._zygote.start()
         loop = asyncio.get_running_loop()
-        await loop.run_in_executor(self._threads, self._zygote.wait_ready, _READY_TIMEOUT)
-        await loop.run_in_executor(self._threads, self._refill)
+        await loop.run_in_executor(None, self._zygote.wait_ready, _READY_TIMEOUT)
+        await self._refill()
 
     def close(self) -> None:
         """Kill every worker this pool started."""
+        if self._refilling is not None:
+            self._refilling.cancel()
         while self._spares:
             self._dispose(self._spares.popleft())
         self._zygote.close()
-        self._threads.shutdown(wait=False, cancel_futures=True)
