@@ -21,6 +21,7 @@ from app.settings import Settings, get_settings
 __all__ = ["STATIC_DIR", "create_app"]
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
+_GZIP_MIN_BYTES = 4096
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -44,7 +45,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.ready = False
     install_error_handlers(app)
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    # A tutorial-sized trace (a few KB) goes out plain: compressing it and decompressing it
+    # costs both ends more CPU than the bytes save on any link; big graphs are compressed.
+    app.add_middleware(GZipMiddleware, minimum_size=_GZIP_MIN_BYTES)
     app.add_middleware(RateLimitMiddleware, limit=settings.rate_limit,
                        storage_url=settings.rate_limit_storage,
                        trust_forwarded_for=settings.trust_forwarded_for)
