@@ -36,7 +36,7 @@ def post_trace(client: httpx.Client, code: str) -> dict[str, object]:
     """POST one program and insist that it traced (a failed trace is not a fast trace)."""
     response = client.post("/api/v1/trace", json={"code": code})
     response.raise_for_status()
-    body: dict[str, object] = response.json()
+    body: dict[str, object] = orjson.loads(response.content)  # as fast as a browser's parser
     if not body.get("ok"):
         raise RuntimeError(f"trace failed: {body.get('error')}")
     return body
