@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import gc
 import io
 import random
 import warnings
@@ -71,6 +72,22 @@ def _captured(writer: _CappedWriter) -> Iterator[list[warnings.WarningMessage]]:
         yield caught
 
 
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Run the garbage collector less often while tracing, then as before.
+
+    A trace allocates several container objects per node (records, events, edge lists) that
+    live until the end; with the default thresholds the collector kept rescanning them, 20%
+    of a 96-layer encoder's trace (measured). Cycles are still collected, 14x less often.
+    """
+    thresholds = gc.get_threshold()
+    gc.set_threshold(10_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+
+
 def _warning_texts(caught: list[warnings.WarningMessage]) -> list[str]:
     texts: list[str] = []
     for item in caught:
@@ -91,17 +108,18 @@ def run_traced(
     recorder = Recorder(options, program_globals)
     writer = _CappedWriter(options.max_stdout_bytes)
     error: dict[str, Any] | None = None
-    with _captured(writer) as caught:
-        _seed(options.seed)
-        try:
-            with recorder.active():
-                exec(code, program_globals)
-        except BaseException as exc:  # the program's failure is the trace's content
-            cause = recorder.limit_error or exc
-            error = describe_error(cause)
-            if error["line"] is None:
-                error["line"] = describe_error(exc)["line"]
-    result = build_result(recorder, writer.getvalue(), _warning_texts(caught), error)
+    with _fewer_collections():
+        with _captured(writer) as caught:
+            _seed(options.seed)
+            try:
+                with recorder.active():
+                    exec(code, program_globals)
+            except BaseException as exc:  # the program's failure is the trace's content
+                cause = recorder.limit_error or exc
+                error = describe_error(cause)
+                if error["line"] is None:
+                    error["line"] = describe_error(exc)["line"]
+        result = build_result(recorder, writer.getvalue(), _warning_texts(caught), error)
     return recorder, result
 
 
