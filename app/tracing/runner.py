@@ -54,8 +54,12 @@ class _CappedWriter(io.TextIOBase):
 
 
 def _seed(seed: int) -> None:
-    """Make runs deterministic; a program that seeds itself simply overrides this."""
-    torch.manual_seed(seed)
+    """Make runs deterministic; a program that seeds itself simply overrides this.
+
+    Only the CPU generator: ``torch.manual_seed`` also queues seeds for CUDA, MTIA and XPU,
+    recording a stack trace for each (measured: 0.9 ms, a third of a small trace).
+    """
+    torch.default_generator.manual_seed(seed)
     np.random.seed(seed)
     random.seed(seed)
 

@@ -34,6 +34,8 @@ _BATCH_MAX_BYTES = 1 << 20
 # One batch matrix (a copy of its rows) stays under this many bytes.
 _MATRIX_BYTES = 16 * 1024 * 1024
 _BATCHED = (torch.float32, torch.float64)
+# Fewer same-shaped tensors than this are cheaper one by one (a batch costs ~50 µs to set up).
+_BATCH_MIN = 4
 
 
 class TensorTable:
@@ -88,7 +90,7 @@ class TensorTable:
         # costs less than a detach per tensor
         with torch.no_grad():
             for (dtype, shape), members in groups.items():
-                if dtype in _BATCHED and shape.numel() > 0:
+                if dtype in _BATCHED and shape.numel() > 0 and len(members) >= _BATCH_MIN:
                     rows = max(_MATRIX_BYTES // (shape.numel() * members[0][1].element_size()), 1)
                     for start in range(0, len(members), rows):
                         self._summarise(members[start:start + rows], shape)
