@@ -16,7 +16,6 @@ import torch
 
 from app.tracing.errors import TraceLimitError
 from app.tracing.tensors import TensorTable
-from app.tracing.views import dtype_name
 from app.tracing.wire import LEAF_OP
 
 __all__ = ["GraphIndex", "NodeRecord", "Origin"]
@@ -51,8 +50,8 @@ class NodeRecord:
     kind: str
     op: str
     fn: Any = field(repr=False)
-    shape: list[int] | None
-    dtype: str | None
+    shape: torch.Size | None  # kept as torch gives them: turned into JSON only if sent
+    dtype: torch.dtype | None
     origin: Origin
     label: str | None = None
     value: int | None = None  # index in the tensor table
@@ -75,7 +74,6 @@ class GraphIndex:
         self._ids: dict[Any, int] = {}
         self._leaf_ids: dict[int, int] = {}
         self._kinds: dict[type, _Kind] = {}
-        self._dtype_names: dict[torch.dtype, str] = {}
 
     def id_of_fn(self, fn: Any) -> int | None:
         """The id of an already discovered autograd node."""
@@ -131,12 +129,14 @@ class GraphIndex:
             raise TraceLimitError("graph nodes", self.max_nodes)
         kind = self._kinds.get(type(fn)) or self._learn(fn)
         if kind.leaf:
-            record = self._leaf_record(node_id, fn, origin)
+            variable = fn.variable
+            record = NodeRecord(node_id, "leaf", LEAF_OP, fn, variable.shape, variable.dtype,
+                                origin, value=self.tensors.add(variable))
         else:
             meta = fn._input_metadata  # the output's shape and dtype, even before a value
-            shape, dtype = (list(meta[0].shape), meta[0].dtype) if meta else (None, None)
-            record = NodeRecord(node_id, "op", kind.op, fn, shape, self._dtype_name(dtype),
-                                origin, saved=self._saved_tensors(fn, kind))
+            shape, dtype = (meta[0].shape, meta[0].dtype) if meta else (None, None)
+            saved = self._saved_tensors(fn, kind) if kind.saved or kind.custom else {}
+            record = NodeRecord(node_id, "op", kind.op, fn, shape, dtype, origin, saved=saved)
         self._ids[fn] = node_id
         self.nodes.append(record)
         if kind.leaf:  # only now: a record that failed must leave no dangling id
@@ -149,20 +149,6 @@ class GraphIndex:
                 edge_ids.append(len(edges))
                 edges.append((ids[child], node_id))
         return record
-
-    def _leaf_record(self, node_id: int, fn: Any, origin: Origin) -> NodeRecord:
-        variable = fn.variable
-        return NodeRecord(node_id, "leaf", LEAF_OP, fn, list(variable.shape),
-                          self._dtype_name(variable.dtype), origin,
-                          value=self.tensors.add(variable))
-
-    def _dtype_name(self, dtype: torch.dtype | None) -> str | None:
-        if dtype is None:
-            return None
-        name = self._dtype_names.get(dtype)
-        if name is None:
-            name = self._dtype_names[dtype] = dtype_name(dtype)
-        return name
 
     def _learn(self, fn: Any) -> _Kind:
         """What every node of ``fn``'s type shares: op name, leafness, saved-tensor names.

@@ -13,6 +13,7 @@ import torch
 from app.tracing.errors import TraceLimitError
 from app.tracing.graph import NodeRecord
 from app.tracing.recorder import Recorder
+from app.tracing.views import dtype_name
 from app.tracing.wire import FORMAT
 
 __all__ = ["build_result", "failure_result"]
@@ -33,9 +34,11 @@ def _label_nodes(recorder: Recorder) -> None:
 def _node_json(record: NodeRecord, recorder: Recorder) -> dict[str, Any]:
     """A node in wire form: fields that are null or empty are left out (app.tracing.wire)."""
     node: dict[str, Any] = {"op": record.op, "inputs": record.input_edges}
+    shape = None if record.shape is None else list(record.shape)
+    dtype = None if record.dtype is None else dtype_name(record.dtype)
     shown = None if record.value is None else recorder.tensors.shape_of(record.value)
-    if shown != (record.shape, record.dtype):
-        node["shape"], node["dtype"] = record.shape, record.dtype
+    if shape is not None and shown != (shape, dtype):
+        node["shape"], node["dtype"] = shape, dtype
     optional = {
         "value": record.value,
         "grad": recorder.tensor(record.fn.variable.grad) if record.kind == "leaf" else None,
