@@ -4,7 +4,7 @@ A trace shows thousands of tensors (forward values, saved tensors, the gradient 
 edge). Summarising each one as it appeared cost about 30 µs a tensor and was most of the
 tracing overhead on a 24-layer encoder. The table instead hands out an index at once (the
 walk and the backward hooks store only integers) and summarises pending tensors in batches:
-tensors of one dtype and size are stacked into a matrix and reduced row by row, about 2 µs
+tensors of one dtype and shape are stacked into a matrix and reduced row by row, about 5 µs
 a tensor (measured with ``python -m bench.profile``).
 
 A tensor can change after it was added: an in-place op, an optimizer step, the engine
