@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import errno
 import os
-import pickle
 import socket
 from collections.abc import Callable
 from typing import Any
@@ -18,27 +17,7 @@ from typing import Any
 import pytest
 
 from app.sandbox.seccomp_filter import CompiledFilter, build_filter, compile_filter, export_program
-
-
-def _in_child(body: Callable[[], Any]) -> Any:
-    """Run ``body`` in a forked child and return what it returned (or raised)."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        try:
-            outcome: Any = ("returned", body())
-        except BaseException as exc:
-            outcome = ("raised", repr(exc))
-        os.write(write_end, pickle.dumps(outcome))
-        os._exit(0)
-    os.close(write_end)
-    with open(read_end, "rb") as source:
-        data = source.read()
-    _, status = os.waitpid(pid, 0)
-    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, status
-    how, value = pickle.loads(data)
-    assert how == "returned", value
-    return value
+from tests.sandbox.child import in_child
 
 
 def _errno_of(call: Callable[[], object]) -> int | None:
@@ -75,6 +54,6 @@ def test_a_worker_loading_the_compiled_filter_refuses_what_it_refused(tmp_path: 
     canary = tmp_path / "canary.txt"
     canary.write_text("secret")
     compiled = compile_filter()  # in the "zygote", before the fork, as the service does
-    refused = _in_child(lambda: _refusals(compiled, str(canary)))
+    refused = in_child(lambda: _refusals(compiled, str(canary)))
     assert refused == {"socket": errno.EPERM, "fork": errno.EPERM, "exec": errno.EPERM,
                        "open": errno.EPERM, "kill_parent": errno.EPERM, "kill_self": None}

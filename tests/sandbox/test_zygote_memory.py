@@ -6,43 +6,18 @@ far fewer page-table entries; a worker's writes must still stay its own.
 
 from __future__ import annotations
 
-import os
-import pickle
-from collections.abc import Callable
-from typing import Any
-
 from app.sandbox.zygote import collapse_to_huge_pages
-
-
-def _in_child(body: Callable[[], Any]) -> Any:
-    """Run ``body`` in a forked child and return what it returned."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        try:
-            outcome: Any = ("returned", body())
-        except BaseException as exc:
-            outcome = ("raised", repr(exc))
-        os.write(write_end, pickle.dumps(outcome))
-        os._exit(0)
-    os.close(write_end)
-    with open(read_end, "rb") as source:
-        data = source.read()
-    _, status = os.waitpid(pid, 0)
-    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, status
-    how, value = pickle.loads(data)
-    assert how == "returned", value
-    return value
+from tests.sandbox.child import in_child
 
 
 def test_workers_forked_from_huge_pages_still_copy_on_write() -> None:
     def scenario() -> tuple[int, bool, bool]:
         block = bytearray(b"z" * (32 * 1024 * 1024))  # dense: collapsed into huge pages
         collapsed = collapse_to_huge_pages()
-        seen_by_child = _in_child(lambda: _scribble(block))
+        seen_by_child = in_child(lambda: _scribble(block))
         return collapsed, seen_by_child, block == b"z" * len(block)
 
-    collapsed, child_saw_original, parent_unchanged = _in_child(scenario)
+    collapsed, child_saw_original, parent_unchanged = in_child(scenario)
     assert collapsed >= 0  # 0 where the kernel has no MADV_COLLAPSE: nothing changes then
     assert child_saw_original and parent_unchanged
 
