@@ -16,6 +16,7 @@ import torch
 from app.tracing.wire import expand
 
 __all__ = [
+    "CHAIN",
     "NUMBER",
     "cy_eval",
     "draws",
@@ -31,6 +32,16 @@ __all__ = [
 
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
 
+# The chain-rule program the playground opens with (static/js/main.js), for tests that
+# need a small graph whose lines and gradients they can check.
+CHAIN = """import torch
+x = torch.ones(2, 2, requires_grad=True)
+y = x + 2
+z = y * y * 3
+out = z.mean()
+out.backward()
+print(x.grad)
+"""
 
 def torch_run(code: str) -> dict[str, object]:
     """Run a program with plain PyTorch and return its top-level names."""

@@ -14,6 +14,7 @@ import pytest
 
 from tests.browser.conftest import shot
 from tests.browser.helpers import (
+    CHAIN,
     cy_eval,
     leaf_grad_numbers,
     leaves_with_grad,
@@ -23,14 +24,6 @@ from tests.browser.helpers import (
 )
 
 pytestmark = pytest.mark.browser
-
-CHAIN = """import torch
-x = torch.ones(2, 2, requires_grad=True)
-y = x + 2
-z = y * y * 3
-out = z.mean()
-out.backward()
-"""
 
 BIG = """import torch
 torch.manual_seed(0)

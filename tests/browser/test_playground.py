@@ -11,6 +11,7 @@ import pytest
 
 from tests.browser.conftest import shot
 from tests.browser.helpers import (
+    CHAIN,
     draws,
     grad_fn_count,
     leaf_grad_numbers,
@@ -22,15 +23,6 @@ from tests.browser.helpers import (
 )
 
 pytestmark = pytest.mark.browser
-
-CHAIN = """import torch
-x = torch.ones(2, 2, requires_grad=True)
-y = x + 2
-z = y * y * 3
-out = z.mean()
-out.backward()
-print(x.grad)
-"""
 
 VJP = """import torch
 x = torch.tensor([1.0, 2.0], requires_grad=True)
