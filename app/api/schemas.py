@@ -64,7 +64,9 @@ class Node(_Open):
     dtype: str | None = Field(None, description="Only when no value shows it.")
     label: str | None = Field(None, description="Program variable or parameter name.")
     line: int | None = Field(None, description="Program line that created the node.")
-    module: str | None = Field(None, description="nn.Module whose forward created it.")
+    module_call: int | None = Field(
+        None, description="Index in `module_calls` of the nn.Module call that created it."
+    )
     saved: dict[str, TensorRef] = Field(
         {}, description="Tensors saved for backward, by torchviz's names ('self', 'other')."
     )
@@ -98,6 +100,14 @@ Event = int | BackwardEvent
 """An int ``n``: the forward events of the next ``n`` nodes in id order."""
 
 
+class ModuleCall(_Open):
+    """One forward call of an nn.Module that created at least one node."""
+
+    module: str = Field(description="Qualified name, as named_modules() gives it: 'layers.3'.")
+    n: int = Field(description="This is the module's n-th forward call (1-based).")
+    parent: int | None = Field(description="The call it ran inside (null: outermost).")
+
+
 class TraceCall(_Open):
     index: int
     kind: Literal["backward", "grad"]
@@ -120,15 +130,16 @@ class TraceGraph(_Open):
 
 
 class TraceResponse(_Open):
-    """A trace in format 2 (see ``app/tracing/wire.py``): tensors are indices into ``tensors``."""
+    """A trace in format 3 (see ``app/tracing/wire.py``): tensors are indices into ``tensors``."""
 
-    format: Literal[2]
+    format: Literal[3]
     ok: bool = Field(description="False when the program raised or hit a limit.")
     tensors: list[TensorEntry]
     graph: TraceGraph
     variables: dict[str, Variable]
     events: list[Event]
     calls: list[TraceCall] = []
+    module_calls: list[ModuleCall] = []
     stdout: str
     warnings: list[str]
     error: ErrorInfo | None

@@ -25,10 +25,10 @@ _SAVED_PREFIX = "_saved_"
 
 @dataclass(frozen=True)
 class Origin:
-    """Where new nodes come from: the program line, the module, the backward call."""
+    """Where new nodes come from: the program line, the module call, the backward call."""
 
     line: int | None = None
-    module: str | None = None
+    module_call: int | None = None  # index in ModuleTracker.calls
     created_in_call: int | None = None
 
 

@@ -4,12 +4,19 @@ Global forward hooks keep a stack of the modules whose ``forward`` is executing.
 called from outside any other module is a *root* (the user's model); its submodules are
 named as ``named_modules()`` names them (``layers.3.linear1``), and the root itself by the
 program's variable that holds it (``net``), or its class name.
+
+Every forward call is counted, so the page can draw each call of a module that ran several
+times (an ``LSTMCell`` unrolled over 50 steps, a layer applied twice) in a box of its own,
+exactly, instead of guessing repeats from the ops. A call joins the trace's
+``module_calls`` list only when a node is made inside it (a call under ``no_grad`` makes
+none), so the list never outgrows the graph.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import torch
@@ -18,18 +25,32 @@ from torch.nn.modules import module as nn_module
 __all__ = ["ModuleTracker"]
 
 
+@dataclass(slots=True)
+class _Call:
+    """One running ``forward`` call: the ``n``-th call of the module named ``module``."""
+
+    module: str
+    n: int
+    parent: _Call | None
+    index: int | None = None  # position in ModuleTracker.calls, once a node is made inside
+
+
 class ModuleTracker:
-    """A stack of running modules, named relative to the root model."""
+    """A stack of running module calls, named relative to the root model."""
 
     def __init__(self, program_globals: Callable[[], dict[str, Any]]) -> None:
         self._program_globals = program_globals
         self._names: dict[torch.nn.Module, str] = {}
-        self._stack: list[str] = []
+        self._counts: dict[str, int] = {}
+        self._stack: list[_Call] = []
+        # {"module", "n", "parent"} for every call a node was made in, parents first
+        self.calls: list[dict[str, Any]] = []
 
-    @property
-    def current(self) -> str | None:
-        """Qualified name of the innermost module whose forward is running."""
-        return self._stack[-1] if self._stack else None
+    def current_call(self) -> int | None:
+        """Index in :attr:`calls` of the innermost running call (listing it if new)."""
+        if not self._stack:
+            return None
+        return self._listed(self._stack[-1])
 
     def name_of(self, module: torch.nn.Module) -> str:
         """The name a module is shown under, naming its whole tree on first sight."""
@@ -37,7 +58,7 @@ class ModuleTracker:
         if name is not None:
             return name
         if self._stack:
-            name = f"{self._stack[-1]}.{type(module).__name__}"
+            name = f"{self._stack[-1].module}.{type(module).__name__}"
             self._names[module] = name
             return name
         for sub_name, sub in module.named_modules():
@@ -63,8 +84,17 @@ class ModuleTracker:
                 return key
         return type(module).__name__
 
+    def _listed(self, call: _Call) -> int:
+        if call.index is None:
+            parent = None if call.parent is None else self._listed(call.parent)
+            call.index = len(self.calls)
+            self.calls.append({"module": call.module, "n": call.n, "parent": parent})
+        return call.index
+
     def _push(self, module: torch.nn.Module, *_: Any) -> None:
-        self._stack.append(self.name_of(module))
+        name = self.name_of(module)
+        n = self._counts[name] = self._counts.get(name, 0) + 1
+        self._stack.append(_Call(name, n, self._stack[-1] if self._stack else None))
 
     def _pop(self, *_: Any) -> None:
         if self._stack:

@@ -89,9 +89,9 @@ class Recorder:
         return self.tensors.add_optional(tensor)
 
     def origin(self, created_in_call: int | None = None) -> Origin:
-        """Where the program is now: line and running module."""
-        module = None if created_in_call is not None else self.modules.current
-        return Origin(program_line(), module, created_in_call)
+        """Where the program is now: line and running module call."""
+        call = None if created_in_call is not None else self.modules.current_call()
+        return Origin(program_line(), call, created_in_call)
 
     def add_event(self, event: dict[str, Any] | None) -> None:
         """Append a backward event (None: the next node's forward event).

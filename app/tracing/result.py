@@ -1,4 +1,4 @@
-"""Serialization: turn what the recorder saw into the API's trace (format 2, app.tracing.wire).
+"""Serialization: turn what the recorder saw into the API's trace (app.tracing.wire).
 
 Kept apart from the walk (micrograd's trace-then-draw split): the recorder collects live
 autograd objects, and this module is the one place that decides what the page receives.
@@ -44,7 +44,7 @@ def _node_json(record: NodeRecord, recorder: Recorder) -> dict[str, Any]:
         "grad": recorder.tensor(record.fn.variable.grad) if record.kind == "leaf" else None,
         "label": record.label,
         "line": record.origin.line,
-        "module": record.origin.module,
+        "module_call": record.origin.module_call,
         "saved": record.saved,
         "created_in_call": record.origin.created_in_call,
     }
@@ -90,6 +90,7 @@ def build_result(
         "variables": variables,
         "events": recorder.events,
         "calls": recorder.calls,
+        "module_calls": recorder.modules.calls,
         "stdout": stdout,
         "warnings": warnings,
         "error": error,
@@ -106,6 +107,7 @@ def failure_result(error: dict[str, Any], stdout: str = "") -> dict[str, Any]:
         "variables": {},
         "events": [],
         "calls": [],
+        "module_calls": [],
         "stdout": stdout,
         "warnings": [],
         "error": error,

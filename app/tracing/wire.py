@@ -1,8 +1,8 @@
-"""The trace's JSON format (``"format": 2``): compact on the wire, expanded by its readers.
+"""The trace's JSON format (``"format": 3``): compact on the wire, expanded by its readers.
 
 A 24-layer encoder's trace holds ~1,800 nodes, ~3,000 tensors and ~3,600 events; written
-out naively (every tensor inline, every field present) that was 1.4 kB a node. Format 2 says
-each thing once:
+out naively (every tensor inline, every field present) that was 1.4 kB a node. The format
+says each thing once:
 
 * ``tensors`` is a table; everywhere else a tensor is its index in it. An entry is
   ``{"shape", "dtype"?, "stats": [min, max, mean, std, norm] | null, "values"?}``:
@@ -12,9 +12,13 @@ each thing once:
 * ``graph.nodes[i]`` is node ``i`` (ids are positions): ``op`` and ``inputs`` (edge ids
   aligned with ``grad_fn.next_functions``, null for an input that needs no gradient) are
   always present; ``value``, ``grad`` (a leaf's final ``.grad``), ``shape`` and ``dtype``
-  (only when no value shows them), ``label``, ``line``, ``module``, ``saved`` (``{name:
-  tensor}``) and ``created_in_call`` are omitted when null or empty. A node is a leaf
-  exactly when its op is ``AccumulateGrad``.
+  (only when no value shows them), ``label``, ``line``, ``module_call``, ``saved``
+  (``{name: tensor}``) and ``created_in_call`` are omitted when null or empty. A node is a
+  leaf exactly when its op is ``AccumulateGrad``.
+* ``module_calls[i]`` is ``{"module", "n", "parent"}``: the ``n``-th forward call of the
+  ``nn.Module`` named ``module`` (``layers.3.linear1``), made inside call ``parent`` (null
+  for an outermost call). A node's ``module_call`` is the innermost call running when it
+  was made; its module is that call's (format 3 added the calls; format 2 had the name).
 * ``graph.edges[i]`` is edge ``i`` as ``[source, target]`` (data-flow direction).
 * ``events`` is the timeline. An integer ``n`` stands for the forward events of the next
   ``n`` nodes in id order (each node appears once, in the order the program created it);
@@ -23,8 +27,9 @@ each thing once:
   returned for one of its inputs. ``grad_inputs`` is aligned with the node's ``inputs``.
 * ``variables``, ``calls``, ``stdout``, ``warnings``, ``error`` and ``ok`` are as before.
 
-:func:`expand` turns a format-2 trace back into the long form (every tensor inline, every
-field present); it is the reference reader, mirrored by the page's ``static/js/wire.js``.
+:func:`expand` turns a trace back into the long form (every tensor inline, every field
+present, each node's ``module`` name and ``module_call`` filled in); it is the reference
+reader, mirrored by the page's ``static/js/wire.js``.
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ import orjson
 
 __all__ = ["DEFAULT_DTYPE", "FORMAT", "LEAF_OP", "dumps", "expand", "expand_tensor"]
 
-FORMAT = 2
+FORMAT = 3
 LEAF_OP = "AccumulateGrad"
 DEFAULT_DTYPE = "float32"
 _STATS = ("min", "max", "mean", "std", "norm")
@@ -59,9 +64,10 @@ def expand_tensor(entry: dict[str, Any]) -> dict[str, Any]:
     return view
 
 
-def _node(index: int, node: dict[str, Any], tensor: Any) -> dict[str, Any]:
-    value = node.get("value")
-    shown = tensor(value)
+def _node(index: int, node: dict[str, Any], tensor: Any,
+          calls: list[dict[str, Any]]) -> dict[str, Any]:
+    shown = tensor(node.get("value"))
+    call = node.get("module_call")
     return {
         "id": index,
         "kind": "leaf" if node["op"] == LEAF_OP else "op",
@@ -72,7 +78,8 @@ def _node(index: int, node: dict[str, Any], tensor: Any) -> dict[str, Any]:
         "value": shown,
         "grad": tensor(node.get("grad")),
         "line": node.get("line"),
-        "module": node.get("module"),
+        "module": None if call is None else calls[call]["module"],
+        "module_call": call,
         "saved": [{"name": name, "value": tensor(t)} for name, t in node.get("saved", {}).items()],
         "created_in_call": node.get("created_in_call"),
         "inputs": node["inputs"],
@@ -104,13 +111,14 @@ def _events(trace: dict[str, Any], nodes: list[dict[str, Any]], tensor: Any) -> 
 
 
 def expand(trace: dict[str, Any]) -> dict[str, Any]:
-    """The long form of a parsed format-2 trace (every tensor inline, every field present)."""
+    """The long form of a parsed trace (every tensor inline, every field present)."""
     table = [expand_tensor(entry) for entry in trace.get("tensors", [])]
 
     def tensor(index: int | None) -> dict[str, Any] | None:
         return None if index is None else table[index]
 
-    nodes = [_node(i, node, tensor) for i, node in enumerate(trace["graph"]["nodes"])]
+    calls = trace.get("module_calls", [])
+    nodes = [_node(i, node, tensor, calls) for i, node in enumerate(trace["graph"]["nodes"])]
     edges = [{"id": i, "source": s, "target": t}
              for i, (s, t) in enumerate(trace["graph"]["edges"])]
     variables = {
@@ -118,6 +126,6 @@ def expand(trace: dict[str, Any]) -> dict[str, Any]:
         for name, var in trace["variables"].items()
     }
     long = {key: value for key, value in trace.items() if key not in ("tensors", "format")}
-    long.update(graph={"nodes": nodes, "edges": edges}, variables=variables,
+    long.update(graph={"nodes": nodes, "edges": edges}, variables=variables, module_calls=calls,
                 events=_events(trace, nodes, tensor))
     return long

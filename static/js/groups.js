@@ -1,11 +1,12 @@
 // groups.js: the nn.Module boxes of a trace and which of them open collapsed. No DOM here.
 //
 // A node's box is its `module` path ("layers.3.linear1"), with one twist: a module whose
-// forward runs several times with the same ops (an LSTMCell unrolled over 50 steps, a
-// block applied in a loop) would otherwise swallow every call into one box and hide the
-// unrolling. When the op sequence of a module's subtree is exactly periodic, each repeat
-// gets its own box "cell.#3" (the '#' segment cannot clash with a Python attribute name).
-// Parameters (leaves) stay in the module's own box, shared by every repeat.
+// forward ran several times (an LSTMCell unrolled over 50 steps, a layer applied twice)
+// would otherwise swallow every call into one box and hide the unrolling. The server
+// reports every module call that made a node (trace.module_calls, app/tracing/wire.py), so
+// each call of such a module gets its own box "cell.#3" (the '#' segment cannot clash with
+// a Python attribute name). Parameters (leaves) stay in the module's own box, shared by
+// every call.
 
 /** Module paths of every ancestor of `path`, outermost first, `path` included. */
 export function chainOf(path) {
@@ -13,57 +14,49 @@ export function chainOf(path) {
   return parts.map((_, i) => parts.slice(0, i + 1).join('.'));
 }
 
-/** Smallest p >= 1 with seq[i] === seq[i % p] for all i and p dividing seq.length. */
-function period(seq) {
-  for (let p = 1; p <= seq.length / 2; p += 1) {
-    if (seq.length % p !== 0) continue;
-    let ok = true;
-    for (let i = p; i < seq.length && ok; i += 1) ok = seq[i] === seq[i - p];
-    if (ok) return p;
-  }
-  return seq.length;
-}
+const within = (module, path) => module === path || module.startsWith(`${path}.`);
 
-/** Repeats of `path`'s subtree ops (`inside`, forward order), or null when it ran once. */
-function repeats(path, inside) {
-  if (inside.length < 6) return null;
-  const seq = inside.map((n) => `${n.module.slice(path.length)}|${n.op}`);
-  const p = period(seq);
-  if (p < 3 || p === seq.length) return null;
-  return { inside, p, count: seq.length / p };
+/**
+ * Repeat number of each module call, for modules with more than one call that made ops:
+ * Map(call index -> k), k counting those calls in order (a call under no_grad made none).
+ */
+function repeatNumbers(nodes, calls) {
+  const holding = new Map();
+  for (const n of nodes) {
+    if (n.kind === 'leaf') continue;
+    for (let c = n.module_call; c != null; c = calls[c].parent) {
+      const name = calls[c].module;
+      if (!holding.has(name)) holding.set(name, new Set());
+      holding.get(name).add(c);
+    }
+  }
+  const numbers = new Map();
+  for (const held of holding.values()) {
+    if (held.size < 2) continue;
+    [...held].sort((a, b) => a - b).forEach((c, i) => numbers.set(c, i + 1));
+  }
+  return numbers;
 }
 
 /**
- * Box path of every trace node: its module, or "<module>.#k.<rest>" for the k-th repeat
- * of a module that ran several times. Outermost repeating modules win.
+ * Box path of every trace node: its module, or "<module>.#k.<rest>" for the k-th call of
+ * a module that ran several times. Outermost repeated modules win.
  */
-export function boxPaths(nodes, events) {
-  const order = new Map();
-  events.forEach((ev, i) => { if (ev.phase === 'forward' && !order.has(ev.node)) order.set(ev.node, i); });
-  const at = (n) => order.get(n.id) ?? Number.MAX_SAFE_INTEGER;
-  const ops = nodes.filter((n) => n.module && n.kind !== 'leaf')
-    .sort((a, b) => at(a) - at(b) || a.id - b.id);
-  const box = new Map(nodes.filter((n) => n.module).map((n) => [n.id, n.module]));
-  const members = new Map();
-  for (const n of ops) {
-    for (const p of chainOf(n.module)) {
-      if (!members.has(p)) members.set(p, []);
-      members.get(p).push(n);
-    }
-  }
-  const paths = [...members.keys()].sort((a, b) => chainOf(a).length - chainOf(b).length);
-  const split = [];
-  for (const path of paths) {
-    if (split.some((s) => path === s || path.startsWith(`${s}.`))) continue;
-    const rep = repeats(path, members.get(path));
-    if (!rep) continue;
-    split.push(path);
-    rep.inside.forEach((n, i) => box.set(n.id, `${path}.#${Math.floor(i / rep.p) + 1}${n.module.slice(path.length)}`));
-  }
+export function boxPaths(nodes, calls) {
+  const numbers = repeatNumbers(nodes, calls);
+  const box = new Map();
   for (const n of nodes) {
-    if (n.kind !== 'leaf' || !n.module) continue;
-    const owner = split.find((s) => n.module === s || n.module.startsWith(`${s}.`));
-    if (owner) box.set(n.id, owner);
+    if (!n.module) continue;
+    let outer = null;
+    for (let c = n.module_call; c != null; c = calls[c].parent) {
+      if (numbers.has(c) && within(n.module, calls[c].module)) outer = c;
+    }
+    if (outer === null) {
+      box.set(n.id, n.module);
+      continue;
+    }
+    const path = calls[outer].module;
+    box.set(n.id, n.kind === 'leaf' ? path : `${path}.#${numbers.get(outer)}${n.module.slice(path.length)}`);
   }
   return box;
 }

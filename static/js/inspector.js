@@ -116,11 +116,20 @@ export class Inspector {
     return [h('h3', {}, `Module ${path}`), h('p', {}, `${g.total} autograd nodes inside.`), btn];
   }
 
+  /** "cell (call 3)" when the node's module ran more than once, else its name. */
+  moduleText(n) {
+    const calls = this.model.trace.module_calls ?? [];
+    const call = n.module_call == null ? null : calls[n.module_call];
+    if (!call) return '–';
+    const repeated = call.n > 1 || calls.some((c) => c !== call && c.module === call.module);
+    return repeated ? `${n.module} (call ${call.n})` : n.module;
+  }
+
   nodeView(n) {
     const out = [h('h3', {}, [n.op, n.label].filter(Boolean).join(' · '))];
     const dl = h('dl', { class: 'facts' });
     const facts = [['kind', n.kind], ['op', n.op], ['shape', shape(n.shape)], ['dtype', n.dtype],
-      ['line', n.line ?? '–'], ['module', n.module ?? '–']];
+      ['line', n.line ?? '–'], ['module', this.moduleText(n)]];
     if (n.created_in_call != null) facts.push(['built by', `call #${n.created_in_call + 1} (create_graph)`]);
     for (const [k, v] of facts) dl.append(h('dt', {}, k), h('dd', {}, String(v ?? '–')));
     const full = this.model.detail?.get(n.id) ?? n;

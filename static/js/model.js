@@ -47,7 +47,7 @@ export class TraceModel {
     this.outDegree = new Map();
     for (const e of graph.edges) this.outDegree.set(e.source, (this.outDegree.get(e.source) ?? 0) + 1);
     /** Box (group path) of every node inside an nn.Module; see groups.js. */
-    this.box = boxPaths(graph.nodes, this.events);
+    this.box = boxPaths(graph.nodes, trace.module_calls ?? []);
     this.groups = buildGroups(graph.nodes, this.box);
     this.collapsed = new Set();
     this.showSaved = graph.nodes.length <= SAVED_NODE_LIMIT;

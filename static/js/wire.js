@@ -1,4 +1,4 @@
-// wire.js: read the server's compact trace (format 2) into the long form the page uses.
+// wire.js: read the server's compact trace (format 3) into the long form the page uses.
 // Pure functions, no DOM. Mirrors app/tracing/wire.py (the reference reader, whose
 // docstring describes the format): tensors are indices into trace.tensors, fields that are
 // null or empty are left out, edges are [source, target] pairs, and an integer n in
@@ -21,8 +21,9 @@ export function expandTensor(entry) {
   return view;
 }
 
-function expandNode(node, id, tensor) {
+function expandNode(node, id, tensor, calls) {
   const shown = tensor(node.value);
+  const call = node.module_call ?? null;
   return {
     id,
     kind: node.op === LEAF_OP ? 'leaf' : 'op',
@@ -33,7 +34,8 @@ function expandNode(node, id, tensor) {
     value: shown,
     grad: tensor(node.grad),
     line: node.line ?? null,
-    module: node.module ?? null,
+    module: call === null ? null : calls[call].module,
+    module_call: call,
     saved: Object.entries(node.saved ?? {}).map(([name, t]) => ({ name, value: tensor(t) })),
     created_in_call: node.created_in_call ?? null,
     inputs: node.inputs,
@@ -64,17 +66,18 @@ function expandEvents(items, nodes, tensor) {
   return events;
 }
 
-/** The long form of a format-2 trace (a failure without a graph passes through too). */
+/** The long form of a trace (a failure without a graph passes through too). */
 export function expandTrace(trace) {
   const table = (trace.tensors ?? []).map(expandTensor);
   const tensor = (i) => (i == null ? null : table[i]);
-  const nodes = trace.graph.nodes.map((node, id) => expandNode(node, id, tensor));
+  const calls = trace.module_calls ?? [];
+  const nodes = trace.graph.nodes.map((node, id) => expandNode(node, id, tensor, calls));
   const edges = trace.graph.edges.map(([source, target], id) => ({ id, source, target }));
   const variables = {};
   for (const [name, v] of Object.entries(trace.variables)) {
     variables[name] = { ...v, value: tensor(v.value), grad: tensor(v.grad) };
   }
   const { tensors, format, ...rest } = trace;
-  return { ...rest, graph: { nodes, edges }, variables,
+  return { ...rest, graph: { nodes, edges }, variables, module_calls: calls,
            events: expandEvents(trace.events, nodes, tensor) };
 }

@@ -6,7 +6,9 @@ for what only the trace knows, like source lines) is the oracle.
 from __future__ import annotations
 
 import json
+import re
 import struct
+from collections import Counter
 from pathlib import Path
 
 import httpx
@@ -22,6 +24,7 @@ from tests.browser.helpers import (
     read_text,
     torch_run,
 )
+from tests.tracing.test_module_calls import TWICE_AND_LOOPED, plain_module_calls
 
 pytestmark = pytest.mark.browser
 
@@ -93,6 +96,25 @@ def test_large_tensor_shows_stats_and_heat_map(page, server_url) -> None:  # typ
     text = inspector.inner_text()
     assert f"min={w.min().item():.4g}" in text and f"max={w.max().item():.4g}" in text
     shot(page, "heatmap")
+
+
+def test_each_call_of_a_module_gets_its_own_box(page, server_url) -> None:  # type: ignore[no-untyped-def]
+    trace, _ = open_timed(page, server_url, TWICE_AND_LOOPED)
+    labels = cy_eval(page, "(cy) => cy.nodes('[type = \"group\"], [type = \"collapsed\"]')"
+                           ".map((n) => n.data('label').split('\\n')[0])")
+    repeats = {m.groups() for m in map(re.compile(r"(\w+) #(\d+) of (\d+)$").search, labels) if m}
+    made = Counter(call["key"][0] for call in plain_module_calls(TWICE_AND_LOOPED))
+    assert made == {"cell": 3, "lin": 3, "block": 1}
+    assert repeats == {(name, str(i), str(k)) for name, k in made.items() if k > 1
+                       for i in range(1, k + 1)}
+    assert any(label.endswith(" block") for label in labels)  # ran once: one box, no '#'
+    fourth = next(n for n in trace["graph"]["nodes"] if n["module_call"] is not None
+                  and trace["module_calls"][n["module_call"]] == {"module": "cell", "n": 4,
+                                                                   "parent": None})
+    x, y = cy_eval(page, RENDERED, f"n{fourth['id']}")
+    page.mouse.click(x, y)
+    assert "cell (call 4)" in page.get_by_role("region", name="Inspector").inner_text()
+    shot(page, "module-calls")
 
 
 def test_dark_theme_follows_the_system(page_factory, server_url) -> None:  # type: ignore[no-untyped-def]
