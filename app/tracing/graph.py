@@ -53,10 +53,10 @@ class NodeRecord:
     shape: torch.Size | None  # kept as torch gives them: turned into JSON only if sent
     dtype: torch.dtype | None
     origin: Origin
+    saved: dict[str, int]  # name -> index in the tensor table
+    input_edges: list[int | None]  # edge ids, aligned with next_functions
     label: str | None = None
     value: int | None = None  # index in the tensor table
-    saved: dict[str, int] = field(default_factory=dict)
-    input_edges: list[int | None] = field(default_factory=list)
 
 
 class GraphIndex:
@@ -96,17 +96,17 @@ class GraphIndex:
             return []
         new: list[NodeRecord] = []
         pending: set[Any] = set()
-        # (fn, None): visit fn; (fn, inputs): its inputs have ids now, record it
-        stack: list[tuple[Any, Any]] = [(root, None)]
+        # a node: visit it; a (node, next_functions) pair: its inputs have ids, record it
+        stack: list[Any] = [root]
         while stack:
-            fn, inputs = stack.pop()
-            if inputs is not None:
-                new.append(self._add(fn, inputs, origin))
-            elif fn not in ids and fn not in pending:
-                pending.add(fn)
-                inputs = fn.next_functions
-                stack.append((fn, inputs))
-                stack.extend([(child, None) for child, _ in reversed(inputs)
+            item = stack.pop()
+            if type(item) is tuple:
+                new.append(self._add(item[0], item[1], origin))
+            elif item not in ids and item not in pending:
+                pending.add(item)
+                inputs = item.next_functions
+                stack.append((item, inputs))
+                stack.extend([child for child, _ in reversed(inputs)
                               if child is not None and child not in ids])
         return new
 
@@ -128,20 +128,21 @@ class GraphIndex:
         if node_id >= self.max_nodes:
             raise TraceLimitError("graph nodes", self.max_nodes)
         kind = self._kinds.get(type(fn)) or self._learn(fn)
+        edge_ids: list[int | None] = []
         if kind.leaf:
             variable = fn.variable
             record = NodeRecord(node_id, "leaf", LEAF_OP, fn, variable.shape, variable.dtype,
-                                origin, value=self.tensors.add(variable))
+                                origin, {}, edge_ids, value=self.tensors.add(variable))
+            self._leaf_ids[id(variable)] = node_id
         else:
             meta = fn._input_metadata  # the output's shape and dtype, even before a value
             shape, dtype = (meta[0].shape, meta[0].dtype) if meta else (None, None)
             saved = self._saved_tensors(fn, kind) if kind.saved or kind.custom else {}
-            record = NodeRecord(node_id, "op", kind.op, fn, shape, dtype, origin, saved=saved)
-        self._ids[fn] = node_id
+            record = NodeRecord(node_id, "op", kind.op, fn, shape, dtype, origin, saved, edge_ids)
+        # only once the record exists: a failure above must leave no dangling id or edge
+        edges, ids = self.edges, self._ids
+        ids[fn] = node_id
         self.nodes.append(record)
-        if kind.leaf:  # only now: a record that failed must leave no dangling id
-            self._leaf_ids[id(fn.variable)] = node_id
-        edge_ids, edges, ids = record.input_edges, self.edges, self._ids
         for child, _ in inputs:
             if child is None:
                 edge_ids.append(None)
