@@ -3,7 +3,9 @@
 Sending every element would make a 24-layer encoder's trace hundreds of megabytes, so an
 entry lists the values only up to a size limit and otherwise carries statistics the page
 shows as a summary. Float tensors are summarised in bulk by :mod:`app.tracing.tensors`;
-this module is the exact single-tensor path for everything else.
+this module is the exact single-tensor path for everything else. Both write each number as
+the shortest decimal that reads back as the same number in the tensor's dtype (float32 0.1
+is ``0.1``, not ``0.10000000149011612``), so a value looks the same whichever path took it.
 """
 
 from __future__ import annotations
@@ -31,42 +33,57 @@ def _finite_or_tag(value: float) -> float | str:
     return "inf" if value > 0 else "-inf"
 
 
-def _clean_values(values: Any) -> Any:
-    """Replace non-finite floats in a nested list, walking iteratively (no recursion limit)."""
+def _shortest(value: float, precision: type[np.floating[Any]]) -> float | str:
+    """``value`` as the shortest decimal that reads back as the same ``precision`` number.
+
+    ``tolist()`` widens float32 0.1 to 0.10000000149011612; the page and the JSON should
+    show 0.1, as the batched path does (orjson writes numpy float32 in its shortest form).
+    """
+    if not math.isfinite(value):
+        return _finite_or_tag(value)
+    return value if precision is np.float64 else float(str(precision(value)))
+
+
+def _clean_values(values: Any, precision: type[np.floating[Any]] = np.float64) -> Any:
+    """Tag non-finite floats and shorten the rest, walking iteratively (no recursion limit)."""
     if not isinstance(values, list):
-        return _finite_or_tag(values) if isinstance(values, float) else values
+        return _shortest(values, precision) if isinstance(values, float) else values
     stack: list[list[Any]] = [values]
     while stack:
         current = stack.pop()
         for index, item in enumerate(current):
             if isinstance(item, list):
                 stack.append(item)
-            elif isinstance(item, float) and not math.isfinite(item):
-                current[index] = _finite_or_tag(item)
+            elif isinstance(item, float):
+                current[index] = _shortest(item, precision)
     return values
 
 
-def _round(value: float) -> float | str:
-    """Seven significant digits (float32 precision): short numbers keep the JSON small."""
-    if not math.isfinite(value):
-        return _finite_or_tag(value)
-    return float(f"{value:.7g}")
+def _precision(dtype: torch.dtype) -> type[np.floating[Any]]:
+    """The numpy float type a tensor's numbers are written in: its own, at least half."""
+    if dtype in (torch.float64, torch.complex128) or not (dtype.is_floating_point
+                                                           or dtype.is_complex):
+        return np.float64  # integers are exact as doubles
+    return np.float16 if dtype == torch.float16 else np.float32
 
 
-def _summary(low: float, high: float, mean: float, std: float, norm: float) -> list[Any]:
-    return [_round(low), _round(high), _round(mean), _round(std), _round(norm)]
+def _summary(stats: list[float], precision: type[np.floating[Any]]) -> Any:
+    """[min, max, mean, std, norm] in the tensor's own precision (float64 for integers)."""
+    if all(map(math.isfinite, stats)):
+        return np.array(stats, dtype=np.float32 if precision is np.float16 else precision)
+    return [_shortest(value, precision) for value in stats]
 
 
-def _small_stats(flat: list[float]) -> list[Any]:
+def _small_stats(flat: list[float]) -> list[float]:
     """Statistics of a few numbers in plain Python: cheaper than any torch call."""
     count = len(flat)
     mean = sum(flat) / count
     squares = sum(v * v for v in flat)
     variance = sum((v - mean) ** 2 for v in flat) / (count - 1) if count > 1 else 0.0
-    return _summary(min(flat), max(flat), mean, math.sqrt(variance), math.sqrt(squares))
+    return [min(flat), max(flat), mean, math.sqrt(variance), math.sqrt(squares)]
 
 
-def _torch_stats(flat: torch.Tensor) -> list[Any]:
+def _torch_stats(flat: torch.Tensor) -> list[float]:
     """Statistics of a big tensor without a float64 copy (which could pass the memory cap)."""
     std, mean = torch.std_mean(flat)
     low, high = torch.aminmax(flat)
@@ -74,11 +91,11 @@ def _torch_stats(flat: torch.Tensor) -> list[Any]:
     count = flat.numel()
     # sum of squares from the moments: n*mean^2 + (n-1)*std^2 (std is the unbiased one)
     norm = math.sqrt(max(count * mean_f * mean_f + (count - 1) * std_f * std_f, 0.0))
-    return _summary(low_f, high_f, mean_f, std_f, norm)
+    return [low_f, high_f, mean_f, std_f, norm]
 
 
-def _stats(flat: torch.Tensor) -> list[Any] | None:
-    """Summary statistics of a 1-D real tensor; None where undefined.
+def _stats(flat: torch.Tensor) -> list[float] | None:
+    """Summary statistics of a 1-D real tensor, in float64; None where undefined.
 
     Small tensors are summarised in plain Python, large ones in numpy on a float64 copy
     (measured: half the time of the equivalent torch reductions, which each pay for a trip
@@ -99,8 +116,19 @@ def _stats(flat: torch.Tensor) -> list[Any] | None:
     mean = float(array.sum()) / count
     squares = float(np.dot(array, array))
     variance = (squares - count * mean * mean) / (count - 1) if count > 1 else 0.0
-    return _summary(float(array.min()), float(array.max()), mean,
-                    math.sqrt(max(variance, 0.0)), math.sqrt(squares))
+    return [float(array.min()), float(array.max()), mean,
+            math.sqrt(max(variance, 0.0)), math.sqrt(squares)]
+
+
+def _values(data: torch.Tensor, precision: type[np.floating[Any]]) -> Any:
+    """The tensor's values as nested lists (or a float32 array, which orjson writes short)."""
+    if data.is_complex():  # [real, imag] pairs, since JSON has no complex type
+        return _clean_values(torch.view_as_real(data.resolve_conj()).tolist(), precision)
+    if data.dtype == torch.float32:
+        array = data.numpy()
+        if np.isfinite(array).all():  # a copy: the tensor may change after its entry is made
+            return array.copy() if array.ndim else array[()]
+    return _clean_values(data.tolist(), precision)
 
 
 def dtype_name(dtype: torch.dtype) -> str:
@@ -134,21 +162,12 @@ def tensor_entry(tensor: torch.Tensor, max_values: int) -> TensorEntry:
     # detach(): nothing computed here can enter the graph, without a no_grad() block
     data = tensor.detach()
     entry = entry_head(list(data.shape), data.dtype)
-    listed = data.numel() <= max_values
-    if data.is_complex():
-        values = _complex_values(data) if listed else None
-        numeric = data.abs().reshape(-1)
-    else:
-        values = _clean_values(data.tolist()) if listed else None
-        numeric = data.reshape(-1)
+    precision = _precision(data.dtype)
+    numeric = (data.abs() if data.is_complex() else data).reshape(-1)
     if not numeric.is_floating_point() or numeric.dtype not in (torch.float32, torch.float64):
         numeric = numeric.double()
-    entry["stats"] = _stats(numeric)
-    if listed:
-        entry["values"] = values
+    stats = _stats(numeric)
+    entry["stats"] = None if stats is None else _summary(stats, precision)
+    if data.numel() <= max_values:
+        entry["values"] = _values(data, precision)
     return entry
-
-
-def _complex_values(data: torch.Tensor) -> Any:
-    """Complex numbers as ``[real, imag]`` pairs, since JSON has no complex type."""
-    return _clean_values(torch.view_as_real(data.resolve_conj()).tolist())

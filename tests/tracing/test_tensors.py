@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 import orjson
 import pytest
 import torch
@@ -70,6 +71,22 @@ def test_entries_match_torch_reductions(name: str, max_values: int) -> None:
         assert view["truncated"] is not listed
         if listed and not tensor.is_complex():
             assert torch.equal(torch.tensor(view["values"], dtype=tensor.dtype), tensor)
+
+
+@pytest.mark.parametrize("copies", [1, 8])  # alone (exact path) and batched by shape
+@pytest.mark.parametrize("shape", [(3,), ()])
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float16])
+def test_values_are_the_shortest_decimals_of_their_dtype(copies: int, shape: tuple[int, ...],
+                                                          dtype: torch.dtype) -> None:
+    torch.manual_seed(0)
+    tensors = [(torch.randn(shape) * 0.1).to(dtype) for _ in range(copies)]
+    numpy_type = np.float32 if dtype == torch.float32 else np.float16
+    for tensor, view in zip(tensors, _views(tensors, 16), strict=True):
+        # numpy prints the shortest decimal that reads back as the same float32/float16;
+        # tolist() would give 0.10000000149011612 for float32 0.1
+        expected = [float(str(numpy_type(v))) for v in tensor.reshape(-1).tolist()]
+        assert np.array(view["values"], dtype=np.float64).reshape(-1).tolist() == expected
+        assert torch.equal(torch.tensor(view["values"], dtype=dtype), tensor)
 
 
 def test_non_finite_values_are_tagged_not_lost() -> None:
