@@ -10,6 +10,7 @@ exits: nothing a program does reaches the next one.
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 from multiprocessing.connection import Connection
@@ -23,7 +24,13 @@ from app.sandbox.limits import ProcessLimits, harden, warm_up
 from app.sandbox.reply import TraceReply
 from app.sandbox.seccomp_filter import CompiledFilter
 from app.sandbox.zygote import REHEARSE
-from app.tracing import ProgramTimeout, TraceOptions, failure_result, trace_source
+from app.tracing import (
+    GC_THRESHOLDS,
+    ProgramTimeout,
+    TraceOptions,
+    failure_result,
+    trace_source,
+)
 
 __all__ = ["JobSpec", "warm_parent", "worker_main"]
 
@@ -112,6 +119,9 @@ def worker_main(conn: Connection, limits: ProcessLimits,
         seccomp: The filter the zygote compiled once (compiled here when not given).
     """
     result: dict[str, Any]
+    # the tracer's thresholds for the process's whole (short) life: restoring the defaults
+    # after the trace would start a collection of the whole trace just before the exit
+    gc.set_threshold(*GC_THRESHOLDS)
     try:
         harden(limits, seccomp)
         conn.send_bytes(b"ready")
