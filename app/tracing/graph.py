@@ -94,6 +94,9 @@ class GraphIndex:
         ids = self._ids
         if root is None or root in ids:
             return []
+        inputs = root.next_functions
+        if all(child is None or child in ids for child, _ in inputs):
+            return [self._add(root, inputs, origin)]  # the usual case: one new op
         new: list[NodeRecord] = []
         pending: set[Any] = set()
         # a node: visit it; a (node, next_functions) pair: its inputs have ids, record it
