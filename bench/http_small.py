@@ -119,6 +119,10 @@ def measure(server: Server, quick: bool) -> list[Row]:
             client.trace(code)  # warm connections and spare workers
         for _ in range(rounds):
             baseline.append(timed(lambda: fresh_process(code)))
+            # the server drops a keep-alive connection idle for 5 s (the baseline and the
+            # burst take about that long): reconnect, untimed, before each timed run
+            client.close()
+            client.trace(code)
             sequential.extend(timed(lambda: client.trace(code)) for _ in range(per_round))
             latencies, seconds = _burst(server.url, code, per_client)
             concurrent.extend(latencies)

@@ -85,10 +85,20 @@ class ModuleTracker:
         return type(module).__name__
 
     def _listed(self, call: _Call) -> int:
-        if call.index is None:
-            parent = None if call.parent is None else self._listed(call.parent)
-            call.index = len(self.calls)
-            self.calls.append({"module": call.module, "n": call.n, "parent": parent})
+        """``call``'s index in :attr:`calls`, listing it and its unlisted parents first.
+
+        Iterative: modules may nest as deep as the program's recursion allows.
+        """
+        unlisted: list[_Call] = []
+        outer: _Call | None = call
+        while outer is not None and outer.index is None:
+            unlisted.append(outer)
+            outer = outer.parent
+        for new in reversed(unlisted):
+            new.index = len(self.calls)
+            parent = None if new.parent is None else new.parent.index
+            self.calls.append({"module": new.module, "n": new.n, "parent": parent})
+        assert call.index is not None
         return call.index
 
     def _push(self, module: torch.nn.Module, *_: Any) -> None:

@@ -1,5 +1,6 @@
 // dot.js: the graph as Graphviz DOT text, made from the model (no server round trip).
-// Same colour roles and cluster-per-module grouping as the page and torchviz.
+// Same colour roles as the page and torchviz, and one cluster per box of the page (a
+// module, or one call of a module that ran several times: "cell #3").
 import { nodeLines } from './model.js';
 import { shape } from './format.js';
 
@@ -11,14 +12,15 @@ export function toDot(model) {
     '  node [shape=box style="filled,rounded" fontname=monospace fontsize=10];'];
   const byModule = new Map();
   for (const n of model.nodes.values()) {
-    const key = n.module ?? '';
+    const key = model.box.get(n.id) ?? '';
     if (!byModule.has(key)) byModule.set(key, []);
     byModule.get(key).push(n);
   }
   let cluster = 0;
   for (const [mod, nodes] of byModule) {
     const indent = mod ? '    ' : '  ';
-    if (mod) out.push(`  subgraph cluster_${cluster++} {`, `    label=${q(mod)}; style=dashed;`);
+    const label = mod.replace(/\.#(\d+)/g, ' #$1');
+    if (mod) out.push(`  subgraph cluster_${cluster++} {`, `    label=${q(label)}; style=dashed;`);
     for (const n of nodes) {
       out.push(`${indent}n${n.id} [label=${q(nodeLines(n).join('\n'))} fillcolor=${FILL[model.role(n)]}];`);
       (n.saved ?? []).forEach((s, i) => {

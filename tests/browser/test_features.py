@@ -115,6 +115,11 @@ def test_each_call_of_a_module_gets_its_own_box(page, server_url) -> None:  # ty
     page.mouse.click(x, y)
     assert "cell (call 4)" in page.get_by_role("region", name="Inspector").inner_text()
     shot(page, "module-calls")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Export DOT").click()
+    clusters = re.findall(r'label="([^"]+)"; style=dashed', read_text(info.value.path()))
+    assert {f"cell #{i}" for i in (1, 2, 3)} <= set(clusters)
+    assert {f"lin #{i}" for i in (1, 2, 3)} <= set(clusters)  # named as named_modules() does
 
 
 def test_dark_theme_follows_the_system(page_factory, server_url) -> None:  # type: ignore[no-untyped-def]
