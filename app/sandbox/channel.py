@@ -13,10 +13,17 @@ import asyncio
 import socket
 import struct
 
-__all__ = ["Channel"]
+__all__ = ["Channel", "frame_header"]
 
 _SHORT = struct.Struct("!i")
 _LONG = struct.Struct("!Q")
+
+
+def frame_header(size: int) -> bytes:
+    """The length prefix ``Connection`` puts before a message of ``size`` bytes."""
+    if size > 0x7FFFFFFF:
+        return _SHORT.pack(-1) + _LONG.pack(size)
+    return _SHORT.pack(size)
 
 
 class Channel:
@@ -29,7 +36,7 @@ class Channel:
     async def send(self, data: bytes) -> None:
         """Send one message (``Connection.recv_bytes`` reads it)."""
         loop = asyncio.get_running_loop()
-        await loop.sock_sendall(self.sock, _SHORT.pack(len(data)) + data)
+        await loop.sock_sendall(self.sock, frame_header(len(data)) + data)
 
     async def recv(self, maxlength: int) -> bytes:
         """Receive one message; ``OSError`` if it is longer than ``maxlength``, EOFError at EOF."""
