@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import ORJSONResponse
+from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.sandbox.errors import QueueFull
@@ -16,13 +17,14 @@ __all__ = ["install_error_handlers", "problem"]
 
 def problem(
     status: int, error: str, message: str, detail: Any = None, headers: dict[str, str] | None = None
-) -> ORJSONResponse:
-    """A ProblemDetail response."""
+) -> Response:
+    """A ProblemDetail response (serialised here: FastAPI deprecated its ORJSONResponse)."""
     body = {"error": error, "message": message, "detail": detail}
-    return ORJSONResponse(body, status_code=status, headers=headers)
+    return Response(orjson.dumps(body), status_code=status, headers=headers,
+                    media_type="application/json")
 
 
-async def _validation(request: Request, exc: Exception) -> ORJSONResponse:
+async def _validation(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     details = [
         {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
@@ -31,14 +33,14 @@ async def _validation(request: Request, exc: Exception) -> ORJSONResponse:
     return problem(422, "invalid_request", "The request body does not match the schema.", details)
 
 
-async def _http(request: Request, exc: Exception) -> ORJSONResponse:
+async def _http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     return problem(
         exc.status_code, "http_error", str(exc.detail), headers=getattr(exc, "headers", None)
     )
 
 
-async def _queue_full(request: Request, exc: Exception) -> ORJSONResponse:
+async def _queue_full(request: Request, exc: Exception) -> Response:
     return problem(
         503,
         "busy",
@@ -47,7 +49,7 @@ async def _queue_full(request: Request, exc: Exception) -> ORJSONResponse:
     )
 
 
-async def _unexpected(request: Request, exc: Exception) -> ORJSONResponse:
+async def _unexpected(request: Request, exc: Exception) -> Response:
     return problem(500, "internal", "The server failed to handle this request.")
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import ORJSONResponse
+from fastapi.responses import JSONResponse
 
 __all__ = ["router"]
 
@@ -16,7 +16,7 @@ async def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz", summary="Workers are up and programs can run")
-async def readyz(request: Request) -> ORJSONResponse:
+async def readyz(request: Request) -> JSONResponse:
     ready = bool(getattr(request.app.state, "ready", False))
     status = 200 if ready else 503
-    return ORJSONResponse({"status": "ready" if ready else "starting"}, status_code=status)
+    return JSONResponse({"status": "ready" if ready else "starting"}, status_code=status)
