@@ -63,7 +63,7 @@ def _precision(dtype: torch.dtype) -> type[np.floating[Any]]:
     """The numpy float type a tensor's numbers are written in: its own, at least half."""
     if dtype in (torch.float64, torch.complex128) or not (dtype.is_floating_point
                                                            or dtype.is_complex):
-        return np.float64  # integers are exact as doubles
+        return np.float64  # integer values stay exact ints; their statistics are doubles
     return np.float16 if dtype == torch.float16 else np.float32
 
 
@@ -125,7 +125,7 @@ def _values(data: torch.Tensor, precision: type[np.floating[Any]]) -> Any:
     if data.is_complex():  # [real, imag] pairs, since JSON has no complex type
         return _clean_values(torch.view_as_real(data.resolve_conj()).tolist(), precision)
     if data.dtype == torch.float32:
-        array = data.numpy()
+        array = data.resolve_neg().numpy()  # numpy() refuses a lazily negated view
         if np.isfinite(array).all():  # a copy: the tensor may change after its entry is made
             return array.copy() if array.ndim else array[()]
     return _clean_values(data.tolist(), precision)
