@@ -49,6 +49,7 @@ TENSORS = {
     "half": lambda: torch.randn(6).half(),
     "complex": lambda: torch.randn(3, dtype=torch.complex64),
     "one element": lambda: torch.tensor([3.0]),
+    "lazily negated view": lambda: torch.randn(4, dtype=torch.complex64).conj().imag,
 }
 
 
