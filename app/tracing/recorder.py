@@ -120,11 +120,24 @@ class Recorder:
             raise
         for record in new:
             if record.kind == "leaf":
-                known = self._leaf_origins.get(id(record.fn.variable))
-                if known is not None:
-                    record.origin = known[1]
+                self._leaf_origin(record, origin)
             self.add_event(None)  # its line and call are the node's
         return new
+
+    def _leaf_origin(self, record: NodeRecord, used: Origin) -> None:
+        """A leaf's line is where it was created, when the program created it under our eyes.
+
+        A parameter is created in its module's ``__init__``, outside any forward call, but
+        belongs with the module: it takes the module call of its first use, so that the
+        page draws ``block.weight`` inside ``block``'s box.
+        """
+        known = self._leaf_origins.get(id(record.fn.variable))
+        if known is None:
+            return
+        created = known[1]
+        if isinstance(record.fn.variable, torch.nn.Parameter):
+            created = Origin(created.line, used.module_call, created.created_in_call)
+        record.origin = created
 
     def record_output(self, tensor: torch.Tensor, origin: Origin) -> None:
         """Walk a tensor's new graph and keep the tensor as its node's forward value."""

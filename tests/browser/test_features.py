@@ -111,6 +111,7 @@ def test_each_call_of_a_module_gets_its_own_box(page, server_url) -> None:  # ty
     fourth = next(n for n in trace["graph"]["nodes"] if n["module_call"] is not None
                   and trace["module_calls"][n["module_call"]] == {"module": "cell", "n": 4,
                                                                    "parent": None})
+    page.get_by_role("button", name="Fit").click()  # the graph is taller than the canvas
     x, y = cy_eval(page, RENDERED, f"n{fourth['id']}")
     page.mouse.click(x, y)
     assert "cell (call 4)" in page.get_by_role("region", name="Inspector").inner_text()

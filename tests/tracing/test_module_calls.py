@@ -155,3 +155,15 @@ def test_unrolled_cell_has_one_call_per_step() -> None:
     trace = _check_against_plain(UNROLLED)
     assert [c["n"] for c in trace["module_calls"]] == [1, 2, 3, 4, 5]
     assert {c["module"] for c in trace["module_calls"]} == {"cell"}
+
+
+def test_parameters_sit_with_their_module_and_keep_their_creation_line() -> None:
+    trace = trace_long(TWICE_AND_LOOPED)
+    lines = TWICE_AND_LOOPED.splitlines()
+    leaves = {n["label"]: n for n in trace["graph"]["nodes"] if n["kind"] == "leaf"}
+    for label, created in (("cell.weight", "cell = nn.Linear"),
+                           ("lin.bias", "self.lin = nn.Linear")):
+        node = leaves[label]
+        assert node["module"] == label.split(".")[0], label
+        assert lines[node["line"] - 1].strip().startswith(created), label
+    assert leaves["x"]["module"] is None  # an input of the model, not one of its parameters
