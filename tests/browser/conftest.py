@@ -85,8 +85,13 @@ def server_url() -> Iterator[str]:
                 proc.wait()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[object]:
+    """Chromium for this package's tests, stopped after the last of them.
+
+    Package scope, not session: while sync Playwright runs, the main thread counts as inside
+    an event loop, so any later test that calls ``asyncio.run`` would fail.
+    """
     if not shutil.which(CHROMIUM):
         pytest.skip("Debian's chromium is not installed")
     from playwright.sync_api import sync_playwright
