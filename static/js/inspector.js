@@ -121,6 +121,7 @@ export class Inspector {
     const calls = this.model.trace.module_calls ?? [];
     const call = n.module_call == null ? null : calls[n.module_call];
     if (!call) return '–';
+    if (n.kind === 'leaf') return n.module; // a parameter serves every call of its module
     const repeated = call.n > 1 || calls.some((c) => c !== call && c.module === call.module);
     return repeated ? `${n.module} (call ${call.n})` : n.module;
   }
