@@ -3,6 +3,7 @@
 // module, or one call of a module that ran several times: "cell #3").
 import { nodeLines } from './model.js';
 import { shape } from './format.js';
+import { boxLabel } from './groups.js';
 
 const q = (s) => `"${String(s).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 const FILL = { leaf: 'lightblue', op: 'lightgrey', root: 'darkolivegreen1', saved: 'orange' };
@@ -19,8 +20,7 @@ export function toDot(model) {
   let cluster = 0;
   for (const [mod, nodes] of byModule) {
     const indent = mod ? '    ' : '  ';
-    const label = mod.replace(/\.#(\d+)/g, ' #$1');
-    if (mod) out.push(`  subgraph cluster_${cluster++} {`, `    label=${q(label)}; style=dashed;`);
+    if (mod) out.push(`  subgraph cluster_${cluster++} {`, `    label=${q(boxLabel(mod))}; style=dashed;`);
     for (const n of nodes) {
       out.push(`${indent}n${n.id} [label=${q(nodeLines(n).join('\n'))} fillcolor=${FILL[model.role(n)]}];`);
       (n.saved ?? []).forEach((s, i) => {

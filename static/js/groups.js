@@ -14,6 +14,9 @@ export function chainOf(path) {
   return parts.map((_, i) => parts.slice(0, i + 1).join('.'));
 }
 
+/** A box path as people read it: "cell.#3" is "cell #3", "block.lin.#2" is "block.lin #2". */
+export const boxLabel = (path) => path.replace(/\.#(\d+)/g, ' #$1');
+
 const within = (module, path) => module === path || module.startsWith(`${path}.`);
 
 /**

@@ -4,6 +4,7 @@
 // gradient it received and sent at this step; for leaves the accumulated .grad. Small
 // tensors are shown as tables, large ones as summary statistics plus a heat-map.
 import { grid, num, shape, stats } from './format.js';
+import { boxLabel } from './groups.js';
 
 const h = (tag, attrs = {}, ...kids) => {
   const el = document.createElement(tag);
@@ -111,9 +112,10 @@ export class Inspector {
   groupView(path) {
     const g = this.model.groups.get(path);
     const collapsed = this.model.collapsed.has(path);
-    const btn = h('button', { type: 'button' }, collapsed ? `Expand ${path}` : `Collapse ${path}`);
+    const name = boxLabel(path);
+    const btn = h('button', { type: 'button' }, collapsed ? `Expand ${name}` : `Collapse ${name}`);
     btn.addEventListener('click', () => this.bus.emit('group:toggle', { path }));
-    return [h('h3', {}, `Module ${path}`), h('p', {}, `${g.total} autograd nodes inside.`), btn];
+    return [h('h3', {}, `Module ${name}`), h('p', {}, `${g.total} autograd nodes inside.`), btn];
   }
 
   /** "cell (call 3)" when the node's module ran more than once, else its name. */
