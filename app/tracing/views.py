@@ -44,7 +44,7 @@ def _shortest(value: float, precision: type[np.floating[Any]]) -> float | str:
     return value if precision is np.float64 else float(str(precision(value)))
 
 
-def _clean_values(values: Any, precision: type[np.floating[Any]] = np.float64) -> Any:
+def _clean_values(values: Any, precision: type[np.floating[Any]]) -> Any:
     """Tag non-finite floats and shorten the rest, walking iteratively (no recursion limit)."""
     if not isinstance(values, list):
         return _shortest(values, precision) if isinstance(values, float) else values
