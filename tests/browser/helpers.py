@@ -32,8 +32,9 @@ __all__ = [
 
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
 
-# The chain-rule program the playground opens with (static/js/main.js), for tests that
-# need a small graph whose lines and gradients they can check.
+# A small chain-rule program for tests that check lines and gradients. It is the program the
+# playground opens with (static/js/main.js) minus that one's comment line, so the tests'
+# line numbers stay fixed; every test passes it explicitly (?code=), none reads the default.
 CHAIN = """import torch
 x = torch.ones(2, 2, requires_grad=True)
 y = x + 2
