@@ -5,14 +5,19 @@
 // the element (so the inspector and editor follow) and is announced in a live region
 // ("op MulBackward0 · z · (2, 2), line 4").
 
+import { boxLabel } from './groups.js';
+
 const KEYS = { ArrowUp: [0, -1], ArrowDown: [0, 1], ArrowLeft: [-1, 0], ArrowRight: [1, 0] };
 
 /** Spoken description of a drawn element. */
 export function describe(el) {
   const d = el.data();
   const text = String(d.label ?? '').replace(/\n/g, ' · ');
-  if (d.type === 'collapsed') return `closed module ${text}. Enter opens it.`;
-  if (d.type === 'group') return `open module ${text.replace('▾ ', '')}. Enter closes it.`;
+  if (d.type === 'collapsed' || d.type === 'group') { // its full path, not the title "▸ linear1"
+    const [title, ...rest] = text.split(' · ');
+    const name = [boxLabel(d.path) + (title.match(/ of \d+$/)?.[0] ?? ''), ...rest].join(' · ');
+    return d.type === 'collapsed' ? `closed module ${name}. Enter opens it.` : `open module ${name}. Enter closes it.`;
+  }
   const line = d.line != null ? `, line ${d.line}` : '';
   return `${d.role === 'root' ? 'output' : d.role} ${text}${line}`;
 }

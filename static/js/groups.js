@@ -7,6 +7,10 @@
 // each call of such a module gets its own box "cell.#3" (the '#' segment cannot clash with
 // a Python attribute name). Parameters (leaves) stay in the module's own box, shared by
 // every call.
+//
+// Submodules are named as named_modules() names them ("conv1", "layers.3.linear1"), not
+// under the model's own name; their boxes are drawn inside the box of the model whose call
+// they ran in ("net.conv1"), the way the model holds them.
 
 /** Module paths of every ancestor of `path`, outermost first, `path` included. */
 export function chainOf(path) {
@@ -41,9 +45,19 @@ function repeatNumbers(nodes, calls) {
   return numbers;
 }
 
+/** `path` inside the box of `root` (the model called from the program), unless it is already. */
+const underRoot = (path, root) => (root === null || within(path, root) ? path : `${root}.${path}`);
+
+/** Module name of the outermost call around call `c` (the model the program called), or null. */
+function rootOf(c, calls) {
+  if (c == null) return null;
+  while (calls[c].parent != null) c = calls[c].parent;
+  return calls[c].module;
+}
+
 /**
  * Box path of every trace node: its module, or "<module>.#k.<rest>" for the k-th call of
- * a module that ran several times. Outermost repeated modules win.
+ * a module that ran several times (outermost repeated modules win), inside its model's box.
  */
 export function boxPaths(nodes, calls) {
   const numbers = repeatNumbers(nodes, calls);
@@ -54,12 +68,12 @@ export function boxPaths(nodes, calls) {
     for (let c = n.module_call; c != null; c = calls[c].parent) {
       if (numbers.has(c) && within(n.module, calls[c].module)) outer = c;
     }
-    if (outer === null) {
-      box.set(n.id, n.module);
-      continue;
+    let path = n.module;
+    if (outer !== null) {
+      const owner = calls[outer].module;
+      path = n.kind === 'leaf' ? owner : `${owner}.#${numbers.get(outer)}${n.module.slice(owner.length)}`;
     }
-    const path = calls[outer].module;
-    box.set(n.id, n.kind === 'leaf' ? path : `${path}.#${numbers.get(outer)}${n.module.slice(path.length)}`);
+    box.set(n.id, underRoot(path, rootOf(n.module_call, calls)));
   }
   return box;
 }
@@ -85,16 +99,23 @@ export function buildGroups(nodes, box) {
   return groups;
 }
 
-/** Box title: "▸ layers.3" / "▾ linear1"; repeats read "cell #3 of 50". */
-export function groupTitle(g, groups, open) {
+/** A box's name inside its parent box: "linear1", "layers.3" (not a bare "3"), "cell #3". */
+export function boxName(g) {
   const name = g.path.split('.').pop();
-  if (name.startsWith('#')) {
-    const siblings = groups.get(g.parent).children.filter((c) => c.split('.').pop().startsWith('#')).length;
-    const owner = g.parent.split('.').pop();
-    return `${open ? '▾' : '▸'} ${open ? owner : g.parent} ${name} of ${siblings}`;
-  }
-  const short = /^\d+$/.test(name) && g.parent ? `${g.parent.split('.').pop()}.${name}` : name;
-  return open ? `▾ ${short}` : `▸ ${g.path}`;
+  const owner = g.parent?.split('.').pop();
+  if (name.startsWith('#')) return `${owner} ${name}`;
+  return /^\d+$/.test(name) && owner ? `${owner}.${name}` : name;
+}
+
+/**
+ * Box title: "▾ linear1", "▸ layers.3", repeats "▸ cell #3 of 50". Boxes nest, so a box is
+ * named within the box around it (the full path is in the inspector and the announcements).
+ */
+export function groupTitle(g, groups, open) {
+  const repeats = g.path.split('.').pop().startsWith('#')
+    ? ` of ${groups.get(g.parent).children.filter((c) => c.split('.').pop().startsWith('#')).length}`
+    : '';
+  return `${open ? '▾' : '▸'} ${boxName(g)}${repeats}`;
 }
 
 /** Elements that opening `g` adds to the view (its direct nodes and child boxes, minus its own box). */

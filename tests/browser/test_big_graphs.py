@@ -84,12 +84,14 @@ def test_24_layer_encoder_opens_collapsed_and_a_layer_opens_by_keyboard(page, se
         page.keyboard.press("ArrowDown")
     spoken = announce.inner_text()
     assert spoken.startswith("closed module"), spoken
-    opened = spoken.split("▸ ", 1)[1].split(" ", 1)[0]
+    opened = spoken.removeprefix("closed module ").split(" · ", 1)[0]  # its full path
     before = draws(page)
     page.keyboard.press("Enter")
     wait_drawn(page, before)
     _, visible_after = graph_counts(page)
-    inside = sum(1 for n in trace["graph"]["nodes"] if (n["module"] or "").startswith(f"{opened}."))
+    assert opened.startswith("model.layers.")  # layers' boxes sit inside the model's box
+    inside = sum(1 for n in trace["graph"]["nodes"]
+                 if f"model.{n['module']}".startswith(f"{opened}."))
     assert visible_after > visible and inside > 0
     print(f"opened {opened} ({inside} nodes): re-laid out and drawn in"
           f" {page.get_by_role('region', name='Graph').get_attribute('data-draw-ms')} ms")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import torch
 
 from tests.browser.conftest import shot
 from tests.browser.helpers import (
@@ -121,6 +122,47 @@ def test_each_call_of_a_module_gets_its_own_box(page, server_url) -> None:  # ty
     clusters = re.findall(r'label="([^"]+)"; style=dashed', read_text(info.value.path()))
     assert {f"cell #{i}" for i in (1, 2, 3)} <= set(clusters)
     assert {f"lin #{i}" for i in (1, 2, 3)} <= set(clusters)  # named as named_modules() does
+
+
+NESTED = """import torch
+import torch.nn as nn
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(nn.Linear(4, 8), nn.ReLU())
+        self.head = nn.Linear(8, 2)
+    def forward(self, x):
+        return self.head(self.features(x)).tanh()
+net = Net()
+x = torch.randn(3, 4)
+net(x).sum().backward()
+"""
+PARENTS = """(cy) => Object.fromEntries(cy.nodes().map((n) => [n.id(), n.parent().id() ?? null]))"""
+
+
+def test_module_boxes_nest_as_the_model_holds_its_layers(page, server_url) -> None:  # type: ignore[no-untyped-def]
+    trace, _ = open_timed(page, server_url, NESTED)
+    net = torch_run(NESTED)["net"]
+    assert isinstance(net, torch.nn.Module)
+    parents = cy_eval(page, PARENTS)
+    for name, _ in net.named_modules():  # PyTorch's own tree is the oracle
+        if name:
+            outer = name.rpartition(".")[0]
+            assert parents[f"g:net.{name}"] == (f"g:net.{outer}" if outer else "g:net"), name
+    assert parents["g:net"] in ("", None)
+    titles = cy_eval(page, "(cy) => Object.fromEntries(cy.nodes('[type = \"group\"]')"
+                           ".map((n) => [n.id(), n.data('label')]))")
+    assert titles["g:net.head"] == "▾ head"  # named within the box around it
+    assert titles["g:net.features.0"] == "▾ features.0"  # not a bare "0"
+    by_label = {n["label"]: n for n in trace["graph"]["nodes"] if n["kind"] == "leaf"}
+    for name, _ in net.named_parameters():  # every parameter sits in its own layer's box
+        assert parents[f"n{by_label[name]['id']}"] == f"g:net.{name.rpartition('.')[0]}", name
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Export DOT").click()
+    depth = {label: len(indent) for indent, label in
+             re.findall(r'\n( *)label="([^"]+)"; style=dashed', read_text(info.value.path()))}
+    assert depth["features"] == depth["head"] == depth["net"] + 2
+    assert depth["features.0"] == depth["features.1"] == depth["features"] + 2
 
 
 def test_dark_theme_follows_the_system(page_factory, server_url) -> None:  # type: ignore[no-untyped-def]
