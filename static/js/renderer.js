@@ -83,14 +83,21 @@ export class Renderer {
     else this.overview();
   }
 
-  /** Fit when that stays readable; else readable zoom at the top of the graph (inputs). */
+  /**
+   * Fit when that stays readable; else readable zoom at the top of the graph (inputs),
+   * centred if it is narrow enough, else from its left edge (centred, it was cut on both).
+   */
   overview() {
     const cy = this.cy;
     this.fit();
     if (cy.zoom() >= READABLE_ZOOM) return;
     const bb = cy.elements().boundingBox();
+    const narrow = READABLE_ZOOM * bb.w <= cy.width() - 48;
     cy.zoom(READABLE_ZOOM);
-    cy.pan({ x: cy.width() / 2 - READABLE_ZOOM * (bb.x1 + bb.x2) / 2, y: 56 - READABLE_ZOOM * bb.y1 });
+    cy.pan({
+      x: narrow ? cy.width() / 2 - READABLE_ZOOM * (bb.x1 + bb.x2) / 2 : 24 - READABLE_ZOOM * bb.x1,
+      y: 56 - READABLE_ZOOM * bb.y1,
+    });
   }
 
   /** Centre `el`, zoomed so it fits when it can, never below the readable zoom. */

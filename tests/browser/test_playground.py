@@ -6,12 +6,15 @@ slider named Timeline, the regions Graph and Gradients, errors in role=alert.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 import pytest
 
 from tests.browser.conftest import shot
 from tests.browser.helpers import (
     CHAIN,
+    cy_eval,
     draws,
     grad_fn_count,
     leaf_grad_numbers,
@@ -158,3 +161,13 @@ loss.backward()
     print(f"2-layer TransformerEncoder ({len(trace['graph']['nodes'])} nodes):"
           f" Run -> drawn {graph.get_attribute('data-draw-ms')} ms")
     shot(page, "transformer")
+
+
+def test_a_wide_graph_opens_readable_from_its_top_left_corner(page, server_url) -> None:  # type: ignore[no-untyped-def]
+    code = (Path(__file__).parents[2] / "app/examples/programs/22_small_cnn.py").read_text()
+    open_program(page, server_url, code)
+    zoom, box, width = cy_eval(page, "(cy) => [cy.zoom(), cy.elements().renderedBoundingBox(),"
+                                     " cy.width()]")
+    assert box["w"] > width, "the case under test: wider than the canvas at a readable zoom"
+    assert zoom == pytest.approx(0.8)  # READABLE_ZOOM: not shrunk to fit
+    assert 0 <= box["x1"] < 48 and 0 <= box["y1"] < 80  # nothing cut on the left or the top
