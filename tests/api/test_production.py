@@ -1,232 +1,31 @@
 """Production behaviour against real `gradtrace serve` processes (issue 6).
 
-Rate limits (in process, and shared through a real Redis by two servers), the JSON request
-log, Prometheus metrics, load shedding while health stays fast, a worker killed mid-request,
-a 400-request soak, and SIGTERM leaving nothing behind. Servers run in their own process
-group so every test can see (through /proc) and kill everything a server started.
+The JSON request log and Prometheus metrics, load shedding while health stays fast, a
+worker killed mid-request, a 400-request soak, and SIGTERM leaving nothing behind: what only
+a real server with its worker pool can show. Servers run in their own process group so every
+test can see (through /proc) and kill everything a server started. The in-process checks of
+the same middleware are in ``test_rate_limits_and_headers.py``, the rate limit shared
+through Redis in ``test_shared_rate_limit.py``, and the server harness in
+``production_harness.py``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import os
-import re
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
-from app.main import create_app
-from app.settings import Settings
-
-ROOT = Path(__file__).resolve().parents[2]
-SMALL = "import torch\nx = torch.ones(3, requires_grad=True)\n(x * 3).sum().backward()\n"
-FORBIDDEN = "import os\n"  # refused by the static policy: a real trace answer, no worker
-
-
-def slow(iterations: int, marker: str = "") -> str:
-    """A program that keeps one worker busy for a while (about 0.15 s per million)."""
-    return f"s = 0\nfor i in range({iterations}):\n    s += i\nprint('{marker}', s)\n"
-
-
-# --- processes -----------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def group_pids(pgid: int) -> set[int]:
-    """Every live (non-zombie) process in a process group, read from /proc."""
-    pids = set()
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        with contextlib.suppress(OSError):
-            stat = (entry / "stat").read_text()
-            fields = stat[stat.rindex(")") + 2:].split()
-            if int(fields[2]) == pgid and fields[0] != "Z":
-                pids.add(int(entry.name))
-    return pids
-
-
-def cpu_ticks(pid: int) -> int:
-    with contextlib.suppress(OSError):
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        fields = stat[stat.rindex(")") + 2:].split()
-        return int(fields[11]) + int(fields[12])
-    return -1
-
-
-def rss_kb(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise AssertionError("no VmRSS")
-
-
-class Server:
-    """`gradtrace serve` in a new session; stdout (the JSON log) goes to a file."""
-
-    def __init__(self, log_dir: Path, **settings: object) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.stdout = log_dir / f"server-{self.port}.jsonl"
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        env.update({f"GRADTRACE_{k.upper()}": str(v) for k, v in settings.items()})
-        command = [sys.executable, "-c", "import sys; from app.cli import main; sys.exit(main())",
-                   "serve", "--host", "127.0.0.1", "--port", str(self.port)]
-        with self.stdout.open("wb") as out, (log_dir / f"server-{self.port}.err").open("wb") as err:
-            self.proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=err,
-                                         start_new_session=True)
-        self.pgid = self.proc.pid
-
-    def wait_ready(self, timeout: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            assert self.proc.poll() is None, f"server exited with {self.proc.returncode}"
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
-                    return
-            time.sleep(0.2)
-        raise AssertionError("server not ready in time")
-
-    def log_lines(self) -> list[dict[str, object]]:
-        return [json.loads(line) for line in self.stdout.read_text().splitlines()
-                if line.startswith("{")]
-
-    def kill(self) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.pgid, signal.SIGKILL)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.proc.wait(timeout=10)
-
-
-@contextlib.contextmanager
-def running(log_dir: Path, **settings: object) -> Iterator[Server]:
-    server = Server(log_dir, **settings)
-    try:
-        server.wait_ready()
-        yield server
-    finally:
-        server.kill()
-
-
-def metric(text: str, name: str, labels: str = "") -> float:
-    """One sample of the Prometheus text format (0 when absent)."""
-    pattern = re.escape(name + (f"{{{labels}}}" if labels else "")) + r" ([0-9.e+-]+)$"
-    found = re.search(pattern, text, re.MULTILINE)
-    return float(found.group(1)) if found else 0.0
-
-
-# --- in process: the middleware on the real app (no workers needed) -----------------------
-
-
-async def _post_many(app: object, n: int, code: str, headers: dict[str, str] | None = None
-                     ) -> list[httpx.Response]:
-    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-        return [await client.post("/api/v1/trace", json={"code": code}, headers=headers)
-                for _ in range(n)]
-
-
-def test_rate_limit_refuses_with_retry_after_and_structured_body() -> None:
-    app = create_app(Settings(rate_limit="3/minute"))
-    answers = asyncio.run(_post_many(app, 5, FORBIDDEN))
-    assert [r.status_code for r in answers] == [200, 200, 200, 429, 429]
-    assert answers[0].json()["error"]["kind"] == "forbidden"
-    refused = answers[3]
-    assert 1 <= int(refused.headers["Retry-After"]) <= 60
-    body = refused.json()
-    assert body["error"] == "rate_limited" and body["detail"]["limit"] == "3/minute"
-    assert refused.headers["X-Request-ID"]
-
-
-def test_rate_limit_never_touches_health_metrics_page_or_static() -> None:
-    app = create_app(Settings(rate_limit="1/minute"))
-
-    async def run() -> list[int]:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            codes = [(await client.post("/api/v1/trace", json={"code": FORBIDDEN})).status_code]
-            for path in ["/healthz", "/readyz", "/metrics", "/", "/static/js/main.js"] * 3:
-                codes.append((await client.get(path)).status_code)
-            codes.append((await client.post("/api/v1/trace", json={"code": FORBIDDEN})).status_code)
-            return codes
-
-    codes = asyncio.run(run())
-    assert codes[0] == 200 and codes[-1] == 429
-    assert 429 not in codes[1:-1]
-
-
-def test_forwarded_for_is_the_client_only_when_trusted() -> None:
-    for trusted, expected in [(False, [200, 429]), (True, [200, 200])]:
-        app = create_app(Settings(rate_limit="1/minute", trust_forwarded_for=trusted))
-
-        async def run(app: object = app) -> list[int]:
-            transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
-            async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
-                return [(await client.post("/api/v1/trace", json={"code": FORBIDDEN},
-                                           headers={"X-Forwarded-For": f"10.0.0.{i}, 1.1.1.1"})
-                         ).status_code for i in (1, 2)]
-
-        assert asyncio.run(run()) == expected, f"trust_forwarded_for={trusted}"
-
-
-def test_requests_refused_for_size_do_not_count() -> None:
-    settings = Settings(rate_limit="2/minute", max_code_chars=200)
-    app = create_app(settings)
-    too_big = asyncio.run(_post_many(app, 4, "x = 1\n" * 100))
-    assert [r.status_code for r in too_big] == [413] * 4
-    after = asyncio.run(_post_many(app, 3, FORBIDDEN))
-    assert [r.status_code for r in after] == [200, 200, 429]
-
-
-def test_unreachable_redis_serves_requests_and_warns(caplog: pytest.LogCaptureFixture) -> None:
-    closed = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
-    app = create_app(Settings(rate_limit="1/minute", rate_limit_storage=closed))
-    with caplog.at_level("WARNING", logger="gradtrace.ratelimit"):
-        answers = asyncio.run(_post_many(app, 3, FORBIDDEN))
-    assert [r.status_code for r in answers] == [200, 200, 200]
-    assert "rate-limit storage unavailable" in caplog.text
-
-
-def test_each_app_has_its_own_metrics_registry() -> None:
-    first, second = create_app(Settings()), create_app(Settings())
-    asyncio.run(_post_many(first, 2, FORBIDDEN))
-
-    async def scrape(app: object) -> str:
-        transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
-            return (await client.get("/metrics")).text
-
-    one, two = asyncio.run(scrape(first)), asyncio.run(scrape(second))
-    assert metric(one, "gradtrace_traces_total", 'outcome="forbidden"') == 2
-    assert metric(two, "gradtrace_traces_total", 'outcome="forbidden"') == 0
-    assert metric(two, "gradtrace_workers") == Settings().workers
-
-
-def test_request_id_from_a_proxy_is_kept_only_when_well_formed() -> None:
-    app = create_app(Settings())
-    good = asyncio.run(_post_many(app, 1, FORBIDDEN, {"X-Request-ID": "edge-42.a_b"}))[0]
-    bad = asyncio.run(_post_many(app, 1, FORBIDDEN, {"X-Request-ID": "x" * 100}))[0]
-    assert good.headers["X-Request-ID"] == "edge-42.a_b"
-    assert re.fullmatch(r"[0-9a-f]{32}", bad.headers["X-Request-ID"])
-
-
-# --- real servers ----------------------------------------------------------------------------
+from tests.api.live_server import cpu_ticks, group_pids
+from tests.api.production_harness import SMALL, Server, metric, rss_kb, running, slow
 
 
 @pytest.fixture(scope="module")
@@ -444,46 +243,3 @@ def test_sigterm_drains_in_flight_requests_and_leaves_no_process(
         assert group_pids(server.pgid) == set()
     finally:
         server.kill()
-
-
-@pytest.fixture
-def redis_url(tmp_path: Path) -> Iterator[str]:
-    binary = shutil.which("redis-server") or "/usr/bin/redis-server"
-    if not Path(binary).exists():
-        pytest.skip("redis-server is not installed (scripts/test.sh installs it)")
-    port = free_port()
-    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                             "--appendonly", "no", "--dir", str(tmp_path)],
-                            stdout=subprocess.DEVNULL, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port)) as s:
-                s.sendall(b"PING\r\n")
-                if s.recv(16).startswith(b"+PONG"):
-                    break
-            assert time.monotonic() < deadline, "redis did not start"
-            time.sleep(0.1)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-
-
-def test_two_servers_share_one_rate_limit_through_redis(
-        redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> None:
-    log_dir = tmp_path_factory.mktemp("redis")
-    servers = [Server(log_dir, workers=1, rate_limit="5/minute", rate_limit_storage=redis_url)
-               for _ in range(2)]
-    try:
-        for server in servers:
-            server.wait_ready()
-        codes = [httpx.post(f"{servers[i % 2].url}/api/v1/trace", json={"code": FORBIDDEN},
-                            timeout=10).status_code for i in range(8)]
-        assert codes == [200] * 5 + [429] * 3
-        for server in servers:  # both replicas refuse now
-            refused = httpx.post(f"{server.url}/api/v1/trace", json={"code": FORBIDDEN})
-            assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
-    finally:
-        for server in servers:
-            server.kill()
