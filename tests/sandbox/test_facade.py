@@ -170,6 +170,8 @@ def test_c_level_imports_during_a_program_still_work() -> None:
     assert ns["__builtins__"]["__import__"]("os", None, None, [], 0) is None
 
 
+# reading every allowed name also reads deprecated ones (t.T on a 1-d tensor warns)
+@pytest.mark.filterwarnings("ignore:The use of `x.T`:UserWarning")
 def test_no_allowed_attribute_of_reachable_objects_is_a_module_or_frame() -> None:
     lin = torch.nn.Linear(2, 2)
     t = torch.ones(2, requires_grad=True)
