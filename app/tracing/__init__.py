@@ -7,7 +7,7 @@ trace as a JSON-ready dict.
 from app.tracing.errors import OutputLimitError, ProgramTimeout, TraceLimitError
 from app.tracing.options import TraceOptions
 from app.tracing.result import failure_result
-from app.tracing.runner import GC_THRESHOLDS, run_traced, trace_source
+from app.tracing.runner import GC_THRESHOLDS, fewer_collections, run_traced, trace_source
 
 __all__ = [
     "GC_THRESHOLDS",
@@ -16,6 +16,7 @@ __all__ = [
     "TraceLimitError",
     "TraceOptions",
     "failure_result",
+    "fewer_collections",
     "run_traced",
     "trace_source",
 ]

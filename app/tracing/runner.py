@@ -23,9 +23,9 @@ from app.tracing.options import TraceOptions
 from app.tracing.recorder import Recorder
 from app.tracing.result import build_result
 
-__all__ = ["GC_THRESHOLDS", "run_traced", "trace_source"]
+__all__ = ["GC_THRESHOLDS", "fewer_collections", "run_traced", "trace_source"]
 
-# The collector's thresholds while a program is traced (see _fewer_collections).
+# The collector's thresholds while a program is traced (see fewer_collections).
 GC_THRESHOLDS = (10_000, 20, 100)
 
 
@@ -80,7 +80,7 @@ def _captured(writer: _CappedWriter) -> Iterator[list[warnings.WarningMessage]]:
 
 
 @contextlib.contextmanager
-def _fewer_collections() -> Iterator[None]:
+def fewer_collections() -> Iterator[None]:
     """Run the garbage collector less often while tracing, then as before.
 
     A trace allocates several container objects per node (records, events, edge lists) that
@@ -117,7 +117,7 @@ def run_traced(
     recorder = Recorder(options, program_globals)
     writer = _CappedWriter(options.max_stdout_bytes)
     error: dict[str, Any] | None = None
-    with _fewer_collections():
+    with fewer_collections():
         with _captured(writer) as caught:
             _seed(options.seed)
             try:
