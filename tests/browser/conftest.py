@@ -112,7 +112,7 @@ class PageWatch:
 
 @pytest.fixture()
 def page_factory(browser, server_url) -> Iterator[object]:  # type: ignore[no-untyped-def]
-    """Make 1280x800 pages (extra context options allowed, e.g. color_scheme="dark").
+    """Make 1280x800 pages (context options allowed, e.g. color_scheme="dark", viewport).
 
     Every page made fails the test on console errors or on requests to any host but the
     server, checked when the test ends.
@@ -121,8 +121,8 @@ def page_factory(browser, server_url) -> Iterator[object]:  # type: ignore[no-un
     server_host = urlparse(server_url).hostname
 
     def make(**options: object):  # type: ignore[no-untyped-def]
-        context = browser.new_context(viewport={"width": 1280, "height": 800},
-                                      accept_downloads=True, **options)
+        context = browser.new_context(**{"viewport": {"width": 1280, "height": 800},
+                                         "accept_downloads": True, **options})
         pg = context.new_page()
         watch = PageWatch()
 

@@ -165,6 +165,20 @@ def test_module_boxes_nest_as_the_model_holds_its_layers(page, server_url) -> No
     assert depth["features.0"] == depth["features.1"] == depth["features"] + 2
 
 
+@pytest.mark.parametrize("width", [1280, 1024])
+def test_the_legend_never_covers_the_view_buttons(page_factory, server_url, width) -> None:  # type: ignore[no-untyped-def]
+    page = page_factory(viewport={"width": width, "height": 700})
+    open_timed(page, server_url, CHAIN)
+    legend = page.locator(".legend").bounding_box()
+    assert legend is not None
+    for name in ("Fit", "Zoom in", "Zoom out"):
+        button = page.get_by_role("button", name=name, exact=True).bounding_box()
+        assert button is not None
+        right_of = legend["x"] >= button["x"] + button["width"]
+        below = legend["y"] >= button["y"] + button["height"]
+        assert right_of or below, f"the legend covers {name} at {width} px"
+
+
 def test_dark_theme_follows_the_system(page_factory, server_url) -> None:  # type: ignore[no-untyped-def]
     page = page_factory(color_scheme="dark")
     open_timed(page, server_url, CHAIN)
