@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 import struct
+import subprocess
 from collections import Counter
 from pathlib import Path
 
@@ -159,10 +160,13 @@ def test_module_boxes_nest_as_the_model_holds_its_layers(page, server_url) -> No
         assert parents[f"n{by_label[name]['id']}"] == f"g:net.{name.rpartition('.')[0]}", name
     with page.expect_download() as info:
         page.get_by_role("button", name="Export DOT").click()
+    dot = read_text(info.value.path())
     depth = {label: len(indent) for indent, label in
-             re.findall(r'\n( *)label="([^"]+)"; style=dashed', read_text(info.value.path()))}
+             re.findall(r'\n( *)label="([^"]+)"; style=dashed', dot)}
     assert depth["features"] == depth["head"] == depth["net"] + 2
     assert depth["features.0"] == depth["features.1"] == depth["features"] + 2
+    drawn = subprocess.run(["dot", "-Tsvg"], input=dot, capture_output=True, text=True, check=False)
+    assert drawn.returncode == 0 and "<svg" in drawn.stdout, drawn.stderr  # Graphviz reads it
 
 
 @pytest.mark.parametrize("width", [1280, 1024])
