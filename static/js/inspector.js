@@ -1,9 +1,10 @@
 // inspector.js: details of the selected node at the current step.
 //
 // Kind, op, shape, dtype, module and line; the forward value and saved tensors; the
-// gradient it received and sent at this step; for leaves the accumulated .grad. Small
-// tensors are shown as tables, large ones as summary statistics plus a heat-map.
-import { grid, num, shape, stats } from './format.js';
+// gradient it received and sent at this step; for leaves the accumulated .grad; for a
+// module box, the .grad of the parameters inside it. Small tensors are shown as tables,
+// large ones as summary statistics plus a heat-map.
+import { grid, num, shape, stats, tensorText } from './format.js';
 import { boxLabel } from './groups.js';
 
 const h = (tag, attrs = {}, ...kids) => {
@@ -115,7 +116,21 @@ export class Inspector {
     const name = boxLabel(path);
     const btn = h('button', { type: 'button' }, collapsed ? `Expand ${name}` : `Collapse ${name}`);
     btn.addEventListener('click', () => this.bus.emit('group:toggle', { path }));
-    return [h('h3', {}, `Module ${name}`), h('p', {}, `${g.total} autograd nodes inside.`), btn];
+    return [h('h3', {}, `Module ${name}`), h('p', {}, `${g.total} autograd nodes inside.`), btn,
+      ...this.parametersView(path, name)];
+  }
+
+  /** The leaves in a box and its inner boxes (a layer's weights), with .grad at this step. */
+  parametersView(path, name) {
+    const inside = (p) => p === path || p?.startsWith(`${path}.`);
+    const leaves = this.model.leaves.filter((n) => inside(this.model.box.get(n.id)));
+    if (!leaves.length) return [];
+    const list = h('ul', { class: 'box-params', 'aria-label': `Parameters in ${name}` });
+    for (const leaf of leaves) {
+      const grad = this.state?.leafGrad.get(leaf.id) ?? null;
+      list.append(h('li', {}, h('code', {}, `${leaf.label ?? `leaf #${leaf.id}`}.grad`), ` = ${tensorText(grad, 4)}`));
+    }
+    return [h('h4', {}, "Its parameters' .grad at this step"), list];
   }
 
   /** "cell (call 3)" when the node's module ran more than once, else its name. */

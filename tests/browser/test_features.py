@@ -19,6 +19,7 @@ import torch
 from tests.browser.conftest import shot
 from tests.browser.helpers import (
     CHAIN,
+    NUMBER,
     cy_eval,
     leaf_grad_numbers,
     leaves_with_grad,
@@ -127,6 +128,7 @@ def test_each_call_of_a_module_gets_its_own_box(page, server_url) -> None:  # ty
 
 NESTED = """import torch
 import torch.nn as nn
+torch.manual_seed(0)
 class Net(nn.Module):
     def __init__(self):
         super().__init__()
@@ -167,6 +169,23 @@ def test_module_boxes_nest_as_the_model_holds_its_layers(page, server_url) -> No
     assert depth["features.0"] == depth["features.1"] == depth["features"] + 2
     drawn = subprocess.run(["dot", "-Tsvg"], input=dot, capture_output=True, text=True, check=False)
     assert drawn.returncode == 0 and "<svg" in drawn.stdout, drawn.stderr  # Graphviz reads it
+
+
+def test_a_module_box_lists_its_parameters_grads(page, server_url) -> None:  # type: ignore[no-untyped-def]
+    open_timed(page, server_url, NESTED)
+    net = torch_run(NESTED)["net"]
+    assert isinstance(net, torch.nn.Module)
+    inspector = page.get_by_role("region", name="Inspector")
+    for module in ("head", "features", ""):
+        box = f"net.{module}" if module else "net"
+        cy_eval(page, "(cy, id) => { cy.getElementById(id).emit('tap'); }", f"g:{box}")
+        listed = inspector.get_by_role("list", name=f"Parameters in {box}").locator("li")
+        shown = {line.split(".grad = ")[0]: line.split(".grad = ")[1]
+                 for line in listed.all_inner_texts()}
+        expected = dict(net.get_submodule(module).named_parameters(prefix=module))
+        assert set(shown) == set(expected), box  # PyTorch's own parameters of that module
+    bias = [float(v) for v in NUMBER.findall(shown["head.bias"])]
+    assert bias == pytest.approx(net.head.bias.grad.tolist(), rel=1e-3, abs=1e-6)
 
 
 @pytest.mark.parametrize("width", [1280, 1024])
