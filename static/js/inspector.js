@@ -6,6 +6,7 @@
 // large ones as summary statistics plus a heat-map.
 import { grid, num, shape, stats, tensorText } from './format.js';
 import { boxLabel } from './groups.js';
+import { EXPAND_ALL_LIMIT } from './model.js';
 
 const h = (tag, attrs = {}, ...kids) => {
   const el = document.createElement(tag);
@@ -116,8 +117,22 @@ export class Inspector {
     const name = boxLabel(path);
     const btn = h('button', { type: 'button' }, collapsed ? `Expand ${name}` : `Collapse ${name}`);
     btn.addEventListener('click', () => this.bus.emit('group:toggle', { path }));
-    return [h('h3', {}, `Module ${name}`), h('p', {}, `${g.total} autograd nodes inside.`), btn,
+    const buttons = h('div', { class: 'buttons' }, btn);
+    const closed = this.model.closedWithin(path);
+    if (closed > 1 || (closed === 1 && !collapsed)) buttons.append(' ', this.expandAllButton(g, name));
+    return [h('h3', {}, `Module ${name}`), h('p', {}, `${g.total} autograd nodes inside.`), buttons,
       ...this.parametersView(path, name)];
+  }
+
+  /** Opens a box and every box inside it; disabled when that would lay out too many nodes. */
+  expandAllButton(g, name) {
+    const label = `Expand all inside ${name}`;
+    if (g.total > EXPAND_ALL_LIMIT) {
+      return h('button', { type: 'button', disabled: '', title: `Over ${EXPAND_ALL_LIMIT} nodes: open its boxes one by one.` }, label);
+    }
+    const btn = h('button', { type: 'button' }, label);
+    btn.addEventListener('click', () => this.bus.emit('group:toggle', { path: g.path, deep: true }));
+    return btn;
   }
 
   /** The leaves in a box and its inner boxes (a layer's weights), with .grad at this step. */

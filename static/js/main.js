@@ -142,8 +142,8 @@ bus.on('line:selected', ({ line }) => {
   renderer.highlight(ids, model);
   if (ids.length) inspector.select({ nodeId: ids[ids.length - 1], groupPath: null });
 });
-bus.on('group:toggle', ({ path }) => {
-  model.toggle(path);
+bus.on('group:toggle', ({ path, deep }) => {
+  model.toggle(path, deep);
   inspector.render();
   relayout(performance.now(), runSeq, `g:${path}`);
 });

@@ -21,11 +21,14 @@ from tests.browser.helpers import (
     CHAIN,
     NUMBER,
     cy_eval,
+    draws,
+    grad_fn_count,
     leaf_grad_numbers,
     leaves_with_grad,
     open_timed,
     read_text,
     torch_run,
+    wait_drawn,
 )
 from tests.tracing.test_module_calls import TWICE_AND_LOOPED, plain_module_calls
 
@@ -186,6 +189,33 @@ def test_a_module_box_lists_its_parameters_grads(page, server_url) -> None:  # t
         assert set(shown) == set(expected), box  # PyTorch's own parameters of that module
     bias = [float(v) for v in NUMBER.findall(shown["head.bias"])]
     assert bias == pytest.approx(net.head.bias.grad.tolist(), rel=1e-3, abs=1e-6)
+
+
+ENCODER2 = """import torch
+import torch.nn as nn
+torch.manual_seed(0)
+layer = nn.TransformerEncoderLayer(d_model=16, nhead=2, dim_feedforward=32, dropout=0.0,
+                                   batch_first=True)
+model = nn.TransformerEncoder(layer, num_layers=2, enable_nested_tensor=False)
+loss = model(torch.randn(1, 4, 16)).pow(2).mean()
+loss.backward()
+"""
+CLOSED = "(cy) => cy.nodes('[type = \"collapsed\"]').length"
+
+
+def test_expand_all_opens_every_box_inside_a_module(page, server_url) -> None:  # type: ignore[no-untyped-def]
+    trace, _ = open_timed(page, server_url, ENCODER2)
+    assert cy_eval(page, CLOSED) > 0, "the case under test: the encoder opens collapsed"
+    cy_eval(page, "(cy) => { cy.getElementById('g:model').emit('tap'); }")
+    before = draws(page)
+    page.get_by_role("button", name="Expand all inside model").click()
+    wait_drawn(page, before)
+    assert cy_eval(page, CLOSED) == 0
+    drawn = cy_eval(page, "(cy) => cy.nodes().filter((n) => /^n\\d+$/.test(n.id()))"
+                          ".map((n) => n.id())")
+    loss = torch_run(ENCODER2)["loss"]
+    assert isinstance(loss, torch.Tensor)
+    assert len(drawn) == len(trace["graph"]["nodes"]) == grad_fn_count(loss)  # every node shown
 
 
 @pytest.mark.parametrize("width", [1280, 1024])
