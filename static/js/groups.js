@@ -21,7 +21,8 @@ export function chainOf(path) {
 /** A box path as people read it: "cell.#3" is "cell #3", "block.lin.#2" is "block.lin #2". */
 export const boxLabel = (path) => path.replace(/\.#(\d+)/g, ' #$1');
 
-const within = (module, path) => module === path || module.startsWith(`${path}.`);
+/** Whether box or module path `inner` is `path` itself or lies inside it. */
+export const within = (inner, path) => inner === path || inner.startsWith(`${path}.`);
 
 /**
  * Repeat number of each module call, for modules with more than one call that made ops:
@@ -48,13 +49,6 @@ function repeatNumbers(nodes, calls) {
 /** `path` inside the box of `root` (the model called from the program), unless it is already. */
 const underRoot = (path, root) => (root === null || within(path, root) ? path : `${root}.${path}`);
 
-/** Module name of the outermost call around call `c` (the model the program called), or null. */
-function rootOf(c, calls) {
-  if (c == null) return null;
-  while (calls[c].parent != null) c = calls[c].parent;
-  return calls[c].module;
-}
-
 /**
  * Box path of every trace node: its module, or "<module>.#k.<rest>" for the k-th call of
  * a module that ran several times (outermost repeated modules win), inside its model's box.
@@ -65,15 +59,17 @@ export function boxPaths(nodes, calls) {
   for (const n of nodes) {
     if (!n.module) continue;
     let outer = null;
+    let root = null; // the outermost call: the model the program called
     for (let c = n.module_call; c != null; c = calls[c].parent) {
       if (numbers.has(c) && within(n.module, calls[c].module)) outer = c;
+      root = calls[c].module;
     }
     let path = n.module;
     if (outer !== null) {
       const owner = calls[outer].module;
       path = n.kind === 'leaf' ? owner : `${owner}.#${numbers.get(outer)}${n.module.slice(owner.length)}`;
     }
-    box.set(n.id, underRoot(path, rootOf(n.module_call, calls)));
+    box.set(n.id, underRoot(path, root));
   }
   return box;
 }

@@ -5,7 +5,7 @@
 // module box, the .grad of the parameters inside it. Small tensors are shown as tables,
 // large ones as summary statistics plus a heat-map.
 import { grid, num, shape, stats, tensorText } from './format.js';
-import { boxLabel } from './groups.js';
+import { boxLabel, within } from './groups.js';
 import { EXPAND_ALL_LIMIT } from './model.js';
 
 const h = (tag, attrs = {}, ...kids) => {
@@ -137,8 +137,8 @@ export class Inspector {
 
   /** The leaves in a box and its inner boxes (a layer's weights), with .grad at this step. */
   parametersView(path, name) {
-    const inside = (p) => p === path || p?.startsWith(`${path}.`);
-    const leaves = this.model.leaves.filter((n) => inside(this.model.box.get(n.id)));
+    const { box } = this.model;
+    const leaves = this.model.leaves.filter((n) => box.has(n.id) && within(box.get(n.id), path));
     if (!leaves.length) return [];
     const list = h('ul', { class: 'box-params', 'aria-label': `Parameters in ${name}` });
     for (const leaf of leaves) {

@@ -6,7 +6,7 @@
 // the state of every node and edge at step k of the events (replayed from the start, so
 // any step can be reached directly by the slider).
 import { shape } from './format.js';
-import { boxPaths, buildGroups, groupTitle, initialCollapsed } from './groups.js';
+import { boxPaths, buildGroups, groupTitle, initialCollapsed, within } from './groups.js';
 
 /** Graphs with at most this many nodes also draw saved tensors as their own nodes. */
 export const SAVED_NODE_LIMIT = 40;
@@ -96,14 +96,14 @@ export class TraceModel {
   toggle(path, deep = false) {
     if (!this.groups.has(path)) return;
     if (deep) {
-      for (const p of [...this.collapsed]) if (p === path || p.startsWith(`${path}.`)) this.collapsed.delete(p);
+      for (const p of [...this.collapsed]) if (within(p, path)) this.collapsed.delete(p);
     } else if (this.collapsed.has(path)) this.collapsed.delete(path);
     else this.collapsed.add(path);
   }
 
   /** Boxes closed inside `path` (itself included): what "Expand all" would open. */
   closedWithin(path) {
-    return [...this.collapsed].filter((p) => p === path || p.startsWith(`${path}.`)).length;
+    return [...this.collapsed].filter((p) => within(p, path)).length;
   }
 
   /** Outermost collapsed module containing node `id`, else null. */
