@@ -16,15 +16,18 @@
 //   node:selected     {nodeId: number|null, groupPath: string|null}
 //   node:hovered      {line: number|null}        pointer over a node created on `line` (null = left)
 //   line:selected     {line: number}             the user clicked a line in the editor
-//   group:toggle      {path: string}             collapse/expand an nn.Module box
+//   group:toggle      {path: string, deep?: boolean}   collapse/expand an nn.Module box (deep: and every box inside)
+//   find:matches      {ids: number[]}            the Find box's matching trace nodes (renderer marks them)
+//   node:reveal       {nodeId: number}           open the boxes around a node, draw it, select it
 //   examples:loaded   {examples: Array}
 //   example:chosen    {id: string}
 //   status            {text: string}             short message for the status bar
+//   values:request    {nodeId: number}           inspector wants full tensor values (main re-runs)
 
 const NAMES = new Set([
   'run:request', 'run:started', 'run:finished', 'run:failed',
   'layout:started', 'layout:progress', 'graph:drawn', 'step:changed',
-  'node:selected', 'node:hovered', 'line:selected', 'group:toggle',
+  'node:selected', 'node:hovered', 'line:selected', 'group:toggle', 'find:matches', 'node:reveal',
   'examples:loaded', 'example:chosen', 'status', 'values:request',
 ]);
 

@@ -16,6 +16,7 @@ export function graphStyle() {
     saved: cssVar('--saved', '#ffa500'), nodeFg: cssVar('--node-fg', '#111'),
     edge: cssVar('--edge', '#8a8f98'), grad: cssVar('--grad', '#d9480f'), accent: cssVar('--accent', '#1c7ed6'),
     group: cssVar('--group', '#6b7280'), bg: cssVar('--bg', '#fff'), hl: cssVar('--highlight', '#fab005'),
+    found: cssVar('--found', '#ae3ec9'),
   };
   return [
     { selector: 'node', style: {
@@ -41,6 +42,7 @@ export function graphStyle() {
     { selector: 'node.unborn', style: { display: 'none' } },
     { selector: 'node.visited', style: { 'border-color': c.grad, 'border-width': 2 } },
     { selector: 'node.active', style: { 'border-color': c.accent, 'border-width': 4 } },
+    { selector: 'node.found', style: { 'underlay-color': c.found, 'underlay-opacity': 0.45, 'underlay-padding': 6 } },
     { selector: 'node.highlight', style: { 'underlay-color': c.hl, 'underlay-opacity': 0.55, 'underlay-padding': 6 } },
     { selector: 'node:selected', style: { 'overlay-color': c.accent, 'overlay-opacity': 0.18, 'overlay-padding': 4 } },
     { selector: 'edge', style: {

@@ -13,6 +13,7 @@ import { GradientsPanel, renderConsole, renderError } from './panels.js';
 import { Examples } from './examples.js';
 import { copyLink, readLocation, shareUrl } from './share.js';
 import { exportAs } from './export.js';
+import { FindBox } from './find.js';
 
 const DEFAULT_PROGRAM = `import torch
 
@@ -35,6 +36,7 @@ const keys = new GraphKeys($('graph-canvas'), renderer, bus, $('graph-announce')
 const timeline = new Timeline($('timeline'), bus);
 const inspector = new Inspector($('inspector'), bus);
 const gradients = new GradientsPanel($('gradients'));
+const finder = new FindBox($('find'), bus);
 const examples = new Examples($('examples'), $('example-explanation'), bus);
 const layout = new LayoutClient(`${cfg.staticUrl}/js/layout.worker.js`,
   (phase, fraction) => bus.emit('layout:progress', { phase, fraction }));
@@ -43,6 +45,7 @@ let model = null;
 let lastState = null;
 let runSeq = 0;
 let selectedLine = null;
+let found = [];
 
 function setBusy(busy) {
   graphRegion.setAttribute('aria-busy', busy ? 'true' : 'false');
@@ -83,6 +86,7 @@ async function relayout(t0, seq = runSeq, focus = null) {
   if (result.stale || seq !== runSeq) return;
   renderer.draw(graph, result.positions, (id) => model.nodes.get(id)?.line ?? null, focus);
   if (lastState) renderer.applyState(model, lastState);
+  renderer.highlight(found, model, 'found');
   graphRegion.dataset.nodeCount = String(model.nodes.size);
   graphRegion.dataset.visibleCount = String(renderer.visibleCount);
   const ms = Math.round(performance.now() - t0);
@@ -104,6 +108,7 @@ bus.on('run:finished', ({ trace, ms }) => {
   gradients.setModel(model);
   inspector.setModel(model);
   timeline.setModel(model);
+  finder.setModel(model);
   bus.emit('status', { text: `Traced in ${Math.round(ms)} ms: ${model.nodes.size} nodes, ${model.events.length} events.` });
 });
 bus.on('run:failed', ({ message }) => {
@@ -146,6 +151,17 @@ bus.on('group:toggle', ({ path, deep }) => {
   model.toggle(path, deep);
   inspector.render();
   relayout(performance.now(), runSeq, `g:${path}`);
+});
+bus.on('find:matches', ({ ids }) => {
+  found = ids;
+  if (model) renderer.highlight(ids, model, 'found');
+});
+bus.on('node:reveal', async ({ nodeId }) => {
+  if (model.reveal(nodeId)) {
+    inspector.render();
+    await relayout(performance.now(), runSeq, `n${nodeId}`);
+  }
+  bus.emit('node:selected', { nodeId, groupPath: null });
 });
 bus.on('example:chosen', ({ id }) => {
   const ex = examples.byId(id);

@@ -101,6 +101,15 @@ export class TraceModel {
     else this.collapsed.add(path);
   }
 
+  /** Open every closed box around node `id` (Find goes to it); true if any was closed. */
+  reveal(id) {
+    const path = this.box.get(id);
+    if (!path) return false;
+    const closed = this.groups.get(path).chain.filter((p) => this.collapsed.has(p));
+    for (const p of closed) this.collapsed.delete(p);
+    return closed.length > 0;
+  }
+
   /** Boxes closed inside `path` (itself included): what "Expand all" would open. */
   closedWithin(path) {
     return [...this.collapsed].filter((p) => within(p, path)).length;

@@ -162,13 +162,16 @@ export class Renderer {
     });
   }
 
-  /** Mark the elements standing for trace nodes `ids` (e.g. a clicked editor line). */
-  highlight(ids, model) {
+  /**
+   * Mark the elements standing for trace nodes `ids` with class `cls`: `highlight` for a
+   * clicked editor line, `found` for the Find box's matches (a closed box holding one).
+   */
+  highlight(ids, model, cls = 'highlight') {
     const cy = this.cy;
     const targets = new Set(ids.map((id) => model.repOf(id)));
     cy.batch(() => {
-      cy.nodes('.highlight').removeClass('highlight');
-      for (const t of targets) cy.getElementById(t).addClass('highlight');
+      cy.nodes(`.${cls}`).removeClass(cls);
+      for (const t of targets) cy.getElementById(t).addClass(cls);
     });
   }
 

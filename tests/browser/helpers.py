@@ -18,6 +18,7 @@ from app.tracing.wire import expand
 __all__ = [
     "CHAIN",
     "NUMBER",
+    "apart",
     "cy_eval",
     "draws",
     "grad_fn_count",
@@ -76,6 +77,12 @@ def wait_drawn(page, before: int) -> None:  # type: ignore[no-untyped-def]
         "n => { const g = document.getElementById('graph');"
         " return Number(g.dataset.draws || 0) > n && g.getAttribute('aria-busy') === 'false'; }",
         arg=before, timeout=30_000)
+
+
+def apart(a: dict[str, float], b: dict[str, float]) -> bool:
+    """Whether two bounding boxes (Playwright's x, y, width, height) do not overlap."""
+    return (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+            or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
 
 
 def draws(page) -> int:  # type: ignore[no-untyped-def]

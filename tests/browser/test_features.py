@@ -20,6 +20,7 @@ from tests.browser.conftest import shot
 from tests.browser.helpers import (
     CHAIN,
     NUMBER,
+    apart,
     cy_eval,
     draws,
     grad_fn_count,
@@ -219,17 +220,17 @@ def test_expand_all_opens_every_box_inside_a_module(page, server_url) -> None:  
 
 
 @pytest.mark.parametrize("width", [1280, 1024])
-def test_the_legend_never_covers_the_view_buttons(page_factory, server_url, width) -> None:  # type: ignore[no-untyped-def]
+def test_the_legend_never_covers_the_graph_controls(page_factory, server_url, width) -> None:  # type: ignore[no-untyped-def]
     page = page_factory(viewport={"width": width, "height": 700})
     open_timed(page, server_url, CHAIN)
-    legend = page.locator(".legend").bounding_box()
-    assert legend is not None
-    for name in ("Fit", "Zoom in", "Zoom out"):
-        button = page.get_by_role("button", name=name, exact=True).bounding_box()
-        assert button is not None
-        right_of = legend["x"] >= button["x"] + button["width"]
-        below = legend["y"] >= button["y"] + button["height"]
-        assert right_of or below, f"the legend covers {name} at {width} px"
+    boxes = {"legend": page.locator(".legend").bounding_box()}
+    for name in ("Fit", "Zoom in", "Zoom out", "Previous match", "Next match"):
+        boxes[name] = page.get_by_role("button", name=name, exact=True).bounding_box()
+    boxes["Find nodes"] = page.get_by_role("searchbox", name="Find nodes").bounding_box()
+    for name, box in boxes.items():
+        assert box is not None and box["width"] > 0, name
+        for other, against in boxes.items():
+            assert other == name or apart(box, against), f"{name} overlaps {other} at {width} px"
 
 
 def test_dark_theme_follows_the_system(page_factory, server_url) -> None:  # type: ignore[no-untyped-def]

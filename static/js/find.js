@@ -1,0 +1,68 @@
+// find.js: the graph's Find box. Typing marks every node that matches (search.js), inside
+// closed module boxes too (the box is marked), and counts them; Enter or "Next match" goes
+// to the next one and Shift+Enter or "Previous match" back, opening the boxes around it
+// and selecting it so the inspector shows it; Escape clears the query.
+import { findNodes } from './search.js';
+
+export class FindBox {
+  constructor(root, bus) {
+    this.bus = bus;
+    this.input = root.querySelector('[data-role="query"]');
+    this.count = root.querySelector('[data-role="count"]');
+    this.buttons = [root.querySelector('[data-role="prev"]'), root.querySelector('[data-role="next"]')];
+    this.model = null;
+    this.matches = [];
+    this.at = -1;
+    this.input.addEventListener('input', () => this.update());
+    this.input.addEventListener('keydown', (e) => this.onKey(e));
+    this.buttons[0].addEventListener('click', () => this.go(-1));
+    this.buttons[1].addEventListener('click', () => this.go(1));
+    this.update();
+  }
+
+  /** A new trace: the query stays, its matches are those of the new graph. */
+  setModel(model) {
+    this.model = model;
+    this.update();
+  }
+
+  onKey(e) {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      this.go(e.shiftKey ? -1 : 1);
+    } else if (e.key === 'Escape' && this.input.value) {
+      e.preventDefault(); // a search input clears itself on Escape, but fires no 'input'
+      this.input.value = '';
+      this.update();
+    }
+  }
+
+  update() {
+    this.matches = this.model ? findNodes(this.model, this.input.value) : [];
+    this.at = -1;
+    this.show();
+    this.bus.emit('find:matches', { ids: this.matches });
+  }
+
+  /** Go `delta` matches on (wrapping around); the first Enter goes to the first match. */
+  go(delta) {
+    const n = this.matches.length;
+    if (!n) return;
+    if (this.at < 0) this.at = delta > 0 ? 0 : n - 1;
+    else this.at = (this.at + delta + n) % n;
+    this.show();
+    this.bus.emit('node:reveal', { nodeId: this.matches[this.at] });
+  }
+
+  show() {
+    const n = this.matches.length;
+    let text = '';
+    if (this.input.value.trim()) {
+      if (!n) text = 'no match';
+      else if (this.at < 0) text = n === 1 ? '1 match' : `${n} matches`;
+      else text = `${this.at + 1} of ${n}`;
+    }
+    this.count.textContent = text;
+    for (const button of this.buttons) button.disabled = n === 0;
+  }
+}
