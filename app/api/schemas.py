@@ -96,7 +96,14 @@ class BackwardEvent(_Open):
     captured: bool = Field(False, description="A gradient autograd.grad returned.")
 
 
-Event = int | BackwardEvent
+class GradWriteEvent(_Open):
+    grad_write: int = Field(description="The leaf whose .grad the program wrote into.")
+    line: int | None = Field(description="Program line of the write.")
+    op: str = Field(description="'set' for `leaf.grad = value`, else the in-place method.")
+    grad: TensorRef | None = Field(description="The .grad it left (null: None).")
+
+
+Event = int | BackwardEvent | GradWriteEvent
 """An int ``n``: the forward events of the next ``n`` nodes in id order."""
 
 
@@ -130,9 +137,9 @@ class TraceGraph(_Open):
 
 
 class TraceResponse(_Open):
-    """A trace in format 3 (see ``app/tracing/wire.py``): tensors are indices into ``tensors``."""
+    """A trace in format 4 (see ``app/tracing/wire.py``): tensors are indices into ``tensors``."""
 
-    format: Literal[3]
+    format: Literal[4]
     ok: bool = Field(description="False when the program raised or hit a limit.")
     tensors: list[TensorEntry]
     graph: TraceGraph

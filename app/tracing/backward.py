@@ -63,7 +63,7 @@ def _make_hook(recorder: Recorder, call: int, node_id: int) -> Callable[..., Non
             "grad_inputs": [None if g is None else add(g) for g in grad_inputs],
         }
         if leaf is not None:
-            event["leaf_grad"] = recorder.tensor(leaf.grad)
+            event["leaf_grad"] = recorder.leaf_grad(node_id, leaf.grad)
         if recorder.limit_error is None:
             try:  # noqa: SIM105 - no context manager object per gradient hook
                 recorder.add_event(event)

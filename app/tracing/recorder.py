@@ -4,6 +4,9 @@ A ``TorchFunctionMode`` sees every torch function and tensor method the program 
 each call, the outputs' ``grad_fn`` nodes are walked into the ``GraphIndex`` (so nodes are
 discovered in the order the forward pass made them, with the program line and module that
 made them), and backward/grad calls are handed to ``backward.run_call`` to be instrumented.
+A write into a leaf's ``.grad`` (``x.grad.zero_()``, ``x.grad = None``, an optimizer's
+``zero_grad()``) is an event too: without it the timeline would show the old gradient
+until the next backward call.
 """
 
 from __future__ import annotations
@@ -35,6 +38,10 @@ _WRITERS = frozenset({
     "__ifloordiv__", "__imod__", "__ipow__", "__imatmul__", "__iand__", "__ior__", "__ixor__",
     "__ilshift__", "__irshift__", "numpy",
 })
+
+
+# x.grad = value calls this descriptor's __set__ through the mode
+_GRAD = torch._C.TensorBase.__dict__["grad"]
 
 
 @functools.cache
@@ -69,6 +76,8 @@ class Recorder:
         self.calls: list[dict[str, Any]] = []
         self.labels: dict[int, str] = {}
         self._leaf_origins: dict[int, tuple[torch.Tensor, Origin]] = {}
+        # id of a leaf's .grad tensor -> (the leaf's node, that tensor: keeps the id unique)
+        self._grads: dict[int, tuple[int, torch.Tensor]] = {}
         self.limit_error: TraceLimitError | None = None
 
     def snapshot_labels(self) -> None:
@@ -146,6 +155,28 @@ class Recorder:
         if record.value is None:
             record.value = self.tensors.add(tensor)
 
+    def leaf_grad(self, node_id: int, grad: torch.Tensor | None) -> int | None:
+        """A leaf's ``.grad`` now, as a tensor-table index; its later writes become events."""
+        if grad is not None:
+            self._grads[id(grad)] = (node_id, grad)
+        return self.tensor(grad)
+
+    def after_write(self, func: Callable[..., Any], target: Any) -> None:
+        """An event for a write into a leaf's ``.grad``, with the value it left there."""
+        if getattr(func, "__self__", None) is _GRAD:  # leaf.grad = value
+            node_id = self.graph.node_of(target) if isinstance(target, torch.Tensor) else None
+            if node_id is None or self.graph.nodes[node_id].kind != "leaf":
+                return
+            op = "set"
+        else:  # an in-place method of the tensor that is a leaf's .grad
+            owner = self._grads.get(id(target))
+            if owner is None or owner[1] is not target:
+                return
+            node_id, op = owner[0], getattr(func, "__name__", "write")
+        leaf = self.graph.nodes[node_id].fn.variable
+        self.add_event({"grad_write": node_id, "line": program_line(), "op": op,
+                        "grad": self.leaf_grad(node_id, leaf.grad)})
+
     def after_call(self, result: Any, first_arg: Any) -> None:
         """Look at a call's outputs (and its first argument, for in-place ops)."""
         outputs = result if isinstance(result, tuple | list) else (result,)
@@ -200,8 +231,12 @@ class _Mode(TorchFunctionMode):
         kind = backward.CALL_KINDS.get(func)
         if kind is not None:
             return backward.run_call(self.recorder, func, kind, args, kwargs)
-        if "out" in kwargs or may_write(func):
+        writes = may_write(func)
+        if writes or "out" in kwargs:
             self.recorder.tensors.flush()  # entries show values from before the write
         result = func(*args, **kwargs)
-        self.recorder.after_call(result, args[0] if args else None)
+        first = args[0] if args else None
+        self.recorder.after_call(result, first)
+        if writes:
+            self.recorder.after_write(func, first)
         return result

@@ -1,4 +1,4 @@
-"""The trace's JSON format (``"format": 3``): compact on the wire, expanded by its readers.
+"""The trace's JSON format (``"format": 4``): compact on the wire, expanded by its readers.
 
 A 24-layer encoder's trace holds ~1,800 nodes, ~3,000 tensors and ~3,600 events; written
 out naively (every tensor inline, every field present) that was 1.4 kB a node. The format
@@ -25,6 +25,10 @@ says each thing once:
   an object is a backward event: ``{"call", "node", "grad_outputs", "grad_inputs"}`` plus
   ``leaf_grad`` for a leaf and ``"captured": true`` for a gradient ``autograd.grad``
   returned for one of its inputs. ``grad_inputs`` is aligned with the node's ``inputs``.
+  An object with ``grad_write`` is the program writing into a leaf's ``.grad``:
+  ``{"grad_write": node, "line", "op", "grad"}``, ``op`` being ``"set"`` for
+  ``leaf.grad = value`` or the in-place method (``"zero_"``), ``grad`` the ``.grad`` it left
+  (null for None). Format 4 added these; ``optimizer.zero_grad()`` makes one per parameter.
 * ``variables``, ``calls``, ``stdout``, ``warnings``, ``error`` and ``ok`` are as before.
 
 :func:`expand` turns a trace back into the long form (every tensor inline, every field
@@ -41,7 +45,7 @@ import orjson
 
 __all__ = ["DEFAULT_DTYPE", "FORMAT", "LEAF_OP", "dumps", "expand", "expand_tensor"]
 
-FORMAT = 3
+FORMAT = 4
 LEAF_OP = "AccumulateGrad"
 DEFAULT_DTYPE = "float32"
 _STATS = ("min", "max", "mean", "std", "norm")
@@ -97,6 +101,10 @@ def _events(trace: dict[str, Any], nodes: list[dict[str, Any]], tensor: Any) -> 
                     event["call"] = node["created_in_call"]
                 events.append(event)
             next_node += item
+            continue
+        if "grad_write" in item:
+            events.append({"phase": "grad", "node": item["grad_write"], "line": item["line"],
+                           "op": item["op"], "grad": tensor(item["grad"])})
             continue
         event = {"phase": "backward", "call": item["call"], "node": item["node"]}
         if item.get("captured"):

@@ -200,6 +200,10 @@ export class TraceModel {
         st.lit.add(ev.node);
         continue;
       }
+      if (ev.phase === 'grad') { // the program wrote into a leaf's .grad (x.grad.zero_())
+        st.leafGrad.set(ev.node, ev.grad);
+        continue;
+      }
       if (ev.call !== st.call) {
         st.call = ev.call;
         st.visited = new Set();

@@ -2,7 +2,9 @@
 //
 // Owns the current step and emits step:changed with the model's state at that step.
 // Playing advances by wall-clock time (events per second from the speed control), so a
-// large trace plays at display frame rate by skipping several events per frame.
+// large trace plays at display frame rate by skipping several events per frame. "Jump to"
+// goes to the first event of a chapter (chapters.js): the forward pass, each backward call.
+import { callName, chaptersOf, writeName } from './chapters.js';
 import { shortTensor } from './format.js';
 
 export class Timeline {
@@ -14,6 +16,9 @@ export class Timeline {
     this.fwdBtn = root.querySelector('[data-role="forward"]');
     this.speed = root.querySelector('[data-role="speed"]');
     this.caption = root.querySelector('[data-role="caption"]');
+    this.chapterSelect = root.querySelector('[data-role="chapter"]');
+    this.ticks = root.querySelector('[data-role="ticks"]');
+    this.chapters = [];
     this.model = null;
     this.step = 0;
     this.playing = false;
@@ -21,6 +26,10 @@ export class Timeline {
     this.playBtn.addEventListener('click', () => (this.playing ? this.pause() : this.play()));
     this.backBtn.addEventListener('click', () => this.go(this.step - 1));
     this.fwdBtn.addEventListener('click', () => this.go(this.step + 1));
+    this.chapterSelect.addEventListener('change', () => {
+      this.pause();
+      this.go(Number(this.chapterSelect.value));
+    });
     this.setModel(null);
   }
 
@@ -36,7 +45,25 @@ export class Timeline {
     this.slider.setAttribute('aria-valuemax', String(this.total));
     this.slider.setAttribute('aria-valuemin', '0');
     for (const el of [this.slider, this.playBtn, this.backBtn, this.fwdBtn]) el.disabled = !model;
+    this.listChapters();
     this.go(this.total, true);
+  }
+
+  /** Fill "Jump to" and the slider's tick marks with the trace's chapters. */
+  listChapters() {
+    this.chapters = this.model ? chaptersOf(this.model) : [];
+    const option = (value, text) => Object.assign(document.createElement('option'), { value: String(value), textContent: text });
+    this.chapterSelect.replaceChildren(option(0, 'Start (before the program ran)'),
+      ...this.chapters.map((c) => option(c.start + 1, c.label)));
+    this.chapterSelect.disabled = !this.chapters.length;
+    this.ticks.replaceChildren(...this.chapters.map((c) => option(c.start, '')));
+  }
+
+  /** Start step of the chapter that step `s` lies in (0 before the first event). */
+  chapterAt(s) {
+    let at = 0;
+    for (const c of this.chapters) if (c.start < s) at = c.start + 1;
+    return at;
   }
 
   go(step, force = false) {
@@ -60,6 +87,7 @@ export class Timeline {
     this.slider.setAttribute('aria-valuetext', `step ${s} of ${this.total}`);
     this.backBtn.disabled = !this.model || s === 0;
     this.fwdBtn.disabled = !this.model || s === this.total;
+    this.chapterSelect.value = String(this.chapterAt(s));
   }
 
   /** One sentence saying what the event just replayed did. */
@@ -70,8 +98,13 @@ export class Timeline {
     const n = this.model.nodes.get(ev.node);
     const name = n ? [n.op, n.label].filter(Boolean).join(' ') : `node ${ev.node}`;
     if (ev.phase === 'forward') return `${head} · forward, line ${ev.line ?? n?.line ?? '?'}: ${name}`;
+    if (ev.phase === 'grad') {
+      const left = ev.grad ? shortTensor(ev.grad) : 'None';
+      const what = ev.op === 'set' ? writeName(ev, this.model, left) : `${writeName(ev, this.model)} → ${left}`;
+      return `${head} · line ${ev.line ?? '?'}: ${what}`;
+    }
     const call = this.model.calls[ev.call];
-    const what = call ? `${call.kind === 'grad' ? 'autograd.grad' : 'backward()'} #${ev.call + 1} (line ${call.line})` : `call #${ev.call + 1}`;
+    const what = call ? `${callName(call, ev.call)} (line ${call.line})` : `call #${ev.call + 1}`;
     const got = (ev.grad_outputs ?? []).map(shortTensor).join(', ');
     const sent = (ev.grad_inputs ?? []).map((g) => (g ? shortTensor(g) : '–')).join(', ');
     const leaf = ev.leaf_grad !== undefined ? `; .grad now ${shortTensor(ev.leaf_grad)}` : '';

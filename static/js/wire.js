@@ -1,4 +1,4 @@
-// wire.js: read the server's compact trace (format 3) into the long form the page uses.
+// wire.js: read the server's compact trace (format 4) into the long form the page uses.
 // Pure functions, no DOM. Mirrors app/tracing/wire.py (the reference reader, whose
 // docstring describes the format): tensors are indices into trace.tensors, fields that are
 // null or empty are left out, edges are [source, target] pairs, and an integer n in
@@ -53,6 +53,10 @@ function expandEvents(items, nodes, tensor) {
         events.push(event);
       }
       next += item;
+      continue;
+    }
+    if ('grad_write' in item) { // the program wrote into a leaf's .grad (x.grad.zero_())
+      events.push({ phase: 'grad', node: item.grad_write, line: item.line, op: item.op, grad: tensor(item.grad) });
       continue;
     }
     const event = { phase: 'backward', call: item.call, node: item.node };

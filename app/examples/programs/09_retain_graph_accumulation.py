@@ -6,7 +6,8 @@ With retain_graph=True the graph survives the first backward(), so the same vect
 product can run twice. Gradients accumulate into .grad instead of replacing it: [300, 0.3] after
 the first call becomes [600, 0.6] after the second. That is why training loops zero the
 gradients: after x.grad.zero_() a third call gives [300, 0.3] again. Watch the leaf's .grad grow
-in the gradients panel as you step through the three calls.
+in the gradients panel as you step through the three calls, and drop to [0, 0] at the zero_()
+step ("Jump to" lists every call and the write).
 """
 
 import torch

@@ -1,0 +1,71 @@
+// chapters.js: the timeline's chapters, runs of events of one kind. No DOM here.
+//
+// A program's events alternate between forward stretches and backward calls (forward,
+// backward() #1, more forward, autograd.grad #2...), with the program's writes into
+// `.grad` between them (x.grad.zero_(), optimizer.zero_grad()). A call with
+// create_graph=True also builds new nodes, which come right after its backward events.
+// Each run is a chapter the timeline can jump to: to its first event, so the caption
+// already says what it is.
+
+/** How a call is written in the page: `backward() #1` or `autograd.grad #2`. */
+export function callName(call, index) {
+  return `${call?.kind === 'grad' ? 'autograd.grad' : 'backward()'} #${index + 1}`;
+}
+
+/** A write into a leaf's .grad as the program wrote it: `x.grad.zero_()`, `w.grad = None`. */
+export function writeName(ev, model, assigned = '…') {
+  const leaf = model.nodes.get(ev.node)?.label ?? `leaf ${ev.node}`;
+  return ev.op === 'set' ? `${leaf}.grad = ${assigned}` : `${leaf}.grad.${ev.op}()`;
+}
+
+/** Key of the chapter an event belongs to. */
+function keyOf(ev) {
+  if (ev.phase === 'grad') return 'grad';
+  if (ev.phase !== 'forward') return `call:${ev.call}`;
+  return ev.call == null ? 'forward' : `built:${ev.call}`;
+}
+
+/** `line 3` or `lines 3–7` for the program lines a chapter's events came from. */
+function linesText(lines) {
+  const known = lines.filter((l) => l != null);
+  if (!known.length) return '';
+  const low = Math.min(...known);
+  const high = Math.max(...known);
+  return low === high ? `, line ${low}` : `, lines ${low}–${high}`;
+}
+
+function label(chapter, model) {
+  const [kind, index] = chapter.key.split(':');
+  const count = chapter.end - chapter.start;
+  if (kind === 'grad') {
+    const what = count === 1 ? writeName(model.events[chapter.start], model) : `${count} writes into .grad`;
+    return `${what}${linesText(chapter.lines)}`;
+  }
+  if (kind === 'forward') {
+    return `Forward${linesText(chapter.lines)} (${count} op${count === 1 ? '' : 's'})`;
+  }
+  const call = model.calls[Number(index)];
+  const name = callName(call, Number(index));
+  if (kind === 'built') return `Graph built by ${name} (${count} node${count === 1 ? '' : 's'})`;
+  const line = call?.line != null ? `, line ${call.line}` : '';
+  return `${name}${line} (${count} step${count === 1 ? '' : 's'})`;
+}
+
+/**
+ * The chapters of `model.events`: `{key, start, end, label}`, events[start..end) being
+ * the chapter, in order. Step `start + 1` shows its first event.
+ */
+export function chaptersOf(model) {
+  const chapters = [];
+  model.events.forEach((ev, i) => {
+    const key = keyOf(ev);
+    const last = chapters[chapters.length - 1];
+    if (last && last.key === key) {
+      last.end = i + 1;
+      last.lines.push(ev.line ?? null);
+    } else {
+      chapters.push({ key, start: i, end: i + 1, lines: [ev.line ?? null] });
+    }
+  });
+  return chapters.map((c) => ({ key: c.key, start: c.start, end: c.end, label: label(c, model) }));
+}

@@ -1,0 +1,72 @@
+"""The timeline's chapters ("Jump to") and the program's own writes into ``.grad``.
+
+PyTorch is the oracle: the program is run plainly up to a line, and the Gradients panel must
+show the ``.grad`` PyTorch had there.
+"""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from tests.browser.helpers import leaf_grad_numbers, open_timed, torch_run
+
+pytestmark = pytest.mark.browser
+
+ACCUMULATE = """import torch
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+y = x * 3
+v = torch.tensor([100.0, 0.1])
+y.backward(v, retain_graph=True)
+y.backward(v, retain_graph=True)
+x.grad.zero_()
+y.backward(v)
+"""
+ZERO_LINE = 7
+
+
+def _grad_after(line: int) -> list[float]:
+    """x.grad in plain PyTorch after the program's first `line` lines."""
+    ns = torch_run("\n".join(ACCUMULATE.splitlines()[:line]))
+    x = ns["x"]
+    assert isinstance(x, torch.Tensor) and x.grad is not None
+    return [float(v) for v in x.grad]
+
+
+def _caption(page) -> str:  # type: ignore[no-untyped-def]
+    return str(page.locator("[data-role=caption]").inner_text())
+
+
+def _shown(page) -> list[float]:  # type: ignore[no-untyped-def]
+    numbers = leaf_grad_numbers(page, "x")
+    assert numbers is not None
+    return numbers
+
+
+def test_jump_to_each_chapter_and_see_the_zeroed_grad(page, server_url) -> None:  # type: ignore[no-untyped-def]
+    trace, _ = open_timed(page, server_url, ACCUMULATE)
+    assert trace["ok"], trace["error"]
+    jump = page.get_by_label("Jump to")
+    chapters = jump.locator("option").all_inner_texts()
+    assert chapters[0].startswith("Start") and chapters[1].startswith("Forward")
+    assert [c.split(",")[0] for c in chapters[2:]] == [
+        "backward() #1", "backward() #2", "x.grad.zero_()", "backward() #3"]
+    assert chapters[4] == f"x.grad.zero_(), line {ZERO_LINE}"
+    assert _shown(page) == pytest.approx(_grad_after(len(ACCUMULATE.splitlines())))
+
+    jump.select_option(label=chapters[4])
+    assert f"line {ZERO_LINE}: x.grad.zero_() →" in _caption(page)
+    zeroed = _grad_after(ZERO_LINE)
+    assert zeroed == [0.0, 0.0] and _shown(page) == pytest.approx(zeroed)
+    page.get_by_role("button", name="Step back").click()
+    assert _shown(page) == pytest.approx(_grad_after(ZERO_LINE - 1))  # accumulated twice
+    assert jump.input_value() == jump.locator("option", has_text="backward() #2").get_attribute("value")
+
+    jump.select_option(label=chapters[5])
+    slider = page.get_by_role("slider", name="Timeline")
+    assert slider.get_attribute("aria-valuenow") == jump.input_value()
+    assert "backward() #3 (line 8)" in _caption(page)
+    assert _shown(page) == pytest.approx(zeroed)  # the call has not reached x yet
+    jump.select_option(label=chapters[0])
+    assert slider.get_attribute("aria-valuenow") == "0"
+    assert "before the program ran" in _caption(page)
