@@ -23,6 +23,7 @@ from torch.overrides import TorchFunctionMode
 
 from app.tracing import backward
 from app.tracing.errors import PROGRAM_FILENAME, TraceLimitError
+from app.tracing.grad_writes import GradOwners
 from app.tracing.graph import GraphIndex, NodeRecord, Origin
 from app.tracing.modules import ModuleTracker
 from app.tracing.options import TraceOptions
@@ -76,8 +77,7 @@ class Recorder:
         self.calls: list[dict[str, Any]] = []
         self.labels: dict[int, str] = {}
         self._leaf_origins: dict[int, tuple[torch.Tensor, Origin]] = {}
-        # id of a leaf's .grad tensor -> (the leaf's node, that tensor: keeps the id unique)
-        self._grads: dict[int, tuple[int, torch.Tensor]] = {}
+        self._grads = GradOwners()
         self.limit_error: TraceLimitError | None = None
 
     def snapshot_labels(self) -> None:
@@ -158,7 +158,7 @@ class Recorder:
     def leaf_grad(self, node_id: int, grad: torch.Tensor | None) -> int | None:
         """A leaf's ``.grad`` now, as a tensor-table index; its later writes become events."""
         if grad is not None:
-            self._grads[id(grad)] = (node_id, grad)
+            self._grads.remember(node_id, grad)
         return self.tensor(grad)
 
     def after_write(self, func: Callable[..., Any], target: Any) -> None:
@@ -168,11 +168,11 @@ class Recorder:
             if node_id is None or self.graph.nodes[node_id].kind != "leaf":
                 return
             op = "set"
-        else:  # an in-place method of the tensor that is a leaf's .grad
-            owner = self._grads.get(id(target))
-            if owner is None or owner[1] is not target:
+        else:  # an in-place method of a leaf's .grad, its .data or a view of it
+            owner = self._grads.owner(target, lambda node: self.graph.nodes[node].fn.variable)
+            if owner is None:
                 return
-            node_id, op = owner[0], getattr(func, "__name__", "write")
+            node_id, op = owner, getattr(func, "__name__", "write")
         leaf = self.graph.nodes[node_id].fn.variable
         self.add_event({"grad_write": node_id, "line": program_line(), "op": op,
                         "grad": self.leaf_grad(node_id, leaf.grad)})

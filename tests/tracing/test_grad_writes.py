@@ -34,7 +34,12 @@ opt.zero_grad()
 lin.bias.grad = torch.full((1,), 2.0)
 lin.bias.grad.mul_(3)
 lin.bias.grad[0] = 7.0
+lin(x).sum().backward()
+lin.weight.grad.data.mul_(10)
+lin.weight.grad[0, 1:].zero_()
+kept = lin.weight.grad
 lin.weight.grad = None
+kept.add_(1)
 """
 
 
@@ -100,5 +105,7 @@ def test_optimizer_zero_grad_and_assignments_are_events() -> None:
     # zero_grad() sets every parameter's .grad to None; a leaf never used makes no event
     assert sorted(writes[:2]) == [(9, "set", "lin.bias"), (9, "set", "lin.weight")]
     assert writes[2:] == [(10, "set", "lin.bias"), (11, "mul_", "lin.bias"),
-                          (12, "__setitem__", "lin.bias"), (13, "set", "lin.weight")]
+                          (12, "__setitem__", "lin.bias"), (14, "mul_", "lin.weight"),
+                          (15, "zero_", "lin.weight"), (17, "set", "lin.weight")]
+    # line 18 writes into the old gradient, which is no longer anyone's .grad: no event
     _check_against_pytorch(OPTIMIZER, result)
