@@ -1,7 +1,8 @@
 // find.js: the graph's Find box. Typing marks every node that matches (search.js), inside
 // closed module boxes too (the box is marked), and counts them; Enter or "Next match" goes
 // to the next one and Shift+Enter or "Previous match" back, opening the boxes around it
-// and selecting it so the inspector shows it; Escape clears the query.
+// and selecting it so the inspector shows it; Escape clears the query. "/" anywhere but in
+// a text field (the editor included) puts the cursor in the box.
 import { findNodes } from './search.js';
 
 export class FindBox {
@@ -17,6 +18,13 @@ export class FindBox {
     this.input.addEventListener('keydown', (e) => this.onKey(e));
     this.buttons[0].addEventListener('click', () => this.go(-1));
     this.buttons[1].addEventListener('click', () => this.go(1));
+    document.addEventListener('keydown', (e) => {
+      const typing = e.target.closest?.('input, textarea, select, [contenteditable="true"]');
+      if (e.key !== '/' || typing || e.ctrlKey || e.metaKey || e.altKey) return;
+      e.preventDefault();
+      this.input.focus();
+      this.input.select();
+    });
     this.update();
   }
 

@@ -110,3 +110,13 @@ def test_find_counts_marks_and_visits_every_match(page, server_url) -> None:  # 
     assert page.get_by_label("Find nodes").input_value() == ""
     assert page.locator(".find-count").inner_text() == ""
     assert cy_eval(page, "(cy) => cy.nodes('.found').length") == 0
+
+    page.get_by_role("application", name="Graph canvas").focus()
+    page.keyboard.press("/")  # from the graph (not from a text field): to the Find box
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Find nodes"
+    assert page.get_by_label("Find nodes").input_value() == ""
+    editor = page.get_by_role("textbox", name="Program")
+    editor.click()
+    page.keyboard.press("/")  # in the editor, "/" is just a character
+    assert "/" in editor.inner_text()
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") != "Find nodes"
