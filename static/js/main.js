@@ -45,6 +45,7 @@ let model = null;
 let lastState = null;
 let runSeq = 0;
 let selectedLine = null;
+let selectedNode = null;
 let found = [];
 
 function setBusy(busy) {
@@ -102,6 +103,7 @@ bus.on('run:started', () => {
   bus.emit('status', { text: 'Running…' });
 });
 bus.on('run:finished', ({ trace, ms }) => {
+  selectedNode = null;
   renderError($('error'), trace.error);
   editor.mark('error', trace.error?.line ?? null);
   renderConsole($('console'), trace);
@@ -137,6 +139,7 @@ bus.on('node:selected', (sel) => {
   const elementId = sel.nodeId != null ? model.repOf(sel.nodeId) : sel.groupPath ? `g:${sel.groupPath}` : null;
   renderer.select(elementId);
   if (elementId) keys.follow(elementId);
+  selectedNode = sel.nodeId;
   selectedLine = sel.nodeId != null ? model.nodes.get(sel.nodeId)?.line ?? null : null;
   editor.mark('hover', selectedLine);
 });
@@ -186,7 +189,13 @@ bus.on('status', ({ text }) => { $('status').textContent = text; });
 
 $('run').addEventListener('click', () => editor.requestRun());
 $('share').addEventListener('click', async () => {
-  const msg = await copyLink(shareUrl(editor.code, examples.current), $('share-link'));
+  // the step and the selected node mean something only for the program that was traced
+  const traced = model && model.code === editor.code;
+  const view = traced ? {
+    step: timeline.step !== timeline.total ? timeline.step : null,
+    node: selectedNode,
+  } : {};
+  const msg = await copyLink(shareUrl(editor.code, examples.current, view), $('share-link'));
   bus.emit('status', { text: msg });
 });
 for (const btn of document.querySelectorAll('[data-export]')) {
@@ -196,8 +205,19 @@ $('fit').addEventListener('click', () => renderer.fit());
 $('zoom-in').addEventListener('click', () => renderer.zoomBy(1.25));
 $('zoom-out').addEventListener('click', () => renderer.zoomBy(0.8));
 
+/** Once the linked program is drawn, go to the linked step and node (share.js). */
+function showLinkedView({ step, node }) {
+  if (step == null && node == null) return;
+  const off = bus.on('graph:drawn', () => {
+    off();
+    if (step != null) timeline.go(step);
+    if (node != null && model.nodes.has(node)) bus.emit('node:reveal', { nodeId: node });
+  });
+}
+
 async function start() {
   const want = readLocation();
+  if (want) showLinkedView(want);
   if (want?.code != null) {
     editor.code = want.code;
     run(want.code);

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from tests.browser.helpers import leaf_grad_numbers, open_timed, torch_run
+from tests.browser.helpers import leaf_grad_numbers, open_timed, torch_run, wait_drawn
 
 pytestmark = pytest.mark.browser
 
@@ -71,3 +71,24 @@ def test_jump_to_each_chapter_and_see_the_zeroed_grad(page, server_url) -> None:
     jump.select_option(label=chapters[0])
     assert slider.get_attribute("aria-valuenow") == "0"
     assert "before the program ran" in _caption(page)
+
+
+def test_a_shared_link_opens_at_the_same_step_and_node(page, server_url) -> None:  # type: ignore[no-untyped-def]
+    trace, _ = open_timed(page, server_url, ACCUMULATE)
+    (x,) = [n["id"] for n in trace["graph"]["nodes"] if n["label"] == "x"]
+    page.get_by_label("Jump to").select_option(label=f"x.grad.zero_(), line {ZERO_LINE}")
+    step = page.get_by_role("slider", name="Timeline").get_attribute("aria-valuenow")
+    page.get_by_label("Find nodes").fill("leaf")
+    page.get_by_label("Find nodes").press("Enter")
+    page.get_by_role("button", name="Share").click()
+    link = page.get_by_label("Share link").input_value()
+    assert f"step={step}" in link and f"node={x}" in link, link
+
+    page.goto("about:blank")
+    page.goto(link)
+    wait_drawn(page, 0)
+    page.wait_for_function("() => document.querySelector('#inspector dl') !== null")
+    assert page.get_by_role("slider", name="Timeline").get_attribute("aria-valuenow") == step
+    inspector = page.get_by_role("region", name="Inspector").inner_text()
+    assert "AccumulateGrad" in inspector and "x" in inspector.split()
+    assert _shown(page) == pytest.approx(_grad_after(ZERO_LINE))  # zeroed, as PyTorch had it
