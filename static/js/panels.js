@@ -4,19 +4,22 @@ import { tensorText } from './format.js';
 /**
  * Every leaf with its .grad at the current step, as text. The rows are built once per
  * trace; a step rewrites only the rows whose gradient changed (playing a large trace
- * must not rebuild hundreds of rows per frame).
+ * must not rebuild hundreds of rows per frame). The row of the leaf the current event is
+ * about (its AccumulateGrad, or the program writing into its .grad) is marked.
  */
 export class GradientsPanel {
   constructor(root) {
     this.list = root.querySelector('[data-role="list"]');
     this.model = null;
     this.rows = new Map();
+    this.marked = null;
     this.setModel(null);
   }
 
   setModel(model) {
     this.model = model;
     this.rows = new Map();
+    this.marked = null;
     const items = (model?.leaves ?? []).map((leaf) => {
       const li = document.createElement('li');
       li.dataset.node = String(leaf.id);
@@ -24,7 +27,7 @@ export class GradientsPanel {
       k.textContent = `${leaf.label ?? `leaf #${leaf.id}`}.grad`;
       const v = document.createElement('span');
       li.append(k, v);
-      this.rows.set(leaf.id, { v, shown: undefined });
+      this.rows.set(leaf.id, { li, v, shown: undefined });
       return li;
     });
     if (!items.length) {
@@ -37,6 +40,12 @@ export class GradientsPanel {
   }
 
   render(state) {
+    const now = this.rows.get(state.current?.node) ?? null;
+    if (now !== this.marked) {
+      this.marked?.li.classList.remove('now');
+      now?.li.classList.add('now');
+      this.marked = now;
+    }
     for (const [id, row] of this.rows) {
       const g = state.leafGrad.has(id) ? state.leafGrad.get(id) : null;
       if (row.shown === g) continue;

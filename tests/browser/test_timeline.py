@@ -58,6 +58,8 @@ def test_jump_to_each_chapter_and_see_the_zeroed_grad(page, server_url) -> None:
     assert f"line {ZERO_LINE}: x.grad.zero_() →" in _caption(page)
     zeroed = _grad_after(ZERO_LINE)
     assert zeroed == [0.0, 0.0] and _shown(page) == pytest.approx(zeroed)
+    marked = page.get_by_role("region", name="Gradients").locator("li.now")
+    assert marked.inner_text().startswith("x.grad")  # the row the step is about
     page.get_by_role("button", name="Step back").click()
     assert _shown(page) == pytest.approx(_grad_after(ZERO_LINE - 1))  # accumulated twice
     second_call = jump.locator("option", has_text="backward() #2")
@@ -68,6 +70,7 @@ def test_jump_to_each_chapter_and_see_the_zeroed_grad(page, server_url) -> None:
     assert slider.get_attribute("aria-valuenow") == jump.input_value()
     assert "backward() #3 (line 8)" in _caption(page)
     assert _shown(page) == pytest.approx(zeroed)  # the call has not reached x yet
+    assert marked.count() == 0
     jump.select_option(label=chapters[0])
     assert slider.get_attribute("aria-valuenow") == "0"
     assert "before the program ran" in _caption(page)
