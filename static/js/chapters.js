@@ -42,7 +42,7 @@ function label(chapter, model) {
     return `${what}${linesText(chapter.lines)}`;
   }
   if (kind === 'forward') {
-    return `Forward${linesText(chapter.lines)} (${count} op${count === 1 ? '' : 's'})`;
+    return `Forward${linesText(chapter.lines)} (${count} node${count === 1 ? '' : 's'})`;
   }
   const call = model.calls[Number(index)];
   const name = callName(call, Number(index));
