@@ -103,7 +103,16 @@ class GradWriteEvent(_Open):
     grad: TensorRef | None = Field(description="The .grad it left (null: None).")
 
 
-Event = int | BackwardEvent | GradWriteEvent
+class HookEvent(_Open):
+    hook: int = Field(description="The node of the tensor whose hook ran.")
+    call: int = Field(description="Index of the backward()/grad() call it ran in.")
+    line: int | None = Field(description="Program line that registered the hook.")
+    name: str = Field(description="The hook function's name.")
+    grad: TensorRef | None = Field(description="The gradient the hook got.")
+    result: TensorRef | None = Field(description="What it returned instead (null: None).")
+
+
+Event = int | BackwardEvent | GradWriteEvent | HookEvent
 """An int ``n``: the forward events of the next ``n`` nodes in id order."""
 
 

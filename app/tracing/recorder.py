@@ -6,7 +6,8 @@ discovered in the order the forward pass made them, with the program line and mo
 made them), and backward/grad calls are handed to ``backward.run_call`` to be instrumented.
 A write into a leaf's ``.grad`` (``x.grad.zero_()``, ``x.grad = None``, an optimizer's
 ``zero_grad()``) is an event too: without it the timeline would show the old gradient
-until the next backward call.
+until the next backward call. So is each run of a tensor hook the program registered
+(``app.tracing.tensor_hooks``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import torch
 from torch.autograd.function import Function
 from torch.overrides import TorchFunctionMode
 
-from app.tracing import backward
+from app.tracing import backward, tensor_hooks
 from app.tracing.errors import PROGRAM_FILENAME, TraceLimitError
 from app.tracing.grad_writes import GradOwners
 from app.tracing.graph import GraphIndex, NodeRecord, Origin
@@ -177,6 +178,23 @@ class Recorder:
         self.add_event({"grad_write": node_id, "line": program_line(), "op": op,
                         "grad": self.leaf_grad(node_id, leaf.grad)})
 
+    def hook_ran(self, tensor: torch.Tensor | None, name: str, line: int | None,
+                 grad: Any, result: Any) -> None:
+        """An event for one run of the program's tensor hook, inside a backward call.
+
+        It runs inside the engine: a trace limit is noted and raised once the call returns.
+        """
+        node_id = None if tensor is None else self.graph.node_of(tensor)
+        if node_id is None or not self.calls or self.limit_error is not None:
+            return
+        event = {"hook": node_id, "call": len(self.calls) - 1, "line": line, "name": name,
+                 "grad": self.tensor(grad) if isinstance(grad, torch.Tensor) else None,
+                 "result": self.tensor(result) if isinstance(result, torch.Tensor) else None}
+        try:  # noqa: SIM105 - as in backward._make_hook
+            self.add_event(event)
+        except TraceLimitError:
+            pass
+
     def after_call(self, result: Any, first_arg: Any) -> None:
         """Look at a call's outputs (and its first argument, for in-place ops)."""
         outputs = result if isinstance(result, tuple | list) else (result,)
@@ -234,6 +252,8 @@ class _Mode(TorchFunctionMode):
         writes = may_write(func)
         if writes or "out" in kwargs:
             self.recorder.tensors.flush()  # entries show values from before the write
+        if func is tensor_hooks.REGISTER_HOOK:
+            args, kwargs = tensor_hooks.watch(self.recorder, args, kwargs, program_line())
         result = func(*args, **kwargs)
         first = args[0] if args else None
         self.recorder.after_call(result, first)

@@ -29,6 +29,11 @@ says each thing once:
   ``{"grad_write": node, "line", "op", "grad"}``, ``op`` being ``"set"`` for
   ``leaf.grad = value`` or the in-place method (``"zero_"``), ``grad`` the ``.grad`` it left
   (null for None). Format 4 added these; ``optimizer.zero_grad()`` makes one per parameter.
+  An object with ``hook`` is one run of a tensor hook the program registered, during
+  backward call ``call``: ``{"hook": node, "call", "line", "name", "grad", "result"}``,
+  ``line`` being where it was registered, ``grad`` the gradient it got and ``result`` the
+  one it returned in its place (null: it returned None, the gradient went on unchanged).
+  It comes right before the node's own backward event. Format 4 added these too.
 * ``variables``, ``calls``, ``stdout``, ``warnings``, ``error`` and ``ok`` are as before.
 
 :func:`expand` turns a trace back into the long form (every tensor inline, every field
@@ -101,6 +106,11 @@ def _events(trace: dict[str, Any], nodes: list[dict[str, Any]], tensor: Any) -> 
                     event["call"] = node["created_in_call"]
                 events.append(event)
             next_node += item
+            continue
+        if "hook" in item:
+            events.append({"phase": "hook", "call": item["call"], "node": item["hook"],
+                           "line": item["line"], "name": item["name"],
+                           "grad": tensor(item["grad"]), "result": tensor(item["result"])})
             continue
         if "grad_write" in item:
             events.append({"phase": "grad", "node": item["grad_write"], "line": item["line"],

@@ -49,6 +49,14 @@ export function tensorBlock(tv, caption, onLoad = null) {
   return box;
 }
 
+/** What one run of the program's tensor hook got and gave back (None: left unchanged). */
+function hookBlocks(run) {
+  const where = `hook ${run.name} (registered on line ${run.line ?? '?'})`;
+  const gave = run.result ? tensorBlock(run.result, `${where} returned`)
+    : h('p', { class: 'muted' }, `${where} returned None: the gradient went on unchanged.`);
+  return [tensorBlock(run.grad, `${where} got`), gave];
+}
+
 /** Diverging blue/red heat-map, one pixel block per value (first rows/cols only). */
 function heatmap(rows, tv) {
   const R = Math.min(rows.length, 64);
@@ -91,7 +99,7 @@ export class Inspector {
     this.state = state;
     const id = this.sel.nodeId;
     if (prev && id != null && !this.sel.groupPath) {
-      const same = ['received', 'sent', 'leafGrad'].every((k) => prev[k].get(id) === state[k].get(id));
+      const same = ['received', 'sent', 'leafGrad', 'hooks'].every((k) => prev[k].get(id) === state[k].get(id));
       if (same) return;
     } else if (prev && id == null && !this.sel.groupPath) return;
     this.render();
@@ -173,6 +181,7 @@ export class Inspector {
     if (st) {
       const recv = st.received.get(n.id);
       const sent = st.sent.get(n.id);
+      for (const run of st.hooks.get(n.id) ?? []) out.push(...hookBlocks(run));
       if (recv) recv.forEach((g, i) => out.push(tensorBlock(g, `gradient received [${i}]`)));
       if (sent) sent.forEach((g, i) => out.push(tensorBlock(g, `gradient sent to input ${i}`)));
       if (!recv && !sent) out.push(h('p', { class: 'muted' }, 'No gradient has reached this node yet at this step.'));

@@ -193,6 +193,7 @@ export class TraceModel {
       step, total: this.events.length, current: step > 0 ? this.events[step - 1] : null,
       lit: new Set(), call: null, edgeGrad: new Map(), edgeCall: new Map(),
       received: new Map(), sent: new Map(), leafGrad: new Map(), visited: new Set(),
+      hooks: new Map(), // node -> runs of the program's tensor hooks on it in this call
     };
     for (let i = 0; i < step; i += 1) {
       const ev = this.events[i];
@@ -207,6 +208,11 @@ export class TraceModel {
       if (ev.call !== st.call) {
         st.call = ev.call;
         st.visited = new Set();
+        st.hooks = new Map();
+      }
+      if (ev.phase === 'hook') { // a tensor hook ran; the node's own visit comes next
+        st.hooks.set(ev.node, [...(st.hooks.get(ev.node) ?? []), ev]);
+        continue;
       }
       st.visited.add(ev.node);
       st.received.set(ev.node, ev.grad_outputs ?? []);

@@ -105,6 +105,10 @@ export class Timeline {
     }
     const call = this.model.calls[ev.call];
     const what = call ? `${callName(call, ev.call)} (line ${call.line})` : `call #${ev.call + 1}`;
+    if (ev.phase === 'hook') {
+      const back = ev.result ? `returned ${shortTensor(ev.result)} in its place` : 'returned None (unchanged)';
+      return `${head} · ${what}: hook ${ev.name} (line ${ev.line ?? '?'}) on ${name} got ${shortTensor(ev.grad)}, ${back}`;
+    }
     const got = (ev.grad_outputs ?? []).map(shortTensor).join(', ');
     const sent = (ev.grad_inputs ?? []).map((g) => (g ? shortTensor(g) : '–')).join(', ');
     const leaf = ev.leaf_grad !== undefined ? `; .grad now ${shortTensor(ev.leaf_grad)}` : '';

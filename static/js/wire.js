@@ -55,6 +55,11 @@ function expandEvents(items, nodes, tensor) {
       next += item;
       continue;
     }
+    if ('hook' in item) { // one run of the program's tensor hook, in backward call `call`
+      events.push({ phase: 'hook', call: item.call, node: item.hook, line: item.line, name: item.name,
+                    grad: tensor(item.grad), result: tensor(item.result) });
+      continue;
+    }
     if ('grad_write' in item) { // the program wrote into a leaf's .grad (x.grad.zero_())
       events.push({ phase: 'grad', node: item.grad_write, line: item.line, op: item.op, grad: tensor(item.grad) });
       continue;

@@ -6,10 +6,11 @@ show the ``.grad`` PyTorch had there.
 
 from __future__ import annotations
 
+import httpx
 import pytest
 import torch
 
-from tests.browser.helpers import leaf_grad_numbers, open_timed, torch_run, wait_drawn
+from tests.browser.helpers import NUMBER, leaf_grad_numbers, open_timed, torch_run, wait_drawn
 
 pytestmark = pytest.mark.browser
 
@@ -95,3 +96,25 @@ def test_a_shared_link_opens_at_the_same_step_and_node(page, server_url) -> None
     inspector = page.get_by_role("region", name="Inspector").inner_text()
     assert "AccumulateGrad" in inspector and "x" in inspector.split()
     assert _shown(page) == pytest.approx(_grad_after(ZERO_LINE))  # zeroed, as PyTorch had it
+
+
+def test_a_tensor_hook_run_is_a_step_with_what_it_got_and_returned(page, server_url) -> None:  # type: ignore[no-untyped-def]
+    examples = httpx.get(f"{server_url}/api/v1/examples").json()["examples"]
+    code = next(e["code"] for e in examples if e["id"] == "tensor-hooks")
+    ns = torch_run(code)
+    y, loss = ns["y"], ns["loss"]
+    assert isinstance(y, torch.Tensor) and isinstance(loss, torch.Tensor)
+    again = y.detach().requires_grad_()  # the program's loss, (y ** 2).sum(), from y on
+    (arriving,) = torch.autograd.grad((again**2).sum(), again)
+    trace, _ = open_timed(page, server_url, code)
+    assert trace["ok"], trace["error"]
+    page.get_by_label("Jump to").select_option(index=2)  # backward() #1
+    for _ in range(len(trace["events"])):
+        if "hook clip" in _caption(page):
+            break
+        page.get_by_role("button", name="Step forward").click()
+    caption = _caption(page)
+    got, returned = caption.split(" got ")[1].split(", returned ")
+    assert [float(v) for v in NUMBER.findall(got)] == pytest.approx(arriving.tolist())
+    clipped = ns["clip"](arriving).tolist()  # the program's own hook, run by PyTorch
+    assert [float(v) for v in NUMBER.findall(returned)] == pytest.approx(clipped)
