@@ -11,19 +11,10 @@ import pytest
 import torch
 
 from tests.browser.helpers import NUMBER, leaf_grad_numbers, open_timed, torch_run, wait_drawn
+from tests.programs import ACCUMULATE_THEN_ZERO as ACCUMULATE
+from tests.programs import ZERO_LINE
 
 pytestmark = pytest.mark.browser
-
-ACCUMULATE = """import torch
-x = torch.tensor([1.0, 2.0], requires_grad=True)
-y = x * 3
-v = torch.tensor([100.0, 0.1])
-y.backward(v, retain_graph=True)
-y.backward(v, retain_graph=True)
-x.grad.zero_()
-y.backward(v)
-"""
-ZERO_LINE = 7
 
 
 def _grad_after(line: int) -> list[float]:

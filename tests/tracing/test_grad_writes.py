@@ -11,16 +11,8 @@ from typing import Any
 import torch
 
 from tests.long_form import trace_long
-
-ZEROED = """import torch
-x = torch.tensor([1.0, 2.0], requires_grad=True)
-y = x * 3
-v = torch.tensor([100.0, 0.1])
-y.backward(v, retain_graph=True)
-y.backward(v, retain_graph=True)
-x.grad.zero_()
-y.backward(v)
-"""
+from tests.programs import ACCUMULATE_THEN_ZERO as ZEROED
+from tests.programs import ZERO_LINE
 
 OPTIMIZER = """import torch
 torch.manual_seed(0)
@@ -90,7 +82,7 @@ def _check_against_pytorch(source: str, result: dict[str, Any]) -> None:
 def test_zero_in_place_is_an_event_between_the_calls() -> None:
     result = trace_long(ZEROED)
     (write,) = _writes(result)
-    assert (write["op"], write["line"], _label(result, write["node"])) == ("zero_", 7, "x")
+    assert (write["op"], write["line"], _label(result, write["node"])) == ("zero_", ZERO_LINE, "x")
     _check_against_pytorch(ZEROED, result)
     # it sits between the second and the third call: the timeline shows [0, 0] there
     position = result["events"].index(write)
