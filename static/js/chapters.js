@@ -12,10 +12,17 @@ export function callName(call, index) {
   return `${call?.kind === 'grad' ? 'autograd.grad' : 'backward()'} #${index + 1}`;
 }
 
+/** In-place operators as a program spells them (`x.grad += …` calls `__iadd__`). */
+const OPERATORS = { __iadd__: '+=', __isub__: '-=', __imul__: '*=', __itruediv__: '/=' };
+
 /** A write into a leaf's .grad as the program wrote it: `x.grad.zero_()`, `w.grad = None`. */
 export function writeName(ev, model, assigned = '…') {
-  const leaf = model.nodes.get(ev.node)?.label ?? `leaf ${ev.node}`;
-  return ev.op === 'set' ? `${leaf}.grad = ${assigned}` : `${leaf}.grad.${ev.op}()`;
+  const grad = `${model.nodes.get(ev.node)?.label ?? `leaf ${ev.node}`}.grad`;
+  if (ev.op === 'set') return `${grad} = ${assigned}`;
+  if (ev.op === '__setitem__') return `${grad}[…] = …`;
+  if (ev.op === '__set__') return `${grad}.data = …`; // a descriptor of the gradient itself
+  if (OPERATORS[ev.op]) return `${grad} ${OPERATORS[ev.op]} …`;
+  return `${grad}.${ev.op}(${ev.op === 'zero_' ? '' : '…'})`;
 }
 
 /** Key of the chapter an event belongs to. */
