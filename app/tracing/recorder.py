@@ -40,6 +40,8 @@ _WRITERS = frozenset({
     "__ifloordiv__", "__imod__", "__ipow__", "__imatmul__", "__iand__", "__ior__", "__ixor__",
     "__ilshift__", "__irshift__", "numpy",
 })
+# In-place by name, but they change flags, not values.
+_FLAG_SETTERS = frozenset({"requires_grad_", "detach_", "share_memory_"})
 
 
 # x.grad = value calls this descriptor's __set__ through the mode
@@ -50,6 +52,8 @@ _GRAD = torch._C.TensorBase.__dict__["grad"]
 def may_write(func: Callable[..., Any]) -> bool:
     """Whether calling ``func`` may change a tensor's values in place (cached: every call)."""
     name: str = getattr(func, "__name__", "")
+    if name in _FLAG_SETTERS:
+        return False
     return name in _WRITERS or (name.endswith("_") and not name.endswith("__"))
 
 
@@ -163,17 +167,23 @@ class Recorder:
         return self.tensor(grad)
 
     def after_write(self, func: Callable[..., Any], target: Any) -> None:
-        """An event for a write into a leaf's ``.grad``, with the value it left there."""
+        """An event for each write into a leaf's ``.grad``, with the value it left there."""
         if getattr(func, "__self__", None) is _GRAD:  # leaf.grad = value
             node_id = self.graph.node_of(target) if isinstance(target, torch.Tensor) else None
-            if node_id is None or self.graph.nodes[node_id].kind != "leaf":
-                return
-            op = "set"
-        else:  # an in-place method of a leaf's .grad, its .data or a view of it
-            owner = self._grads.owner(target, lambda node: self.graph.nodes[node].fn.variable)
-            if owner is None:
-                return
-            node_id, op = owner, getattr(func, "__name__", "write")
+            if node_id is not None and self.graph.nodes[node_id].kind == "leaf":
+                self._grad_written(node_id, "set")
+            return
+        # an in-place method of a leaf's .grad, its .data or a view of it; the _foreach_
+        # ops (optimizers' zero_grad(set_to_none=False)) write into a list of them
+        op = getattr(func, "__name__", "write").removeprefix("_foreach_")
+        if op == "numpy":  # not a write yet: the array it returns may write later
+            return
+        for tensor in target if isinstance(target, list | tuple) else (target,):
+            owner = self._grads.owner(tensor, lambda node: self.graph.nodes[node].fn.variable)
+            if owner is not None:
+                self._grad_written(owner, op)
+
+    def _grad_written(self, node_id: int, op: str) -> None:
         leaf = self.graph.nodes[node_id].fn.variable
         self.add_event({"grad_write": node_id, "line": program_line(), "op": op,
                         "grad": self.leaf_grad(node_id, leaf.grad)})

@@ -101,3 +101,22 @@ def test_optimizer_zero_grad_and_assignments_are_events() -> None:
                           (15, "zero_", "lin.weight"), (17, "set", "lin.weight")]
     # line 18 writes into the old gradient, which is no longer anyone's .grad: no event
     _check_against_pytorch(OPTIMIZER, result)
+
+
+FOREACH = """import torch
+torch.manual_seed(0)
+lin = torch.nn.Linear(2, 1)
+opt = torch.optim.SGD(lin.parameters(), lr=0.1, foreach=True)
+lin(torch.ones(3, 2)).sum().backward()
+opt.zero_grad(set_to_none=False)
+print(lin.bias.grad.numpy())
+"""
+
+
+def test_a_foreach_zero_grad_writes_every_gradient() -> None:
+    """zero_grad(set_to_none=False) also calls requires_grad_(False): flags, not a write;
+    numpy() shares the memory but writes nothing by itself."""
+    result = trace_long(FOREACH)
+    writes = sorted((e["line"], e["op"], _label(result, e["node"])) for e in _writes(result))
+    assert writes == [(6, "zero_", "lin.bias"), (6, "zero_", "lin.weight")]
+    _check_against_pytorch(FOREACH, result)
