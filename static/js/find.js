@@ -3,13 +3,24 @@
 // to the next one and Shift+Enter or "Previous match" back, opening the boxes around it
 // and selecting it so the inspector shows it; Escape clears the query. "/" anywhere but in
 // a text field (the editor included) puts the cursor in the box.
+import { shape } from './format.js';
+import { boxLabel } from './groups.js';
 import { findNodes } from './search.js';
+
+/** What a screen reader hears about a match: "op AddmmBackward0 (5, 48) in layers.1.self_attn". */
+function spoken(model, id) {
+  const n = model.nodes.get(id);
+  const box = model.box.get(id);
+  const what = [n.kind, n.op === 'AccumulateGrad' ? null : n.op, n.label, shape(n.shape)].filter(Boolean).join(' ');
+  return box ? `${what} in ${boxLabel(box)}` : what;
+}
 
 export class FindBox {
   constructor(root, bus) {
     this.bus = bus;
     this.input = root.querySelector('[data-role="query"]');
     this.count = root.querySelector('[data-role="count"]');
+    this.said = root.querySelector('[data-role="said"]'); // the count, and what a match is
     this.buttons = [root.querySelector('[data-role="prev"]'), root.querySelector('[data-role="next"]')];
     this.model = null;
     this.matches = [];
@@ -71,6 +82,7 @@ export class FindBox {
       else text = `${this.at + 1} of ${n}`;
     }
     this.count.textContent = text;
+    this.said.textContent = this.at < 0 ? text : `${text}: ${spoken(this.model, this.matches[this.at])}`;
     for (const button of this.buttons) button.disabled = n === 0;
   }
 }

@@ -98,6 +98,8 @@ def test_find_counts_marks_and_visits_every_match(page, server_url) -> None:  # 
     for k, node_id in enumerate(expected, 1):
         facts = _go(page, "Enter", node_id)
         assert page.locator(".find-count").inner_text() == f"{k} of {in_layer}"
+        said = page.locator("#find [aria-live]").inner_text()  # what a screen reader hears
+        assert said.startswith(f"{k} of {in_layer}: op AddmmBackward0 ") and " in " in said
         assert facts["op"] == "AddmmBackward0" and facts["module"].startswith("layers.1."), facts
     assert draws(page) > drawn, "the matches were in closed boxes: opened and drawn again"
     shot(page, "find-visited")
