@@ -112,7 +112,17 @@ class HookEvent(_Open):
     result: TensorRef | None = Field(description="What it returned instead (null: None).")
 
 
-Event = int | BackwardEvent | GradWriteEvent | HookEvent
+class ModuleHookEvent(_Open):
+    module_hook: str = Field(description="Name of the module whose hook ran ('conv').")
+    kind: str = Field(description="forward pre-hook, forward hook, backward (pre-)hook.")
+    line: int | None = Field(description="Program line that registered the hook.")
+    name: str = Field(description="The hook function's name.")
+    call: int | None = Field(description="Backward call it ran in (null: a forward hook).")
+    got: list[TensorRef] = Field(description="Tensors it was handed (at most 8).")
+    result: list[TensorRef] | None = Field(description="Tensors it returned (null: None).")
+
+
+Event = int | BackwardEvent | GradWriteEvent | HookEvent | ModuleHookEvent
 """An int ``n``: the forward events of the next ``n`` nodes in id order."""
 
 

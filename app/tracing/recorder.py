@@ -22,7 +22,7 @@ import torch
 from torch.autograd.function import Function
 from torch.overrides import TorchFunctionMode
 
-from app.tracing import backward, tensor_hooks
+from app.tracing import backward, module_hooks, tensor_hooks
 from app.tracing.errors import PROGRAM_FILENAME, TraceLimitError
 from app.tracing.grad_writes import GradOwners
 from app.tracing.graph import GraphIndex, NodeRecord, Origin
@@ -195,11 +195,28 @@ class Recorder:
         It runs inside the engine: a trace limit is noted and raised once the call returns.
         """
         node_id = None if tensor is None else self.graph.node_of(tensor)
-        if node_id is None or not self.calls or self.limit_error is not None:
+        if node_id is None or not self.calls:
             return
-        event = {"hook": node_id, "call": len(self.calls) - 1, "line": line, "name": name,
-                 "grad": self.tensor(grad) if isinstance(grad, torch.Tensor) else None,
-                 "result": self.tensor(result) if isinstance(result, torch.Tensor) else None}
+        self.hook_event({
+            "hook": node_id, "call": len(self.calls) - 1, "line": line, "name": name,
+            "grad": self.tensor(grad) if isinstance(grad, torch.Tensor) else None,
+            "result": self.tensor(result) if isinstance(result, torch.Tensor) else None})
+
+    def module_hook_ran(self, module: torch.nn.Module, kind: str, name: str, line: int | None,
+                        got: list[torch.Tensor], result: Any) -> None:
+        """An event for one run of the program's module hook (``app.tracing.module_hooks``)."""
+        returned = None if result is None else module_hooks.tensors_in(result)
+        self.hook_event({
+            "module_hook": self.modules.name_of(module), "kind": kind, "line": line,
+            "name": name, "call": len(self.calls) - 1 if "backward" in kind else None,
+            "got": [self.tensor(t) for t in got],
+            "result": None if returned is None else [self.tensor(t) for t in returned]})
+
+    def hook_event(self, event: dict[str, Any]) -> None:
+        """Add a hook's event. Hooks may run inside the engine, where raising would tangle
+        with its own errors: a trace limit is noted and raised once the call returns."""
+        if self.limit_error is not None:
+            return
         try:  # noqa: SIM105 - as in backward._make_hook
             self.add_event(event)
         except TraceLimitError:
@@ -235,7 +252,7 @@ class Recorder:
 
         Function.apply = classmethod(apply)  # type: ignore[assignment,method-assign]
         try:
-            with self.modules.active(), _Mode(self):
+            with self.modules.active(), module_hooks.watching(self), _Mode(self):
                 yield
         finally:
             Function.apply = original_apply  # type: ignore[method-assign]

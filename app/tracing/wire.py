@@ -34,6 +34,11 @@ says each thing once:
   ``line`` being where it was registered, ``grad`` the gradient it got and ``result`` the
   one it returned in its place (null: it returned None, the gradient went on unchanged).
   It comes right before the node's own backward event. Format 4 added these too.
+  An object with ``module_hook`` (the module's name) is one run of an ``nn.Module`` hook the
+  program registered: ``{"module_hook", "kind", "line", "name", "call", "got", "result"}``,
+  ``kind`` one of "forward pre-hook", "forward hook", "backward pre-hook", "backward hook",
+  ``call`` the backward call it ran in (null for forward hooks), ``got`` the tensors it was
+  handed (inputs, output, gradients; at most 8) and ``result`` those it returned (null: None).
 * ``variables``, ``calls``, ``stdout``, ``warnings``, ``error`` and ``ok`` are as before.
 
 :func:`expand` turns a trace back into the long form (every tensor inline, every field
@@ -106,6 +111,13 @@ def _events(trace: dict[str, Any], nodes: list[dict[str, Any]], tensor: Any) -> 
                     event["call"] = node["created_in_call"]
                 events.append(event)
             next_node += item
+            continue
+        if "module_hook" in item:
+            events.append({"phase": "module_hook", "module": item["module_hook"],
+                           "kind": item["kind"], "line": item["line"], "name": item["name"],
+                           "call": item["call"], "got": [tensor(t) for t in item["got"]],
+                           "result": None if item["result"] is None
+                           else [tensor(t) for t in item["result"]]})
             continue
         if "hook" in item:
             events.append({"phase": "hook", "call": item["call"], "node": item["hook"],

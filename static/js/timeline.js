@@ -5,7 +5,7 @@
 // large trace plays at display frame rate by skipping several events per frame. "Jump to"
 // goes to the first event of a chapter (chapters.js): the forward pass, each backward call.
 import { callName, chaptersOf, writeName } from './chapters.js';
-import { shortTensor } from './format.js';
+import { shape, shortTensor } from './format.js';
 
 export class Timeline {
   constructor(root, bus) {
@@ -95,6 +95,7 @@ export class Timeline {
     const head = `Step ${st.step} / ${st.total}`;
     const ev = st.current;
     if (!ev) return `${head}: before the program ran.`;
+    if (ev.phase === 'module_hook') return `${head} · ${this.moduleHook(ev)}`;
     const n = this.model.nodes.get(ev.node);
     const name = n ? [n.op, n.label].filter(Boolean).join(' ') : `node ${ev.node}`;
     if (ev.phase === 'forward') return `${head} · forward, line ${ev.line ?? n?.line ?? '?'}: ${name}`;
@@ -113,6 +114,13 @@ export class Timeline {
     const sent = (ev.grad_inputs ?? []).map((g) => (g ? shortTensor(g) : '–')).join(', ');
     const leaf = ev.leaf_grad !== undefined ? `; .grad now ${shortTensor(ev.leaf_grad)}` : '';
     return `${head} · ${what}: ${name} received ${got || '–'}, sent ${sent || '–'}${leaf}`;
+  }
+
+  /** "forward hook keep_activation (line 18) on conv got (1, 2, 5, 5) …, returned None". */
+  moduleHook(ev) {
+    const list = (ts) => ts.map((t) => shape(t?.shape)).join(', ') || 'nothing';
+    const back = ev.result == null ? 'returned None' : `returned ${list(ev.result)} in their place`;
+    return `${ev.kind} ${ev.name} (line ${ev.line ?? '?'}) on ${ev.module} got ${list(ev.got)}, ${back}`;
   }
 
   play() {

@@ -55,6 +55,12 @@ function expandEvents(items, nodes, tensor) {
       next += item;
       continue;
     }
+    if ('module_hook' in item) { // one run of the program's nn.Module hook
+      events.push({ phase: 'module_hook', module: item.module_hook, kind: item.kind, line: item.line,
+                    name: item.name, call: item.call, got: item.got.map(tensor),
+                    result: item.result == null ? null : item.result.map(tensor) });
+      continue;
+    }
     if ('hook' in item) { // one run of the program's tensor hook, in backward call `call`
       events.push({ phase: 'hook', call: item.call, node: item.hook, line: item.line, name: item.name,
                     grad: tensor(item.grad), result: tensor(item.result) });

@@ -109,3 +109,23 @@ def test_a_tensor_hook_run_is_a_step_with_what_it_got_and_returned(page, server_
     assert [float(v) for v in NUMBER.findall(got)] == pytest.approx(arriving.tolist())
     clipped = ns["clip"](arriving).tolist()  # the program's own hook, run by PyTorch
     assert [float(v) for v in NUMBER.findall(returned)] == pytest.approx(clipped)
+
+
+@pytest.mark.filterwarnings("ignore:Full backward hook is firing")  # the plain run's
+def test_module_hook_runs_are_steps_too(page, server_url) -> None:  # type: ignore[no-untyped-def]
+    examples = httpx.get(f"{server_url}/api/v1/examples").json()["examples"]
+    code = next(e["code"] for e in examples if e["id"] == "module-hooks-cam")
+    captured = torch_run(code)["captured"]
+    assert isinstance(captured, dict)
+    activation = ", ".join(str(d) for d in captured["activation"].shape)  # what PyTorch handed
+    trace, _ = open_timed(page, server_url, code)
+    assert trace["ok"], trace["error"]
+    page.get_by_label("Jump to").select_option(index=0)
+    hooks = []
+    for _ in range(len(trace["events"])):
+        page.get_by_role("button", name="Step forward").click()
+        if " on conv got " in _caption(page):
+            hooks.append(_caption(page).split(" · ", 1)[1])
+    assert [h.split(" (line")[0] for h in hooks] == [
+        "forward pre-hook see_input", "forward hook keep_activation", "backward hook keep_gradient"]
+    assert f"({activation})" in hooks[1] and f"got ({activation})" in hooks[2]

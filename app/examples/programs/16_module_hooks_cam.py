@@ -6,7 +6,8 @@ Forward pre-hooks see a module's inputs, forward hooks its output, and full back
 gradients leaving it. Class activation maps (Grad-CAM) are built exactly this way: keep the
 conv layer's activation and the gradient of one class score with respect to it, weight the
 channels by the average gradient and sum. handle.remove() takes each hook away again, so the
-last forward pass prints nothing.
+last forward pass prints nothing. Each hook's run is a step of the timeline, with the shapes
+of the tensors it was handed.
 """
 
 import torch
