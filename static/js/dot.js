@@ -14,7 +14,7 @@ export function toDot(model) {
   const emitNodes = (ids, indent) => {
     for (const id of ids) {
       const n = model.nodes.get(id);
-      out.push(`${indent}n${n.id} [label=${q(nodeLines(n).join('\n'))} fillcolor=${FILL[model.role(n)]}];`);
+      out.push(`${indent}n${n.id} [label=${q(nodeLines(n, model.hooks.get(n.id)).join('\n'))} fillcolor=${FILL[model.role(n)]}];`);
       (n.saved ?? []).forEach((s, i) => {
         out.push(`${indent}s${n.id}_${i} [label=${q(`${s.name}\n${shape(s.value?.shape)}`)} fillcolor=orange shape=box style=filled];`);
       });

@@ -25,14 +25,29 @@ export const COLLAPSE_BUDGET = 60;
  */
 export const EXPAND_ALL_LIMIT = 2000;
 
-/** Label lines of a trace node: op name (ops), variable/parameter name, shape. */
-export function nodeLines(n) {
+/**
+ * Label lines of a trace node: op name (ops), variable/parameter name, shape, and the
+ * program's tensor hooks that ran on it (`hooks: show, clip`).
+ */
+export function nodeLines(n, hooks = []) {
   const lines = [];
   if (n.kind === 'op') lines.push(n.op);
   if (n.label) lines.push(n.label);
   if (n.kind === 'leaf' && !n.label) lines.push('leaf');
   lines.push(shape(n.shape));
+  if (hooks.length) lines.push(`${hooks.length === 1 ? 'hook' : 'hooks'}: ${hooks.join(', ')}`);
   return lines;
+}
+
+/** Names of the program's tensor hooks that ran on each node, from the hook events. */
+function hookNames(events) {
+  const names = new Map();
+  for (const ev of events) {
+    if (ev.phase !== 'hook') continue;
+    if (!names.has(ev.node)) names.set(ev.node, []);
+    if (!names.get(ev.node).includes(ev.name)) names.get(ev.node).push(ev.name);
+  }
+  return names;
 }
 
 /** Size hint for a box holding `lines` of text (monospace-ish 7px per char). */
@@ -58,6 +73,7 @@ export class TraceModel {
     this.collapsed = new Set();
     this.showSaved = graph.nodes.length <= SAVED_NODE_LIMIT;
     this.birth = this.birthSteps();
+    this.hooks = hookNames(this.events);
   }
 
   /** torchviz colour role: leaf (blue), root/output (green), op (grey). */
@@ -144,7 +160,7 @@ export class TraceModel {
     const edges = [];
     for (const n of this.nodes.values()) {
       if (this.collapsedOwner(n.id) !== null) continue;
-      const lines = nodeLines(n);
+      const lines = nodeLines(n, this.hooks.get(n.id));
       const parent = parentOf(this.box.get(n.id));
       nodes.push({ id: `n${n.id}`, type: 'node', nodeId: n.id, role: this.role(n), parent, lines, ...sizeOf(lines) });
       if (!this.showSaved) continue;

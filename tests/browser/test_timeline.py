@@ -10,7 +10,14 @@ import httpx
 import pytest
 import torch
 
-from tests.browser.helpers import NUMBER, leaf_grad_numbers, open_timed, torch_run, wait_drawn
+from tests.browser.helpers import (
+    NUMBER,
+    cy_eval,
+    leaf_grad_numbers,
+    open_timed,
+    torch_run,
+    wait_drawn,
+)
 from tests.programs import ACCUMULATE_THEN_ZERO as ACCUMULATE
 from tests.programs import ZERO_LINE
 
@@ -99,6 +106,11 @@ def test_a_tensor_hook_run_is_a_step_with_what_it_got_and_returned(page, server_
     (arriving,) = torch.autograd.grad((again**2).sum(), again)
     trace, _ = open_timed(page, server_url, code)
     assert trace["ok"], trace["error"]
+    labels = cy_eval(page, "(cy) => cy.nodes().map((n) => String(n.data('label')))")
+    (label,) = [text for text in labels if "\ny\n" in text]
+    assert label.endswith("hooks: show, clip"), label  # the program's hooks on y, in order
+    page.get_by_label("Find nodes").fill("hook clip")
+    assert page.locator(".find-count").inner_text() == "1 match"
     page.get_by_label("Jump to").select_option(index=2)  # backward() #1
     for _ in range(len(trace["events"])):
         if "hook clip" in _caption(page):
