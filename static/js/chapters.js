@@ -49,8 +49,9 @@ function label(chapter, model) {
     const what = count === 1 ? writeName(model.events[chapter.start], model) : `${count} writes into .grad`;
     return `${what}${linesText(chapter.lines)}`;
   }
-  if (kind === 'forward') {
-    return `Forward${linesText(chapter.lines)} (${count} node${count === 1 ? '' : 's'})`;
+  if (kind === 'forward') { // forward hooks' runs are in it too, but are not nodes
+    const nodes = model.events.slice(chapter.start, chapter.end).filter((ev) => ev.phase === 'forward').length;
+    return `Forward${linesText(chapter.lines)} (${nodes} node${nodes === 1 ? '' : 's'})`;
   }
   const call = model.calls[Number(index)];
   const name = callName(call, Number(index));
@@ -67,12 +68,14 @@ export function chaptersOf(model) {
   const chapters = [];
   model.events.forEach((ev, i) => {
     const key = keyOf(ev);
+    // a hook's line is where it was registered, not a line of this stretch
+    const line = ev.phase === 'module_hook' || ev.phase === 'hook' ? null : ev.line ?? null;
     const last = chapters[chapters.length - 1];
     if (last && last.key === key) {
       last.end = i + 1;
-      last.lines.push(ev.line ?? null);
+      last.lines.push(line);
     } else {
-      chapters.push({ key, start: i, end: i + 1, lines: [ev.line ?? null] });
+      chapters.push({ key, start: i, end: i + 1, lines: [line] });
     }
   });
   return chapters.map((c) => ({ key: c.key, start: c.start, end: c.end, label: label(c, model) }));
