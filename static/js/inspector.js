@@ -129,7 +129,27 @@ export class Inspector {
     const closed = this.model.closedWithin(path);
     if (closed > 1 || (closed === 1 && !collapsed)) buttons.append(' ', this.expandAllButton(g, name));
     return [h('h3', {}, `Module ${name}`), h('p', {}, `${g.total} autograd nodes inside.`), buttons,
-      ...this.parametersView(path, name)];
+      ...this.hooksView(path, name), ...this.parametersView(path, name)];
+  }
+
+  /**
+   * The program's hooks on this module (not on modules inside it), each once, with how
+   * often it ran. Events name a module as named_modules() does ("conv"); its box path may
+   * carry the model's name in front ("model.conv").
+   */
+  hooksView(path, name) {
+    const isThis = (module) => path === module
+      || (path.endsWith(`.${module}`) && path.split('.').length === module.split('.').length + 1);
+    const runs = new Map();
+    for (const ev of this.model.events) {
+      if (ev.phase !== 'module_hook' || !isThis(ev.module)) continue;
+      const key = `${ev.kind} ${ev.name} (line ${ev.line ?? '?'})`;
+      runs.set(key, (runs.get(key) ?? 0) + 1);
+    }
+    if (!runs.size) return [];
+    const list = h('ul', { class: 'box-params', 'aria-label': `Hooks on ${name}` });
+    for (const [key, n] of runs) list.append(h('li', {}, `${key}: ran ${n === 1 ? 'once' : `${n} times`}`));
+    return [h('h4', {}, "The program's hooks on it"), list];
   }
 
   /** Opens a box and every box inside it; disabled when that would lay out too many nodes. */

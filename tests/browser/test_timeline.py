@@ -141,3 +141,6 @@ def test_module_hook_runs_are_steps_too(page, server_url) -> None:  # type: igno
     assert [h.split(" (line")[0] for h in hooks] == [
         "forward pre-hook see_input", "forward hook keep_activation", "backward hook keep_gradient"]
     assert f"({activation})" in hooks[1] and f"got ({activation})" in hooks[2]
+    cy_eval(page, "(cy) => { cy.getElementById('g:model.conv').emit('tap'); }")
+    listed = page.get_by_role("list", name="Hooks on model.conv").locator("li").all_inner_texts()
+    assert listed == [f"{h.split(' on conv')[0]}: ran once" for h in hooks]  # each ran once
