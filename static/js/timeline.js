@@ -6,6 +6,7 @@
 // goes to the first event of a chapter (chapters.js): the forward pass, each backward call.
 import { callName, chaptersOf, writeName } from './chapters.js';
 import { shape, shortTensor } from './format.js';
+import { boxLabel } from './groups.js';
 
 export class Timeline {
   constructor(root, bus) {
@@ -97,7 +98,9 @@ export class Timeline {
     if (!ev) return `${head}: before the program ran.`;
     if (ev.phase === 'module_hook') return `${head} · ${this.moduleHook(ev)}`;
     const n = this.model.nodes.get(ev.node);
-    const name = n ? [n.op, n.label].filter(Boolean).join(' ') : `node ${ev.node}`;
+    // an op's module box says where it is in a big model ("AddmmBackward0 in model.layers.1.linear1")
+    const box = n?.kind === 'op' ? this.model.box.get(n.id) : null;
+    const name = n ? [n.op, n.label, box ? `in ${boxLabel(box)}` : null].filter(Boolean).join(' ') : `node ${ev.node}`;
     if (ev.phase === 'forward') return `${head} · forward, line ${ev.line ?? n?.line ?? '?'}: ${name}`;
     if (ev.phase === 'grad') {
       const left = ev.grad ? shortTensor(ev.grad) : 'None';

@@ -133,11 +133,14 @@ def test_module_hook_runs_are_steps_too(page, server_url) -> None:  # type: igno
     trace, _ = open_timed(page, server_url, code)
     assert trace["ok"], trace["error"]
     page.get_by_label("Jump to").select_option(index=0)
-    hooks = []
+    hooks, captions = [], []
     for _ in range(len(trace["events"])):
         page.get_by_role("button", name="Step forward").click()
+        captions.append(_caption(page))
         if " on conv got " in _caption(page):
             hooks.append(_caption(page).split(" · ", 1)[1])
+    # an op's caption says which module box it is in (conv ran twice: one box per call)
+    assert any("ConvolutionBackward0 in model.conv #1" in c for c in captions), captions
     assert [h.split(" (line")[0] for h in hooks] == [
         "forward pre-hook see_input", "forward hook keep_activation", "backward hook keep_gradient"]
     assert f"({activation})" in hooks[1] and f"got ({activation})" in hooks[2]
