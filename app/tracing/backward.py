@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 import torch
 
-from app.tracing.errors import TraceLimitError
 from app.tracing.graph import Origin
 
 if TYPE_CHECKING:
@@ -64,11 +63,7 @@ def _make_hook(recorder: Recorder, call: int, node_id: int) -> Callable[..., Non
         }
         if leaf is not None:
             event["leaf_grad"] = recorder.leaf_grad(node_id, leaf.grad)
-        if recorder.limit_error is None:
-            try:  # noqa: SIM105 - no context manager object per gradient hook
-                recorder.add_event(event)
-            except TraceLimitError:  # raised again once the engine returns (run_call)
-                pass
+        recorder.hook_event(event)  # a limit is raised again once the engine returns
 
     return hook
 

@@ -45,9 +45,8 @@ def tensors_in(value: Any) -> list[torch.Tensor]:
 
 
 def _wrapped(recorder: Recorder, kind: str, hook: Callable[..., Any],
-             module: torch.nn.Module) -> Callable[..., Any]:
+             module: torch.nn.Module, line: int) -> Callable[..., Any]:
     name = str(getattr(hook, "__name__", "hook"))
-    line = recorder.origin().line
 
     def seen(*args: Any, **kwargs: Any) -> Any:
         result = hook(*args, **kwargs)
@@ -60,9 +59,9 @@ def _wrapped(recorder: Recorder, kind: str, hook: Callable[..., Any],
 
 def _register(recorder: Recorder, method: str, original: Callable[..., Any]) -> Any:
     def register(module: torch.nn.Module, hook: Any, *args: Any, **kwargs: Any) -> Any:
-        caller = sys._getframe(1).f_code.co_filename
-        if callable(hook) and caller == PROGRAM_FILENAME:
-            hook = _wrapped(recorder, KINDS[method], hook, module)
+        caller = sys._getframe(1)  # the program's line, or torch registering its own hook
+        if callable(hook) and caller.f_code.co_filename == PROGRAM_FILENAME:
+            hook = _wrapped(recorder, KINDS[method], hook, module, caller.f_lineno)
         return original(module, hook, *args, **kwargs)
 
     return register

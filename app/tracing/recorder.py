@@ -6,8 +6,8 @@ discovered in the order the forward pass made them, with the program line and mo
 made them), and backward/grad calls are handed to ``backward.run_call`` to be instrumented.
 A write into a leaf's ``.grad`` (``x.grad.zero_()``, ``x.grad = None``, an optimizer's
 ``zero_grad()``) is an event too: without it the timeline would show the old gradient
-until the next backward call. So is each run of a tensor hook the program registered
-(``app.tracing.tensor_hooks``).
+until the next backward call. So is each run of a tensor or module hook the program
+registered (``app.tracing.tensor_hooks``, ``app.tracing.module_hooks``).
 """
 
 from __future__ import annotations
@@ -190,10 +190,7 @@ class Recorder:
 
     def hook_ran(self, tensor: torch.Tensor | None, name: str, line: int | None,
                  grad: Any, result: Any) -> None:
-        """An event for one run of the program's tensor hook, inside a backward call.
-
-        It runs inside the engine: a trace limit is noted and raised once the call returns.
-        """
+        """An event for one run of the program's tensor hook, inside a backward call."""
         node_id = None if tensor is None else self.graph.node_of(tensor)
         if node_id is None or not self.calls:
             return
@@ -213,11 +210,14 @@ class Recorder:
             "result": None if returned is None else [self.tensor(t) for t in returned]})
 
     def hook_event(self, event: dict[str, Any]) -> None:
-        """Add a hook's event. Hooks may run inside the engine, where raising would tangle
-        with its own errors: a trace limit is noted and raised once the call returns."""
+        """Add an event from a hook: ours on each node, or the program's own.
+
+        Hooks may run inside the engine, where raising would tangle with its own errors: a
+        trace limit is noted here and raised once the call returns (``backward.run_call``).
+        """
         if self.limit_error is not None:
             return
-        try:  # noqa: SIM105 - as in backward._make_hook
+        try:  # noqa: SIM105 - no context manager object per gradient hook
             self.add_event(event)
         except TraceLimitError:
             pass
@@ -280,7 +280,7 @@ class _Mode(TorchFunctionMode):
         if writes or "out" in kwargs:
             self.recorder.tensors.flush()  # entries show values from before the write
         if func is tensor_hooks.REGISTER_HOOK:
-            args, kwargs = tensor_hooks.watch(self.recorder, args, kwargs, program_line())
+            args, kwargs = tensor_hooks.watch(self.recorder, args, kwargs)
         result = func(*args, **kwargs)
         first = args[0] if args else None
         self.recorder.after_call(result, first)

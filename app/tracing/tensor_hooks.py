@@ -25,17 +25,19 @@ __all__ = ["REGISTER_HOOK", "watch"]
 REGISTER_HOOK = torch.Tensor.register_hook
 
 
-def _called_by_program() -> bool:
-    """Whether the running ``Tensor.register_hook`` was called by the program's own line."""
+def _program_line() -> int | None:
+    """The program's line that called the running ``Tensor.register_hook``, if it did."""
     frame = sys._getframe(1)
     while frame is not None and frame.f_code is not REGISTER_HOOK.__code__:
         frame = frame.f_back  # type: ignore[assignment]
     caller = frame.f_back if frame is not None else None
-    return caller is not None and caller.f_code.co_filename == PROGRAM_FILENAME
+    if caller is None or caller.f_code.co_filename != PROGRAM_FILENAME:
+        return None
+    return caller.f_lineno
 
 
-def watch(recorder: Recorder, args: tuple[Any, ...], kwargs: dict[str, Any],
-          line: int | None) -> tuple[tuple[Any, ...], dict[str, Any]]:
+def watch(recorder: Recorder, args: tuple[Any, ...],
+          kwargs: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
     """The arguments of a ``register_hook`` call, the program's hook wrapped to be seen.
 
     The tensor is held weakly: the hook lives in the tensor's own hook table, and its node
@@ -43,7 +45,8 @@ def watch(recorder: Recorder, args: tuple[Any, ...], kwargs: dict[str, Any],
     """
     tensor = args[0] if args else None
     hook = args[1] if len(args) > 1 else kwargs.get("hook")
-    if not isinstance(tensor, torch.Tensor) or not callable(hook) or not _called_by_program():
+    line = _program_line()
+    if not isinstance(tensor, torch.Tensor) or not callable(hook) or line is None:
         return args, kwargs
     target = weakref.ref(tensor)
     name = str(getattr(hook, "__name__", "hook"))
