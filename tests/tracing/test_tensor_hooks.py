@@ -63,7 +63,8 @@ def _values(view: dict[str, Any] | None) -> torch.Tensor | None:
     return None if view is None else torch.tensor(view["values"])
 
 
-def _check(source: str) -> list[dict[str, Any]]:
+def _check(source: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The trace's hook events, checked against PyTorch's runs; and the whole trace."""
     result = trace_long(source)
     assert result["ok"], result["error"]
     events = [e for e in result["events"] if e["phase"] == "hook"]
@@ -75,12 +76,11 @@ def _check(source: str) -> list[dict[str, Any]]:
             assert event["result"] is None
         else:
             torch.testing.assert_close(_values(event["result"]), returned.detach())
-    return events
+    return events, result
 
 
 def test_hooks_runs_are_events_with_what_pytorch_handed_them() -> None:
-    events = _check(HOOKS)
-    result = trace_long(HOOKS)
+    events, result = _check(HOOKS)
     nodes = result["graph"]["nodes"]
     assert [(nodes[e["node"]]["label"], e["line"], e["call"]) for e in events] == [
         ("y", 9, 0), ("y", 10, 0), ("x", 3, 0),  # y's hooks, then the leaf's
@@ -100,5 +100,5 @@ def test_gallery_hooks_match_pytorch(example: str) -> None:
     found = get_example(example)
     assert found is not None
     source = found.code
-    events = _check(source)
+    events, _ = _check(source)
     assert events or example == "module-hooks-cam"
