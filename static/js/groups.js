@@ -49,6 +49,10 @@ function repeatNumbers(nodes, calls) {
 /** `path` inside the box of `root` (the model called from the program), unless it is already. */
 const underRoot = (path, root) => (root === null || within(path, root) ? path : `${root}.${path}`);
 
+/** Whether box `path` is the box of `module` as named_modules() names it, root or not in front. */
+export const isBoxOf = (path, module) => path === module
+  || (path.endsWith(`.${module}`) && path.split('.').length === module.split('.').length + 1);
+
 /**
  * Box path of every trace node: its module, or "<module>.#k.<rest>" for the k-th call of
  * a module that ran several times (outermost repeated modules win), inside its model's box.

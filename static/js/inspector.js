@@ -5,7 +5,7 @@
 // module box, the .grad of the parameters inside it. Small tensors are shown as tables,
 // large ones as summary statistics plus a heat-map.
 import { grid, num, shape, stats, tensorText } from './format.js';
-import { boxLabel, within } from './groups.js';
+import { boxLabel, isBoxOf, within } from './groups.js';
 import { EXPAND_ALL_LIMIT } from './model.js';
 
 const h = (tag, attrs = {}, ...kids) => {
@@ -132,17 +132,11 @@ export class Inspector {
       ...this.hooksView(path, name), ...this.parametersView(path, name)];
   }
 
-  /**
-   * The program's hooks on this module (not on modules inside it), each once, with how
-   * often it ran. Events name a module as named_modules() does ("conv"); its box path may
-   * carry the model's name in front ("model.conv").
-   */
+  /** The program's hooks on this module (not on modules inside it), each once, with how often it ran. */
   hooksView(path, name) {
-    const isThis = (module) => path === module
-      || (path.endsWith(`.${module}`) && path.split('.').length === module.split('.').length + 1);
     const runs = new Map();
     for (const ev of this.model.events) {
-      if (ev.phase !== 'module_hook' || !isThis(ev.module)) continue;
+      if (ev.phase !== 'module_hook' || !isBoxOf(path, ev.module)) continue;
       const key = `${ev.kind} ${ev.name} (line ${ev.line ?? '?'})`;
       runs.set(key, (runs.get(key) ?? 0) + 1);
     }

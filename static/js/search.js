@@ -3,8 +3,9 @@
 // A query is whitespace-separated terms; a node matches when every term occurs, ignoring
 // case, in one of its facts: op name (`SoftmaxBackward0`), kind (`leaf`, `op`), variable
 // or parameter name (`z`, `layers.3.linear1.weight`), module box (`model.layers.3.self_attn`,
-// `cell #3`), shape (`(64, 64)`) or the program's tensor hooks that ran on it (`hook clip`). Numbers match whole numbers only, so "layers.1 addmm"
-// finds the matrix products of the second layer and not those of layers.10 to layers.19.
+// `cell #3`), shape (`(64, 64)`) or the program's tensor hooks that ran on it (`hook clip`).
+// Numbers match whole numbers only, so "layers.1 addmm" finds the matrix products of the
+// second layer and not those of layers.10 to layers.19.
 // Clicking a line in the editor already marks the nodes a line made, so lines are not
 // searched. Matches come in node id order, the order the forward pass created them in.
 import { shape } from './format.js';
@@ -21,7 +22,7 @@ function factsOf(model) {
     const box = model.box.get(n.id);
     // one fact per line: a term never matches across two facts
     const lines = [n.op, n.kind, n.label ?? '', shape(n.shape)];
-    const hooks = model.hooks?.get(n.id);
+    const hooks = model.hooks.get(n.id);
     if (hooks) lines.push(`hook ${hooks.join(' ')}`);
     if (box) lines.push(box, boxLabel(box));
     texts.set(n.id, lines.join('\n').toLowerCase());
