@@ -30,7 +30,7 @@ from bench.common import Row, Samples, timed
 from bench.server import Server
 from bench.sources import chain_rule
 
-__all__ = ["LeanClient", "fresh_process", "measure", "post_trace"]
+__all__ = ["CLIENTS", "LeanClient", "burst", "fresh_process", "measure", "post_trace"]
 
 CLIENTS = 8
 IDLE_GAP = 0.1  # seconds between the idle row's requests
@@ -79,7 +79,7 @@ def fresh_process(code: str) -> None:
     subprocess.run([sys.executable, "-c", code], check=True, stdout=subprocess.DEVNULL)
 
 
-def _burst(url: str, code: str, per_client: int) -> tuple[Samples, float]:
+def burst(url: str, code: str, per_client: int) -> tuple[Samples, float]:
     """CLIENTS threads, each with its own connection, each sending ``per_client`` requests."""
     latencies = Samples()
     lock = threading.Lock()
@@ -131,7 +131,7 @@ def measure(server: Server, quick: bool) -> list[Row]:
             for _ in range(per_round // 3):
                 time.sleep(IDLE_GAP)
                 idle.append(timed(lambda: client.trace(code)))
-            latencies, seconds = _burst(server.url, code, per_client)
+            latencies, seconds = burst(server.url, code, per_client)
             concurrent.extend(latencies)
             wall += seconds
     finally:

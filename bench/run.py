@@ -19,7 +19,7 @@ from pathlib import Path
 
 import orjson
 
-from bench import browser, extraction, http_small, memory, overhead, payload
+from bench import browser, extraction, floor, http_small, memory, overhead, payload
 from bench.common import Row
 from bench.report import load_average, machine, table
 from bench.server import Server
@@ -31,6 +31,7 @@ REFERENCE = Path(__file__).resolve().parent / "reference.json"
 # name -> (needs a server, measure)
 MEASUREMENTS: dict[str, tuple[bool, Callable[..., list[Row]]]] = {
     "http": (True, http_small.measure),
+    "floor": (True, floor.measure),
     "overhead": (True, overhead.measure),
     "payload": (True, payload.measure),
     "memory": (True, memory.measure),

@@ -33,7 +33,8 @@ from multiprocessing.connection import Connection
 from app.sandbox.limits import ProcessLimits
 from app.sandbox.seccomp_filter import CompiledFilter, compile_filter
 
-__all__ = ["REHEARSE", "Zygote", "collapse_to_huge_pages", "die_with_parent", "main"]
+__all__ = ["REHEARSE", "Zygote", "collapse_to_huge_pages", "die_with_parent", "main",
+           "prepare"]
 
 PID_FORMAT = "!i"
 REHEARSE = b"rehearse"
@@ -199,16 +200,24 @@ class Zygote:
             self._process = None
 
 
+def prepare() -> None:
+    """Make this process the parent every worker is a copy of.
+
+    Shared with ``bench.fork_probe``, which measures what forking from it costs.
+    """
+    import app.sandbox.warm  # noqa: F401 - imports torch and runs one trace
+
+    os.environ.clear()  # workers clear it again; starting empty saves each of them the work
+    gc.freeze()  # torch's objects never change: keep them out of every worker's collections
+    collapse_to_huge_pages()
+
+
 def main() -> None:
     """``python -m app.sandbox.zygote FD LIMITS_JSON``: warm up, then serve."""
     fd, limits_json = int(sys.argv[1]), sys.argv[2]
     die_with_parent()
-    import app.sandbox.warm  # noqa: F401 - imports torch and runs one trace
-
+    prepare()
     control = socket.socket(fileno=fd)
-    os.environ.clear()  # workers clear it again; starting empty saves each of them the work
-    gc.freeze()  # torch's objects never change: keep them out of every worker's collections
-    collapse_to_huge_pages()
     control.sendall(b"R")
     serve(control, ProcessLimits(**json.loads(limits_json)))
 

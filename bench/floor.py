@@ -1,0 +1,115 @@
+"""Measurement 7: where a small trace's CPU goes, and the least a fresh process costs.
+
+The small-program targets (p50 <= 5 ms, p99 <= 40 ms with 8 clients, >= 300 traces/s)
+come down to CPU per request: 300 traces/s on 2 cores leaves 6.7 ms for everything. These
+rows say where the CPU goes under load (from /proc, for the whole machine and for each
+process) and what forking alone costs here (``bench.fork_probe``), so the table shows how
+far the isolation rule (a fresh process per program) is from that budget on this machine.
+They are informational: no target, no CI guard.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from bench.common import Row
+from bench.http_small import CLIENTS, LeanClient, burst
+from bench.server import Server
+from bench.sources import chain_rule
+
+__all__ = ["measure"]
+
+BUDGET_MS = 2 / 300 * 1e3  # 300 traces/s on 2 cores
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _machine_busy() -> float:
+    """CPU seconds all cores have spent busy since boot (/proc/stat, idle and iowait excluded)."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(f) for f in fields[:8])
+    return (user + nice + system + irq + softirq + steal) / _TICK
+
+
+def _process_cpu(pid: int | None) -> float:
+    """CPU seconds ``pid`` has used itself (0 for no process)."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / _TICK
+
+
+def _client_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _split_row(server: Server, quick: bool) -> Row:
+    """CPU per trace with 8 clients: the whole machine, and who spent it."""
+    code = chain_rule()
+    client = LeanClient(server.url)
+    try:
+        for _ in range(5):
+            client.trace(code)  # spares ready, connections warm
+    finally:
+        client.close()
+    zygote = server.fork_parent_pid()
+    probes: list[Callable[[], float]] = [
+        _machine_busy, lambda: _process_cpu(server.pid), lambda: _process_cpu(zygote), _client_cpu,
+    ]
+    before = [probe() for probe in probes]
+    latencies, _ = burst(server.url, code, 10 if quick else 40)
+    machine, own, forks, clients = (probe() - start
+                                    for probe, start in zip(probes, before, strict=True))
+    count = len(latencies)
+    workers = machine - own - forks - clients
+    ms = 1e3 / count
+    return Row("floor.split", f"CPU per chain-rule trace with {CLIENTS} clients (whole machine)",
+               machine * ms, "ms", target="(info)",
+               note=(f"{count} traces: server {own * ms:.1f} ms, fork parent {forks * ms:.1f}, "
+                     f"workers and kernel {workers * ms:.1f}, the benchmark's clients "
+                     f"{clients * ms:.1f}; 300 traces/s on 2 cores allow {BUDGET_MS:.1f} ms"),
+               guard="none")
+
+
+def _probe(quick: bool) -> dict[str, Any]:
+    out = subprocess.run([sys.executable, "-m", "bench.fork_probe", "3" if quick else "9"],
+                         check=True, capture_output=True, timeout=600).stdout
+    found: dict[str, Any] = orjson.loads(out)
+    return found
+
+
+def _fork_rows(quick: bool) -> list[Row]:
+    """fork + exit, and fork + the chain rule + exit, against the chain rule in a warm process."""
+    found = _probe(quick)
+    names = ("fork", "forked", "warm")
+    cpu = {name: statistics.median(found[name]["cpu"]) * 1e3 for name in names}
+    faults = {name: statistics.median(found[name]["faults"]) for name in names}
+    warm_label = "the same trace in the warm fork parent (CPU)"
+    fault = found["fault_seconds"] * 1e6
+    return [
+        Row("floor.fork", "fork + exit of the warmed fork parent, nothing run (CPU)",
+            cpu["fork"], "ms", cpu["warm"], warm_label, "(info)",
+            note=f"{faults['fork']:.0f} page faults in the child", guard="none"),
+        Row("floor.forked", "chain rule in a freshly forked process: fork, trace, reply, exit "
+            "(CPU)", cpu["forked"], "ms", cpu["warm"], warm_label, "(info)",
+            note=(f"{faults['forked']:.0f} page faults against {faults['warm']:.0f} warm; "
+                  f"no hardening or sockets, so a real worker costs more; 300 traces/s on "
+                  f"2 cores allow {BUDGET_MS:.1f} ms per trace"), guard="none"),
+        Row("floor.fault", "one first-touch page fault on anonymous memory (CPU)", fault, "µs",
+            target="(info)", note="64 MiB touched once per page, minus a second pass",
+            guard="none"),
+    ]
+
+
+def measure(server: Server, quick: bool) -> list[Row]:
+    """The CPU split under load, then the fork floor."""
+    return [_split_row(server, quick), *_fork_rows(quick)]
