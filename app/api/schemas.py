@@ -122,7 +122,20 @@ class ModuleHookEvent(_Open):
     result: list[TensorRef] | None = Field(description="Tensors it returned (null: None).")
 
 
-Event = int | BackwardEvent | GradWriteEvent | HookEvent | ModuleHookEvent
+class NodeHookEvent(_Open):
+    node_hook: int = Field(description="The graph node whose hook ran.")
+    kind: Literal["hook", "prehook"] = Field(description="register_hook or register_prehook.")
+    call: int = Field(description="Index of the backward()/grad() call it ran in.")
+    line: int | None = Field(description="Program line that registered the hook.")
+    name: str = Field(description="The hook function's name.")
+    grad_outputs: list[TensorRef | None] = Field(description="Gradients arriving at the node.")
+    grad_inputs: list[TensorRef | None] | None = Field(
+        description="What the node sends to its inputs (null for a prehook).")
+    result: list[TensorRef | None] | None = Field(
+        description="What it returned in their place (null: None).")
+
+
+Event = int | BackwardEvent | GradWriteEvent | HookEvent | ModuleHookEvent | NodeHookEvent
 """An int ``n``: the forward events of the next ``n`` nodes in id order."""
 
 
@@ -156,9 +169,9 @@ class TraceGraph(_Open):
 
 
 class TraceResponse(_Open):
-    """A trace in format 4 (see ``app/tracing/wire.py``): tensors are indices into ``tensors``."""
+    """A trace in format 5 (see ``app/tracing/wire.py``): tensors are indices into ``tensors``."""
 
-    format: Literal[4]
+    format: Literal[5]
     ok: bool = Field(description="False when the program raised or hit a limit.")
     tensors: list[TensorEntry]
     graph: TraceGraph

@@ -13,9 +13,8 @@ from app.sandbox.facade import build_globals
 from app.sandbox.policy import check
 from app.sandbox.service import policy_failure, trace_options
 from app.settings import get_settings
-from app.tracing import run_traced
+from app.tracing import compile_program, run_traced
 from app.tracing.dot import graph_dot
-from app.tracing.errors import PROGRAM_FILENAME
 
 __all__ = ["trace_file"]
 
@@ -27,6 +26,6 @@ def trace_file(source: str, want_dot: bool = False) -> tuple[dict[str, Any], str
         check(source, settings.max_code_chars)
     except PolicyError as exc:
         return policy_failure(exc), None
-    code = compile(source, PROGRAM_FILENAME, "exec")
+    code = compile_program(source)
     recorder, result = run_traced(code, build_globals(), trace_options(settings))
     return result, graph_dot(recorder) if want_dot else None

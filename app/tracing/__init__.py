@@ -7,7 +7,13 @@ trace as a JSON-ready dict.
 from app.tracing.errors import OutputLimitError, ProgramTimeout, TraceLimitError
 from app.tracing.options import TraceOptions
 from app.tracing.result import failure_result
-from app.tracing.runner import GC_THRESHOLDS, fewer_collections, run_traced, trace_source
+from app.tracing.runner import (
+    GC_THRESHOLDS,
+    compile_program,
+    fewer_collections,
+    run_traced,
+    trace_source,
+)
 
 __all__ = [
     "GC_THRESHOLDS",
@@ -15,6 +21,7 @@ __all__ = [
     "ProgramTimeout",
     "TraceLimitError",
     "TraceOptions",
+    "compile_program",
     "failure_result",
     "fewer_collections",
     "run_traced",

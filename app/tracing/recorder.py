@@ -6,8 +6,9 @@ discovered in the order the forward pass made them, with the program line and mo
 made them), and backward/grad calls are handed to ``backward.run_call`` to be instrumented.
 A write into a leaf's ``.grad`` (``x.grad.zero_()``, ``x.grad = None``, an optimizer's
 ``zero_grad()``) is an event too: without it the timeline would show the old gradient
-until the next backward call. So is each run of a tensor or module hook the program
-registered (``app.tracing.tensor_hooks``, ``app.tracing.module_hooks``).
+until the next backward call. So is each run of a tensor, module or node hook the
+program registered (``app.tracing.tensor_hooks``, ``app.tracing.module_hooks``,
+``app.tracing.node_hooks``).
 """
 
 from __future__ import annotations
@@ -208,6 +209,17 @@ class Recorder:
             "name": name, "call": len(self.calls) - 1 if "backward" in kind else None,
             "got": [self.tensor(t) for t in got],
             "result": None if returned is None else [self.tensor(t) for t in returned]})
+
+    def node_hook_ran(self, fn: Any, fields: dict[str, Any],
+                      grads: dict[str, tuple[Any, ...] | None]) -> None:
+        """An event for one run of the program's hook on a graph node (``node_hooks``)."""
+        node_id = self.graph.id_of_fn(fn)
+        if node_id is None or not self.calls:
+            return
+        listed = {key: None if value is None else [
+            self.tensor(g) if isinstance(g, torch.Tensor) else None for g in value]
+            for key, value in grads.items()}
+        self.hook_event({"node_hook": node_id, **fields, "call": len(self.calls) - 1, **listed})
 
     def hook_event(self, event: dict[str, Any]) -> None:
         """Add an event from a hook: ours on each node, or the program's own.

@@ -13,17 +13,19 @@ import io
 import random
 import warnings
 from collections.abc import Iterator
+from types import CodeType
 from typing import Any
 
 import numpy as np
 import torch
 
+from app.tracing import node_hooks
 from app.tracing.errors import PROGRAM_FILENAME, OutputLimitError, describe_error
 from app.tracing.options import TraceOptions
 from app.tracing.recorder import Recorder
 from app.tracing.result import build_result
 
-__all__ = ["GC_THRESHOLDS", "fewer_collections", "run_traced", "trace_source"]
+__all__ = ["GC_THRESHOLDS", "compile_program", "fewer_collections", "run_traced", "trace_source"]
 
 # The collector's thresholds while a program is traced (see fewer_collections).
 GC_THRESHOLDS = (10_000, 20, 100)
@@ -115,6 +117,7 @@ def run_traced(
     output through torchviz) can reach it before it is thrown away.
     """
     recorder = Recorder(options, program_globals)
+    program_globals[node_hooks.HELPER] = node_hooks.helper(recorder)
     writer = _CappedWriter(options.max_stdout_bytes)
     error: dict[str, Any] | None = None
     with fewer_collections():
@@ -130,6 +133,16 @@ def run_traced(
                     error["line"] = describe_error(exc)["line"]
         result = build_result(recorder, writer.getvalue(), _warning_texts(caught), error)
     return recorder, result
+
+
+def compile_program(source: str) -> CodeType:
+    """The program's code object, as :func:`run_traced` expects it (see ``node_hooks``).
+
+    Raises:
+        SyntaxError: or ValueError (a null byte), as ``compile`` does.
+    """
+    code: CodeType = node_hooks.rewrite(source, PROGRAM_FILENAME)
+    return code
 
 
 def trace_source(
@@ -151,7 +164,7 @@ def trace_source(
     if program_globals is None:
         program_globals = {"__name__": "__main__", "__builtins__": builtins}
     try:
-        code = compile(source, PROGRAM_FILENAME, "exec")
+        code = compile_program(source)
     except (SyntaxError, ValueError) as exc:
         recorder = Recorder(options, program_globals)
         error = describe_error(exc if isinstance(exc, SyntaxError) else SyntaxError(str(exc)))

@@ -1,4 +1,4 @@
-"""The trace's JSON format (``"format": 4``): compact on the wire, expanded by its readers.
+"""The trace's JSON format (``"format": 5``): compact on the wire, expanded by its readers.
 
 A 24-layer encoder's trace holds ~1,800 nodes, ~3,000 tensors and ~3,600 events; written
 out naively (every tensor inline, every field present) that was 1.4 kB a node. The format
@@ -39,6 +39,13 @@ says each thing once:
   ``kind`` one of "forward pre-hook", "forward hook", "backward pre-hook", "backward hook",
   ``call`` the backward call it ran in (null for forward hooks), ``got`` the tensors it was
   handed (inputs, output, gradients; at most 8) and ``result`` those it returned (null: None).
+  An object with ``node_hook`` is one run of a hook the program registered on a graph node
+  (``grad_fn.register_hook`` / ``register_prehook``), during backward call ``call``:
+  ``{"node_hook": node, "kind", "call", "line", "name", "grad_outputs", "grad_inputs",
+  "result"}``, ``kind`` being "prehook" (it got the gradients arriving at the node; null
+  ``grad_inputs``) or "hook" (it also got what the node sends to its inputs), ``result``
+  the gradients it returned in their place (null: None). It comes right before the node's
+  own backward event, which shows the gradients after every hook. Format 5 added these.
 * ``variables``, ``calls``, ``stdout``, ``warnings``, ``error`` and ``ok`` are as before.
 
 :func:`expand` turns a trace back into the long form (every tensor inline, every field
@@ -55,7 +62,7 @@ import orjson
 
 __all__ = ["DEFAULT_DTYPE", "FORMAT", "LEAF_OP", "dumps", "expand", "expand_tensor"]
 
-FORMAT = 4
+FORMAT = 5
 LEAF_OP = "AccumulateGrad"
 DEFAULT_DTYPE = "float32"
 _STATS = ("min", "max", "mean", "std", "norm")
@@ -100,6 +107,10 @@ def _node(index: int, node: dict[str, Any], tensor: Any,
     }
 
 
+def _tensors(tensor: Any, indices: list[int | None] | None) -> list[Any] | None:
+    return None if indices is None else [tensor(t) for t in indices]
+
+
 def _events(trace: dict[str, Any], nodes: list[dict[str, Any]], tensor: Any) -> list[Any]:
     events: list[dict[str, Any]] = []
     next_node = 0
@@ -118,6 +129,13 @@ def _events(trace: dict[str, Any], nodes: list[dict[str, Any]], tensor: Any) -> 
                            "call": item["call"], "got": [tensor(t) for t in item["got"]],
                            "result": None if item["result"] is None
                            else [tensor(t) for t in item["result"]]})
+            continue
+        if "node_hook" in item:
+            events.append({"phase": "node_hook", "call": item["call"], "node": item["node_hook"],
+                           "kind": item["kind"], "line": item["line"], "name": item["name"],
+                           "grad_outputs": _tensors(tensor, item["grad_outputs"]),
+                           "grad_inputs": _tensors(tensor, item["grad_inputs"]),
+                           "result": _tensors(tensor, item["result"])})
             continue
         if "hook" in item:
             events.append({"phase": "hook", "call": item["call"], "node": item["hook"],

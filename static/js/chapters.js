@@ -69,7 +69,7 @@ export function chaptersOf(model) {
   model.events.forEach((ev, i) => {
     const key = keyOf(ev);
     // a hook's line is where it was registered, not a line of this stretch
-    const line = ev.phase === 'module_hook' || ev.phase === 'hook' ? null : ev.line ?? null;
+    const line = ev.phase.endsWith('hook') ? null : ev.line ?? null;
     const last = chapters[chapters.length - 1];
     if (last && last.key === key) {
       last.end = i + 1;

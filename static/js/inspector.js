@@ -49,12 +49,23 @@ export function tensorBlock(tv, caption, onLoad = null) {
   return box;
 }
 
-/** What one run of the program's tensor hook got and gave back (None: left unchanged). */
+/** What one run of the program's tensor or node hook got and gave back (None: left unchanged). */
 function hookBlocks(run) {
+  if (run.phase === 'node_hook') return nodeHookBlocks(run);
   const where = `hook ${run.name} (registered on line ${run.line ?? '?'})`;
   const gave = run.result ? tensorBlock(run.result, `${where} returned`)
     : h('p', { class: 'muted' }, `${where} returned None: the gradient went on unchanged.`);
   return [tensorBlock(run.grad, `${where} got`), gave];
+}
+
+/** A node hook's run: the gradients arriving, those going to the inputs, what it returned. */
+function nodeHookBlocks(run) {
+  const where = `node ${run.kind} ${run.name} (registered on line ${run.line ?? '?'})`;
+  const out = run.grad_outputs.map((g, i) => tensorBlock(g, `${where}: gradient arriving [${i}]`));
+  (run.grad_inputs ?? []).forEach((g, i) => out.push(tensorBlock(g, `${where}: gradient for input ${i}`)));
+  if (!run.result) out.push(h('p', { class: 'muted' }, `${where} returned None: the gradients went on unchanged.`));
+  else run.result.forEach((g, i) => out.push(tensorBlock(g, `${where} returned [${i}]`)));
+  return out;
 }
 
 /** Diverging blue/red heat-map, one pixel block per value (first rows/cols only). */

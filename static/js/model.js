@@ -27,7 +27,7 @@ export const EXPAND_ALL_LIMIT = 2000;
 
 /**
  * Label lines of a trace node: op name (ops), variable/parameter name, shape, and the
- * program's tensor hooks that ran on it (`hooks: show, clip`).
+ * program's tensor or node hooks that ran on it (`hooks: show, clip`).
  */
 export function nodeLines(n, hooks = []) {
   const lines = [];
@@ -39,11 +39,11 @@ export function nodeLines(n, hooks = []) {
   return lines;
 }
 
-/** Names of the program's tensor hooks that ran on each node, from the hook events. */
+/** Names of the program's tensor and node hooks that ran on each node, from the hook events. */
 function hookNames(events) {
   const names = new Map();
   for (const ev of events) {
-    if (ev.phase !== 'hook') continue;
+    if (ev.phase !== 'hook' && ev.phase !== 'node_hook') continue;
     if (!names.has(ev.node)) names.set(ev.node, []);
     if (!names.get(ev.node).includes(ev.name)) names.get(ev.node).push(ev.name);
   }
@@ -209,7 +209,7 @@ export class TraceModel {
       step, total: this.events.length, current: step > 0 ? this.events[step - 1] : null,
       lit: new Set(), call: null, edgeGrad: new Map(), edgeCall: new Map(),
       received: new Map(), sent: new Map(), leafGrad: new Map(), visited: new Set(),
-      hooks: new Map(), // node -> runs of the program's tensor hooks on it in this call
+      hooks: new Map(), // node -> runs of the program's tensor and node hooks on it in this call
     };
     for (let i = 0; i < step; i += 1) {
       const ev = this.events[i];
@@ -227,7 +227,7 @@ export class TraceModel {
         st.visited = new Set();
         st.hooks = new Map();
       }
-      if (ev.phase === 'hook') { // a tensor hook ran; the node's own visit comes next
+      if (ev.phase === 'hook' || ev.phase === 'node_hook') { // the node's own visit comes next
         st.hooks.set(ev.node, [...(st.hooks.get(ev.node) ?? []), ev]);
         continue;
       }

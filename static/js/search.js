@@ -3,7 +3,7 @@
 // A query is whitespace-separated terms; a node matches when every term occurs, ignoring
 // case, in one of its facts: op name (`SoftmaxBackward0`), kind (`leaf`, `op`), variable
 // or parameter name (`z`, `layers.3.linear1.weight`), module box (`model.layers.3.self_attn`,
-// `cell #3`), shape (`(64, 64)`) or the program's tensor hooks that ran on it (`hook clip`).
+// `cell #3`), shape (`(64, 64)`) or the program's tensor or node hooks that ran on it (`hook clip`).
 // Numbers match whole numbers only, so "layers.1 addmm" finds the matrix products of the
 // second layer and not those of layers.10 to layers.19.
 // Clicking a line in the editor already marks the nodes a line made, so lines are not

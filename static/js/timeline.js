@@ -8,6 +8,14 @@ import { callName, chaptersOf, writeName } from './chapters.js';
 import { shape, shortTensor } from './format.js';
 import { boxLabel } from './groups.js';
 
+/** "node prehook show_arrival (line 27) on SumBackward0 got 1 arriving, returned None (unchanged)". */
+function nodeHook(ev, name) {
+  const list = (ts) => ts.map((g) => (g ? shortTensor(g) : '–')).join(', ') || '–';
+  const sent = ev.grad_inputs ? ` and ${list(ev.grad_inputs)} going to its inputs` : '';
+  const back = ev.result ? `returned ${list(ev.result)} in their place` : 'returned None (unchanged)';
+  return `node ${ev.kind} ${ev.name} (line ${ev.line ?? '?'}) on ${name} got ${list(ev.grad_outputs)} arriving${sent}, ${back}`;
+}
+
 export class Timeline {
   constructor(root, bus) {
     this.bus = bus;
@@ -109,6 +117,7 @@ export class Timeline {
     }
     const call = this.model.calls[ev.call];
     const what = call ? `${callName(call, ev.call)} (line ${call.line})` : `call #${ev.call + 1}`;
+    if (ev.phase === 'node_hook') return `${head} · ${what}: ${nodeHook(ev, name)}`;
     if (ev.phase === 'hook') {
       const back = ev.result ? `returned ${shortTensor(ev.result)} in its place` : 'returned None (unchanged)';
       return `${head} · ${what}: hook ${ev.name} (line ${ev.line ?? '?'}) on ${name} got ${shortTensor(ev.grad)}, ${back}`;

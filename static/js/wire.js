@@ -1,4 +1,4 @@
-// wire.js: read the server's compact trace (format 4) into the long form the page uses.
+// wire.js: read the server's compact trace (format 5) into the long form the page uses.
 // Pure functions, no DOM. Mirrors app/tracing/wire.py (the reference reader, whose
 // docstring describes the format): tensors are indices into trace.tensors, fields that are
 // null or empty are left out, edges are [source, target] pairs, and an integer n in
@@ -59,6 +59,13 @@ function expandEvents(items, nodes, tensor) {
       events.push({ phase: 'module_hook', module: item.module_hook, kind: item.kind, line: item.line,
                     name: item.name, call: item.call, got: item.got.map(tensor),
                     result: item.result == null ? null : item.result.map(tensor) });
+      continue;
+    }
+    if ('node_hook' in item) { // one run of the program's hook on a graph node (grad_fn)
+      const list = (ts) => (ts == null ? null : ts.map(tensor));
+      events.push({ phase: 'node_hook', call: item.call, node: item.node_hook, kind: item.kind, line: item.line,
+                    name: item.name, grad_outputs: list(item.grad_outputs),
+                    grad_inputs: list(item.grad_inputs), result: list(item.result) });
       continue;
     }
     if ('hook' in item) { // one run of the program's tensor hook, in backward call `call`

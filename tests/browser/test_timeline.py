@@ -6,6 +6,10 @@ show the ``.grad`` PyTorch had there.
 
 from __future__ import annotations
 
+import contextlib
+import io
+import re
+
 import httpx
 import pytest
 import torch
@@ -34,6 +38,16 @@ def _grad_after(line: int) -> list[float]:
 
 def _caption(page) -> str:  # type: ignore[no-untyped-def]
     return str(page.locator("[data-role=caption]").inner_text())
+
+
+TIMES = "\N{MULTIPLICATION SIGN}"  # "1 x2" is how a caption writes a tensor of two ones
+
+
+def _numbers(caption: str) -> list[float]:
+    """The numbers of a caption, a repeated value counted as often as it stands for."""
+    spelled = re.sub(rf"(?P<v>{NUMBER.pattern}) {TIMES}(?P<n>\d+)",
+                     lambda m: " ".join([m["v"]] * int(m["n"])), caption)
+    return [float(v) for v in NUMBER.findall(spelled)]
 
 
 def _shown(page) -> list[float]:  # type: ignore[no-untyped-def]
@@ -147,3 +161,39 @@ def test_module_hook_runs_are_steps_too(page, server_url) -> None:  # type: igno
     cy_eval(page, "(cy) => { cy.getElementById('g:model.conv').emit('tap'); }")
     listed = page.get_by_role("list", name="Hooks on model.conv").locator("li").all_inner_texts()
     assert listed == [f"{h.split(' on conv')[0]}: ran once" for h in hooks]  # each ran once
+
+
+def test_node_hook_runs_are_steps_on_their_nodes(page, server_url) -> None:  # type: ignore[no-untyped-def]
+    code = httpx.get(f"{server_url}/api/v1/examples").json()["examples"]
+    code = next(e["code"] for e in code if e["id"] == "node-hooks")
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        torch_run(code)  # the hooks print what plain PyTorch handed them
+    arrival, edges = ([float(v) for v in NUMBER.findall(line.split(" receive", 1)[1])]
+                      for line in printed.getvalue().splitlines()[:2])
+    lines = code.splitlines()
+    at = {name: next(i for i, text in enumerate(lines, 1) if f"hook({name})" in text)
+          for name in ("show_arrival", "show_edges")}
+    trace, _ = open_timed(page, server_url, code)
+    assert trace["ok"], trace["error"]
+    page.get_by_label("Jump to").select_option(index=2)  # backward() #1
+    hooks = []
+    for _ in range(len(trace["events"])):
+        if " · backward() " in _caption(page) and " node " in _caption(page):
+            hooks.append(_caption(page).split(": node ", 1)[1])
+            if len(hooks) == 2:
+                break
+        page.get_by_role("button", name="Step forward").click()
+    pre, post = hooks
+    assert pre.startswith(f"prehook show_arrival (line {at['show_arrival']}) on SumBackward0")
+    assert post.startswith(f"hook show_edges (line {at['show_edges']}) on MulBackward0")
+    assert _numbers(pre.split(" got ")[1]) == pytest.approx(arrival)
+    assert _numbers(post.split(" got ")[1]) == pytest.approx(edges)  # got [1, 1], sent x twice
+    assert post.endswith("returned None (unchanged)")
+    labels = cy_eval(page, "(cy) => cy.nodes().map((n) => String(n.data('label')))")
+    assert any(t.startswith("MulBackward0") and t.endswith("hook: show_edges") for t in labels)
+    mul = next(n["id"] for n in trace["graph"]["nodes"] if n["op"] == "MulBackward0")
+    cy_eval(page, "(cy, id) => { cy.getElementById(id).emit('tap'); }", f"n{mul}")
+    inspector = page.get_by_role("region", name="Inspector").inner_text()
+    where = f"node hook show_edges (registered on line {at['show_edges']})"
+    assert f"{where}: gradient for input 1" in inspector

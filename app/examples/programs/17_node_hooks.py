@@ -6,7 +6,8 @@ Every grad_fn is a torch.autograd.graph.Node, and nodes take hooks too: a prehoo
 gradient arriving at the node (its grad_outputs), a hook sees what it sends to its inputs
 (grad_inputs) as well. This is how a tool can show the gradient on every edge, which is what
 Gradtrace draws. MulBackward0 for y = x * x receives [1, 1] and sends x along each of its two
-edges, both into the same leaf, which adds them up: x.grad = 2x = [2, 4].
+edges, both into the same leaf, which adds them up: x.grad = 2x = [2, 4]. Each run of the
+program's own node hooks is a step of the timeline too, with what the hook got.
 """
 
 import torch

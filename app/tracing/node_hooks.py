@@ -1,0 +1,113 @@
+"""The program's own hooks on graph nodes, seen as they run.
+
+``y.grad_fn.register_prehook(fn)`` makes ``fn`` see the gradients arriving at one node
+(its grad_outputs) and ``register_hook(fn)`` also what the node sends to its inputs
+(grad_inputs); either may return replacements. Graph nodes are C++ types whose methods
+cannot be patched, so the program's text is: each call spelled ``<expr>.register_hook(...)``
+or ``<expr>.register_prehook(...)`` becomes ``__gradtrace_node__(<expr>).register_hook(...)``.
+The helper hands back anything that is not a graph node unchanged (a tensor's
+``register_hook`` stays the program's own call, seen by ``app.tracing.tensor_hooks``), and
+for a node an object whose two methods register the hook wrapped, so that each run becomes
+a timeline event. A method fetched without being called (``f = node.register_hook``) is
+not rewritten, and its hook is not seen.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from torch.autograd.graph import Node
+
+if TYPE_CHECKING:
+    from app.tracing.recorder import Recorder
+
+__all__ = ["HELPER", "helper", "rewrite"]
+
+HELPER = "__gradtrace_node__"  # a name the policy never lets a program write or read
+_METHODS = ("register_hook", "register_prehook")
+
+
+class _Rewriter(ast.NodeTransformer):
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in _METHODS:
+            wrapped = ast.Call(func=ast.Name(id=HELPER, ctx=ast.Load()), args=[func.value],
+                               keywords=[])
+            func.value = ast.copy_location(wrapped, func.value)
+        return node
+
+
+def rewrite(source: str, filename: str) -> Any:
+    """Compile ``source``, routing its ``register_(pre)hook`` calls through :data:`HELPER`.
+
+    Programs that never spell either method compile as they are (most of them).
+    """
+    if not any(method in source for method in _METHODS):
+        return compile(source, filename, "exec")
+    tree = _Rewriter().visit(ast.parse(source, filename, "exec"))
+    return compile(ast.fix_missing_locations(tree), filename, "exec")
+
+
+class _Registering:
+    """A graph node for the one ``register_(pre)hook`` call the program makes on it."""
+
+    __slots__ = ("_node", "_recorder")
+
+    def __init__(self, node: Any, recorder: Recorder) -> None:
+        self._node = node
+        self._recorder = recorder
+
+    def register_hook(self, fn: Callable[..., Any]) -> Any:
+        """``Node.register_hook``, with ``fn`` seen as it runs."""
+        if not callable(fn):  # torch takes it and fails in backward: let it
+            return self._node.register_hook(fn)
+        line = sys._getframe(1).f_lineno
+        node, recorder, name = self._node, self._recorder, _name(fn)
+
+        def seen(grad_inputs: tuple[Any, ...], grad_outputs: tuple[Any, ...]) -> Any:
+            result = fn(grad_inputs, grad_outputs)
+            recorder.node_hook_ran(node, {"kind": "hook", "line": line, "name": name}, {
+                "grad_outputs": grad_outputs, "grad_inputs": grad_inputs,
+                "result": _as_tuple(result)})
+            return result
+
+        return node.register_hook(seen)
+
+    def register_prehook(self, fn: Callable[..., Any]) -> Any:
+        """``Node.register_prehook``, with ``fn`` seen as it runs."""
+        if not callable(fn):
+            return self._node.register_prehook(fn)
+        line = sys._getframe(1).f_lineno
+        node, recorder, name = self._node, self._recorder, _name(fn)
+
+        def seen(grad_outputs: tuple[Any, ...]) -> Any:
+            result = fn(grad_outputs)
+            recorder.node_hook_ran(node, {"kind": "prehook", "line": line, "name": name}, {
+                "grad_outputs": grad_outputs, "grad_inputs": None,
+                "result": _as_tuple(result)})
+            return result
+
+        return node.register_prehook(seen)
+
+
+def _name(fn: Any) -> str:
+    return str(getattr(fn, "__name__", "hook"))
+
+
+def _as_tuple(result: Any) -> tuple[Any, ...] | None:
+    """What a hook returned, as the gradients it stands for (None: it returned None)."""
+    return None if result is None else tuple(result) if isinstance(result, tuple | list) \
+        else (result,)
+
+
+def helper(recorder: Recorder) -> Callable[[Any], Any]:
+    """The function bound to :data:`HELPER` in the program's globals while it is traced."""
+
+    def node_for_hooks(target: Any) -> Any:
+        return _Registering(target, recorder) if isinstance(target, Node) else target
+
+    return node_for_hooks
