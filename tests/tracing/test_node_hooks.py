@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import torch
 
+from app.api.schemas import NodeHookEvent
 from app.sandbox.facade import build_globals
 from app.sandbox.policy import check
 from app.tracing import trace_source
@@ -90,6 +91,14 @@ def test_node_hook_runs_match_what_pytorch_handed_the_hooks() -> None:
         _close(event["grad_outputs"], got)
         _close(event["grad_inputs"], sent)
         _close(event["result"], returned)
+
+
+def test_node_hook_events_have_the_documented_shape() -> None:
+    wire = trace_source(NODE_HOOKS, globals_dict=build_globals())["events"]
+    raw = [e for e in wire if isinstance(e, dict) and "node_hook" in e]
+    assert len(raw) == len(_plain(NODE_HOOKS)["runs"])
+    for event in raw:
+        assert NodeHookEvent.model_validate(event).model_dump() == event
 
 
 def test_the_backward_event_after_the_hooks_shows_what_flowed() -> None:
