@@ -132,18 +132,29 @@ y.sum().backward()
     _close([x["grad"]], (plain,))
 
 
-@pytest.mark.parametrize("source", [
-    "import torch\nx = torch.ones(2)\nx.grad_fn.register_hook(print)\n",  # None has no method
-    "import torch\nx = torch.ones(2, requires_grad=True)\ny = x * 2\n"
-    "y.grad_fn.register_prehook(7)\ny.sum().backward()\n",  # torch takes it, backward fails
+RAISES = """import torch
+x = torch.ones(2, requires_grad=True)
+y = x * 2
+def refuse(grad_inputs, grad_outputs):
+    raise ValueError("no thanks")
+y.grad_fn.register_hook(refuse)
+y.sum().backward()
+"""
+
+
+@pytest.mark.parametrize(("source", "line"), [
+    ("import torch\nx = torch.ones(2)\nx.grad_fn.register_hook(print)\n", 3),  # None's
+    ("import torch\nx = torch.ones(2, requires_grad=True)\ny = x * 2\n"
+     "y.grad_fn.register_prehook(7)\ny.sum().backward()\n", 5),  # torch takes it, then fails
+    (RAISES, 5),  # the hook's own line
 ])
-def test_mistakes_fail_as_they_do_in_plain_pytorch(source: str) -> None:
+def test_mistakes_fail_as_they_do_in_plain_pytorch(source: str, line: int) -> None:
     trace = trace_source(source, globals_dict=build_globals())
     with pytest.raises(Exception) as plain:
         _plain(source)
     assert trace["error"]["type"] == type(plain.value).__name__
     assert trace["error"]["message"] == str(plain.value)
-    assert trace["error"]["line"] == source.count("\n")  # the last line, where both fail
+    assert trace["error"]["line"] == line
 
 
 def test_other_objects_keep_their_own_register_hook() -> None:
