@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import sys
 from collections.abc import Callable
+from types import CodeType
 from typing import TYPE_CHECKING, Any
 
 from torch.autograd.graph import Node
@@ -41,7 +42,7 @@ class _Rewriter(ast.NodeTransformer):
         return node
 
 
-def rewrite(source: str, filename: str) -> Any:
+def rewrite(source: str, filename: str) -> CodeType:
     """Compile ``source``, routing its ``register_(pre)hook`` calls through :data:`HELPER`.
 
     Programs that never spell either method compile as they are (most of them).
@@ -100,8 +101,9 @@ def _name(fn: Any) -> str:
 
 def _as_tuple(result: Any) -> tuple[Any, ...] | None:
     """What a hook returned, as the gradients it stands for (None: it returned None)."""
-    return None if result is None else tuple(result) if isinstance(result, tuple | list) \
-        else (result,)
+    if result is None:
+        return None
+    return tuple(result) if isinstance(result, tuple | list) else (result,)
 
 
 def helper(recorder: Recorder) -> Callable[[Any], Any]:

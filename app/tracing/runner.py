@@ -141,8 +141,7 @@ def compile_program(source: str) -> CodeType:
     Raises:
         SyntaxError: or ValueError (a null byte), as ``compile`` does.
     """
-    code: CodeType = node_hooks.rewrite(source, PROGRAM_FILENAME)
-    return code
+    return node_hooks.rewrite(source, PROGRAM_FILENAME)
 
 
 def trace_source(

@@ -44,8 +44,8 @@ says each thing once:
   ``{"node_hook": node, "kind", "call", "line", "name", "grad_outputs", "grad_inputs",
   "result"}``, ``kind`` being "prehook" (it got the gradients arriving at the node; null
   ``grad_inputs``) or "hook" (it also got what the node sends to its inputs), ``result``
-  the gradients it returned in their place (null: None). It comes right before the node's
-  own backward event, which shows the gradients after every hook. Format 5 added these.
+  the gradients it returned in their place (null: None). The node's hooks' runs come before
+  its own backward event, which shows the gradients after every hook. Format 5 added these.
 * ``variables``, ``calls``, ``stdout``, ``warnings``, ``error`` and ``ok`` are as before.
 
 :func:`expand` turns a trace back into the long form (every tensor inline, every field
