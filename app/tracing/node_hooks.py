@@ -62,37 +62,46 @@ class _Registering:
         self._node = node
         self._recorder = recorder
 
-    def register_hook(self, fn: Callable[..., Any]) -> Any:
-        """``Node.register_hook``, with ``fn`` seen as it runs."""
-        if not callable(fn):  # torch takes it and fails in backward: let it
-            return self._node.register_hook(fn)
-        line = sys._getframe(1).f_lineno
-        node, recorder, name = self._node, self._recorder, _name(fn)
+    def register_hook(self, *args: Any, **kwargs: Any) -> Any:
+        """``Node.register_hook``, with the hook seen as it runs."""
+        hook = _the_hook(args, kwargs)
+        if hook is None:  # not one callable: torch answers as it would have
+            return self._node.register_hook(*args, **kwargs)
+        node, recorder = self._node, self._recorder
+        fields = {"kind": "hook", "line": sys._getframe(1).f_lineno, "name": _name(hook)}
 
         def seen(grad_inputs: tuple[Any, ...], grad_outputs: tuple[Any, ...]) -> Any:
-            result = fn(grad_inputs, grad_outputs)
-            recorder.node_hook_ran(node, {"kind": "hook", "line": line, "name": name}, {
+            result = hook(grad_inputs, grad_outputs)
+            recorder.node_hook_ran(node, fields, {
                 "grad_outputs": grad_outputs, "grad_inputs": grad_inputs,
                 "result": _as_tuple(result)})
             return result
 
         return node.register_hook(seen)
 
-    def register_prehook(self, fn: Callable[..., Any]) -> Any:
-        """``Node.register_prehook``, with ``fn`` seen as it runs."""
-        if not callable(fn):
-            return self._node.register_prehook(fn)
-        line = sys._getframe(1).f_lineno
-        node, recorder, name = self._node, self._recorder, _name(fn)
+    def register_prehook(self, *args: Any, **kwargs: Any) -> Any:
+        """``Node.register_prehook``, with the hook seen as it runs."""
+        hook = _the_hook(args, kwargs)
+        if hook is None:
+            return self._node.register_prehook(*args, **kwargs)
+        node, recorder = self._node, self._recorder
+        fields = {"kind": "prehook", "line": sys._getframe(1).f_lineno, "name": _name(hook)}
 
         def seen(grad_outputs: tuple[Any, ...]) -> Any:
-            result = fn(grad_outputs)
-            recorder.node_hook_ran(node, {"kind": "prehook", "line": line, "name": name}, {
-                "grad_outputs": grad_outputs, "grad_inputs": None,
-                "result": _as_tuple(result)})
+            result = hook(grad_outputs)
+            recorder.node_hook_ran(node, fields, {
+                "grad_outputs": grad_outputs, "grad_inputs": None, "result": _as_tuple(result)})
             return result
 
         return node.register_prehook(seen)
+
+
+def _the_hook(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Callable[..., Any] | None:
+    """The hook of a ``register_(pre)hook(fn)`` call: one callable, passed by position."""
+    if len(args) == 1 and not kwargs and callable(args[0]):
+        hook: Callable[..., Any] = args[0]
+        return hook
+    return None
 
 
 def _name(fn: Any) -> str:

@@ -147,6 +147,8 @@ y.sum().backward()
     ("import torch\nx = torch.ones(2, requires_grad=True)\ny = x * 2\n"
      "y.grad_fn.register_prehook(7)\ny.sum().backward()\n", 5),  # torch takes it, then fails
     (RAISES, 5),  # the hook's own line
+    ("import torch\nx = torch.ones(2, requires_grad=True)\ny = x * 2\n"
+     "y.grad_fn.register_hook(fn=print)\n", 4),  # torch's own message: no keywords
 ])
 def test_mistakes_fail_as_they_do_in_plain_pytorch(source: str, line: int) -> None:
     trace = trace_source(source, globals_dict=build_globals())
