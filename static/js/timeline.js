@@ -86,6 +86,7 @@ export class Timeline {
     this.setStep(s);
     const st = this.model.stateAt(s);
     this.caption.textContent = this.describe(st);
+    this.caption.title = this.caption.textContent; // a long one is cut at two lines
     this.bus.emit('step:changed', { state: st });
   }
 

@@ -185,6 +185,11 @@ def test_node_hook_runs_are_steps_on_their_nodes(page, server_url) -> None:  # t
                 break
         page.get_by_role("button", name="Step forward").click()
     pre, post = hooks
+    caption = page.locator("[data-role=caption]")
+    assert caption.get_attribute("title") == _caption(page)  # the whole text on hover
+    lines = caption.evaluate(
+        "(el) => el.clientHeight / parseFloat(getComputedStyle(el).lineHeight)")
+    assert lines >= 2, lines  # a long caption wraps onto a second line before it is cut
     assert pre.startswith(f"prehook show_arrival (line {at['show_arrival']}) on SumBackward0")
     assert post.startswith(f"hook show_edges (line {at['show_edges']}) on MulBackward0")
     assert _numbers(pre.split(" got ")[1]) == pytest.approx(arrival)
