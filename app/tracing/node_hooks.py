@@ -63,37 +63,29 @@ class _Registering:
         self._recorder = recorder
 
     def register_hook(self, *args: Any, **kwargs: Any) -> Any:
-        """``Node.register_hook``, with the hook seen as it runs."""
+        """``Node.register_hook``: the hook gets (grad_inputs, grad_outputs), seen as it runs."""
+        return self._register("hook", args, kwargs)
+
+    def register_prehook(self, *args: Any, **kwargs: Any) -> Any:
+        """``Node.register_prehook``: the hook gets (grad_outputs,), seen as it runs."""
+        return self._register("prehook", args, kwargs)
+
+    def _register(self, kind: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        original = getattr(self._node, f"register_{kind}")
         hook = _the_hook(args, kwargs)
         if hook is None:  # not one callable: torch answers as it would have
-            return self._node.register_hook(*args, **kwargs)
+            return original(*args, **kwargs)
         node, recorder = self._node, self._recorder
-        fields = {"kind": "hook", "line": sys._getframe(1).f_lineno, "name": _name(hook)}
+        fields = {"kind": kind, "line": sys._getframe(2).f_lineno, "name": _name(hook)}
 
-        def seen(grad_inputs: tuple[Any, ...], grad_outputs: tuple[Any, ...]) -> Any:
-            result = hook(grad_inputs, grad_outputs)
+        def seen(*grads: tuple[Any, ...]) -> Any:
+            result = hook(*grads)
             recorder.node_hook_ran(node, fields, {
-                "grad_outputs": grad_outputs, "grad_inputs": grad_inputs,
+                "grad_outputs": grads[-1], "grad_inputs": grads[0] if len(grads) == 2 else None,
                 "result": _as_tuple(result)})
             return result
 
-        return node.register_hook(seen)
-
-    def register_prehook(self, *args: Any, **kwargs: Any) -> Any:
-        """``Node.register_prehook``, with the hook seen as it runs."""
-        hook = _the_hook(args, kwargs)
-        if hook is None:
-            return self._node.register_prehook(*args, **kwargs)
-        node, recorder = self._node, self._recorder
-        fields = {"kind": "prehook", "line": sys._getframe(1).f_lineno, "name": _name(hook)}
-
-        def seen(grad_outputs: tuple[Any, ...]) -> Any:
-            result = hook(grad_outputs)
-            recorder.node_hook_ran(node, fields, {
-                "grad_outputs": grad_outputs, "grad_inputs": None, "result": _as_tuple(result)})
-            return result
-
-        return node.register_prehook(seen)
+        return original(seen)
 
 
 def _the_hook(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Callable[..., Any] | None:

@@ -126,9 +126,8 @@ def _events(trace: dict[str, Any], nodes: list[dict[str, Any]], tensor: Any) -> 
         if "module_hook" in item:
             events.append({"phase": "module_hook", "module": item["module_hook"],
                            "kind": item["kind"], "line": item["line"], "name": item["name"],
-                           "call": item["call"], "got": [tensor(t) for t in item["got"]],
-                           "result": None if item["result"] is None
-                           else [tensor(t) for t in item["result"]]})
+                           "call": item["call"], "got": _tensors(tensor, item["got"]),
+                           "result": _tensors(tensor, item["result"])})
             continue
         if "node_hook" in item:
             events.append({"phase": "node_hook", "call": item["call"], "node": item["node_hook"],

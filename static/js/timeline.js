@@ -10,10 +10,14 @@ import { boxLabel } from './groups.js';
 
 /** "node prehook show_arrival (line 27) on SumBackward0 got 1 arriving, returned None (unchanged)". */
 function nodeHook(ev, name) {
-  const list = (ts) => ts.map((g) => (g ? shortTensor(g) : '–')).join(', ') || '–';
-  const sent = ev.grad_inputs ? ` and ${list(ev.grad_inputs)} going to its inputs` : '';
-  const back = ev.result ? `returned ${list(ev.result)} in their place` : 'returned None (unchanged)';
-  return `node ${ev.kind} ${ev.name} (line ${ev.line ?? '?'}) on ${name} got ${list(ev.grad_outputs)} arriving${sent}, ${back}`;
+  const sent = ev.grad_inputs ? ` and ${grads(ev.grad_inputs)} going to its inputs` : '';
+  const back = ev.result ? `returned ${grads(ev.result)} in their place` : 'returned None (unchanged)';
+  return `node ${ev.kind} ${ev.name} (line ${ev.line ?? '?'}) on ${name} got ${grads(ev.grad_outputs)} arriving${sent}, ${back}`;
+}
+
+/** Gradients as a caption lists them, '–' for an absent one (or for none at all). */
+function grads(ts) {
+  return ts.map((g) => (g ? shortTensor(g) : '–')).join(', ') || '–';
 }
 
 export class Timeline {
@@ -124,9 +128,9 @@ export class Timeline {
       return `${head} · ${what}: hook ${ev.name} (line ${ev.line ?? '?'}) on ${name} got ${shortTensor(ev.grad)}, ${back}`;
     }
     const got = (ev.grad_outputs ?? []).map(shortTensor).join(', ');
-    const sent = (ev.grad_inputs ?? []).map((g) => (g ? shortTensor(g) : '–')).join(', ');
+    const sent = grads(ev.grad_inputs ?? []);
     const leaf = ev.leaf_grad !== undefined ? `; .grad now ${shortTensor(ev.leaf_grad)}` : '';
-    return `${head} · ${what}: ${name} received ${got || '–'}, sent ${sent || '–'}${leaf}`;
+    return `${head} · ${what}: ${name} received ${got || '–'}, sent ${sent}${leaf}`;
   }
 
   /** "forward hook keep_activation (line 18) on conv got (1, 2, 5, 5) …, returned None". */

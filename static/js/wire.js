@@ -43,6 +43,7 @@ function expandNode(node, id, tensor, calls) {
 }
 
 function expandEvents(items, nodes, tensor) {
+  const list = (ts) => (ts == null ? null : ts.map(tensor)); // a list of tensors, or null
   const events = [];
   let next = 0;
   for (const item of items) {
@@ -57,12 +58,10 @@ function expandEvents(items, nodes, tensor) {
     }
     if ('module_hook' in item) { // one run of the program's nn.Module hook
       events.push({ phase: 'module_hook', module: item.module_hook, kind: item.kind, line: item.line,
-                    name: item.name, call: item.call, got: item.got.map(tensor),
-                    result: item.result == null ? null : item.result.map(tensor) });
+                    name: item.name, call: item.call, got: list(item.got), result: list(item.result) });
       continue;
     }
     if ('node_hook' in item) { // one run of the program's hook on a graph node (grad_fn)
-      const list = (ts) => (ts == null ? null : ts.map(tensor));
       events.push({ phase: 'node_hook', call: item.call, node: item.node_hook, kind: item.kind, line: item.line,
                     name: item.name, grad_outputs: list(item.grad_outputs),
                     grad_inputs: list(item.grad_inputs), result: list(item.result) });
