@@ -9,6 +9,7 @@ the tensors the hook got and the ones it returned in their place.
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -48,6 +49,7 @@ def _wrapped(recorder: Recorder, kind: str, hook: Callable[..., Any],
              module: torch.nn.Module, line: int) -> Callable[..., Any]:
     name = str(getattr(hook, "__name__", "hook"))
 
+    @functools.wraps(hook)  # torch names the hook in its errors: the program's, not ours
     def seen(*args: Any, **kwargs: Any) -> Any:
         result = hook(*args, **kwargs)
         got = [t for arg in args[1:] for t in tensors_in(arg)][:_MAX_TENSORS]

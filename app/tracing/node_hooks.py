@@ -15,6 +15,7 @@ not rewritten, and its hook is not seen.
 from __future__ import annotations
 
 import ast
+import functools
 import sys
 from collections.abc import Callable
 from types import CodeType
@@ -78,6 +79,7 @@ class _Registering:
         node, recorder = self._node, self._recorder
         fields = {"kind": kind, "line": sys._getframe(2).f_lineno, "name": _name(hook)}
 
+        @functools.wraps(hook)  # torch names the hook in its errors: the program's, not ours
         def seen(*grads: tuple[Any, ...]) -> Any:
             result = hook(*grads)
             recorder.node_hook_ran(node, fields, {

@@ -9,6 +9,7 @@ and the one it returned. Hooks torch registers for itself (module hooks) are lef
 
 from __future__ import annotations
 
+import functools
 import sys
 import weakref
 from typing import TYPE_CHECKING, Any
@@ -51,6 +52,7 @@ def watch(recorder: Recorder, args: tuple[Any, ...],
     target = weakref.ref(tensor)
     name = str(getattr(hook, "__name__", "hook"))
 
+    @functools.wraps(hook)  # torch names the hook in its errors: the program's, not ours
     def seen(grad: Any) -> Any:
         result = hook(grad)
         recorder.hook_ran(target(), name, line, grad, result)

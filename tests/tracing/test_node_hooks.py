@@ -149,6 +149,9 @@ y.sum().backward()
     (RAISES, 5),  # the hook's own line
     ("import torch\nx = torch.ones(2, requires_grad=True)\ny = x * 2\n"
      "y.grad_fn.register_hook(fn=print)\n", 4),  # torch's own message: no keywords
+    ("import torch\nx = torch.ones(2, requires_grad=True)\ny = x * 3\n"
+     "y.grad_fn.register_hook(lambda gi, go: (gi[0] / 2,))\ny.sum().backward()\n",
+     5),  # one gradient for two inputs: torch's message names the program's hook
 ])
 def test_mistakes_fail_as_they_do_in_plain_pytorch(source: str, line: int) -> None:
     trace = trace_source(source, globals_dict=build_globals())

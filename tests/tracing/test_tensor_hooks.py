@@ -102,3 +102,20 @@ def test_gallery_hooks_match_pytorch(example: str) -> None:
     source = found.code
     events, _ = _check(source)
     assert events or example == "module-hooks-cam"
+
+
+def test_a_hook_that_breaks_the_rules_fails_as_in_plain_pytorch() -> None:
+    """torch names the hook in its error: the program's hook, not the tracer's wrapper."""
+    source = """import torch
+x = torch.ones(2, requires_grad=True)
+y = x * 3
+def grow(grad):
+    return torch.ones(3)
+y.register_hook(grow)
+y.sum().backward()
+"""
+    error = trace_long(source)["error"]
+    with pytest.raises(RuntimeError) as plain:
+        exec(source, {})
+    assert (error["type"], error["message"]) == ("RuntimeError", str(plain.value))
+    assert "'grow'" in error["message"]
