@@ -8,6 +8,12 @@ import httpx
 import pytest
 
 from tests.api.live_server import LiveServer, client, plain_benign_grad, shared_server
+from tests.shared_data import shared_status
+
+
+def pytest_report_header() -> str:
+    """Say whether ../shared's attack corpus is part of this run (a clone alone has none)."""
+    return shared_status()
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ answer /healthz within a second and a benign program must get PyTorch's gradient
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
 import socket
@@ -31,8 +30,8 @@ from tests.api.live_server import (
     error_kind,
     still_healthy,
 )
+from tests.shared_data import public_attacks
 
-ATTACKS = Path(__file__).resolve().parents[3] / "shared" / "attacks" / "public.json"
 TRACE = "/api/v1/trace"
 FAILED = ["forbidden", "runtime", "memory", "timeout", "crash", "output_limit", "syntax"]
 STOPPED = ["forbidden", "runtime"]  # refused by the policy or the facade, before any damage
@@ -92,8 +91,7 @@ def traps(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Traps]:
 
 
 def _public() -> list[dict[str, Any]]:
-    entries: list[dict[str, Any]] = json.loads(ATTACKS.read_text())
-    return entries
+    return public_attacks()
 
 
 # Our own attacks: (id, code, acceptable error kinds). "escape:" ids are one regression test

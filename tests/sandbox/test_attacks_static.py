@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import json
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -22,8 +21,8 @@ import pytest
 from app.sandbox.errors import PolicyError
 from app.sandbox.facade import build_globals
 from app.sandbox.policy import check
+from tests.shared_data import public_attacks
 
-ATTACKS = Path(__file__).resolve().parents[3] / "shared" / "attacks" / "public.json"
 EXAMPLES = Path(__file__).resolve().parents[2] / "app" / "examples" / "programs"
 SKIPPED = {"cpu", "memory", "output"}
 TIMEOUT = 30.0
@@ -79,8 +78,7 @@ def run_isolated(source: str, mode: str = "policy") -> tuple[str, str]:
 
 
 def _public() -> list[dict[str, Any]]:
-    entries: list[dict[str, Any]] = json.loads(ATTACKS.read_text())
-    return [e for e in entries if e["category"] not in SKIPPED]
+    return [e for e in public_attacks() if e["category"] not in SKIPPED]
 
 
 # One regression test per known escape (NOTES.md and our own).
