@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from app.expression import MAX_ELEMENTS, MAX_EXPRESSION_CHARS, MAX_INPUTS, check_inputs
 
 __all__ = [
     "BackwardEvent",
@@ -17,6 +19,7 @@ __all__ = [
     "Event",
     "Example",
     "ExampleList",
+    "ExpressionTrace",
     "Node",
     "ProblemDetail",
     "TensorEntry",
@@ -168,8 +171,26 @@ class TraceGraph(_Open):
     edges: list[Edge]
 
 
+class ExpressionTrace(_Open):
+    """What the server made of an expression request (present only for those)."""
+
+    expression: str = Field(description="The expression, as traced.")
+    program: str = Field(description="The program Gradtrace wrote and traced for it; every "
+                                     "`line` in the trace points into this text.")
+    line: int = Field(description="Program line where the expression starts (`result = ...`).")
+    col: int = Field(description="Column of the program line where the expression starts.")
+    backward_on: Literal["result", "result.sum()"] | None = Field(
+        description="What backward() ran on: the result itself when it holds one value, else "
+                    "its sum (backward() needs a single value); null when it did not run.")
+
+
 class TraceResponse(_Open):
-    """A trace in format 5 (see ``app/tracing/wire.py``): tensors are indices into ``tensors``."""
+    """A trace in format 5 (see ``app/tracing/wire.py``): tensors are indices into ``tensors``.
+
+    For an expression request, ``expression`` says which program ran, and an ``error`` inside
+    the expression also carries ``expression_line``/``expression_col`` (1-based line, 0-based
+    column within the expression).
+    """
 
     format: Literal[5]
     ok: bool = Field(description="False when the program raised or hit a limit.")
@@ -182,6 +203,7 @@ class TraceResponse(_Open):
     stdout: str
     warnings: list[str]
     error: ErrorInfo | None
+    expression: ExpressionTrace | None = None
 
 
 class TraceRequestOptions(BaseModel):
@@ -194,10 +216,43 @@ class TraceRequestOptions(BaseModel):
 
 
 class TraceRequest(BaseModel):
+    """A program (``code``) or an expression with its inputs: exactly one of the two."""
+
     model_config = ConfigDict(extra="forbid")
 
-    code: str = Field(description="The Python/PyTorch program.")
+    code: str | None = Field(None, description="The Python/PyTorch program.")
+    expression: str | None = Field(
+        None, min_length=1, max_length=MAX_EXPRESSION_CHARS,
+        description="One Python expression over the inputs, e.g. `x * y + torch.sin(z)`; "
+                    "backward() runs on it (on its sum when it holds more than one value).")
+    inputs: dict[str, Any] | None = Field(
+        None, description=f"Expression inputs by name: a number or a rectangular nested list "
+                          f"of numbers; each becomes a float leaf with requires_grad=True. "
+                          f"At most {MAX_INPUTS} inputs and {MAX_ELEMENTS} numbers in all.")
     options: TraceRequestOptions = TraceRequestOptions()
+
+    @field_validator("expression")
+    @classmethod
+    def _expression_text(cls, value: str | None) -> str | None:
+        """Surrounding blanks are not part of the formula (a leading one is a syntax error)."""
+        if value is None:
+            return None
+        if not value.strip():
+            raise ValueError("the expression is empty")
+        return value.strip()
+
+    @field_validator("inputs")
+    @classmethod
+    def _inputs(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        return None if value is None else check_inputs(value)
+
+    @model_validator(mode="after")
+    def _one_of(self) -> TraceRequest:
+        if (self.code is None) == (self.expression is None):
+            raise ValueError("give exactly one of `code` (a program) and `expression`")
+        if self.code is not None and self.inputs is not None:
+            raise ValueError("`inputs` go with `expression`, not with `code`")
+        return self
 
 
 class Example(BaseModel):
@@ -205,7 +260,9 @@ class Example(BaseModel):
     title: str
     topic: str
     explanation: str
-    code: str
+    code: str = Field(description="The program (for an expression: the program written for it).")
+    expression: str | None = Field(None, description="Set for an expression example.")
+    inputs: dict[str, Any] | None = Field(None, description="The expression's inputs.")
 
 
 class ExampleList(BaseModel):
