@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 import torch
-import torch.nn.functional as F
+from torch.nn import functional
 
 from app.api.schemas import ExampleList, ProblemDetail, TraceResponse
 from tests.api.live_server import LiveServer
@@ -39,7 +39,7 @@ def plain(expression: str, inputs: dict[str, Any]) -> Plain:
     """The expression in plain PyTorch: leaves, result, their grads, or what it raised."""
     leaves = {name: torch.tensor(value, dtype=torch.float32, requires_grad=True)
               for name, value in inputs.items()}
-    scope: dict[str, Any] = {"torch": torch, "math": math, "F": F, **leaves}
+    scope: dict[str, Any] = {"torch": torch, "math": math, "F": functional, **leaves}
     result: Any = None
     summed: bool | None = None
     try:
@@ -202,7 +202,7 @@ def test_bad_inputs_get_a_422_naming_the_input(
 
 def test_non_finite_numbers_get_a_422_naming_the_input(http: httpx.Client) -> None:
     for text in ("NaN", "Infinity", "-Infinity"):
-        raw = '{"expression": "x * w", "inputs": {"x": 1.0, "w": [1.0, %s]}}' % text
+        raw = '{"expression": "x * w", "inputs": {"x": 1.0, "w": [1.0, ' + text + "]}}"
         response = http.post(TRACE, content=raw, headers={"Content-Type": "application/json"})
         assert response.status_code == 422, (text, response.text[:200])
         message = " ".join(d["msg"] for d in response.json()["detail"])
