@@ -1,0 +1,120 @@
+"""One comparison of a corpus program's trace with its plain-PyTorch run, and its diagnosis.
+
+Kept apart from the tests so the same comparison serves the in-process test, the live-server
+test and ``python -m tests.corpus.classify`` (which helpers run to see what is left).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import orjson
+import torch
+
+from app.sandbox.local import trace_file
+from app.tracing.wire import dumps, expand
+from tests.corpus.plain import plain_run, program_retained
+from tests.tracing.oracle import PlainRun
+from tests.tracing.oracle_checks import assert_matches_plain, assert_view
+
+__all__ = [
+    "PROGRAMS",
+    "PROGRAM_DIR",
+    "compare",
+    "refusal",
+    "run_and_compare",
+    "source_of",
+    "trace_sandboxed",
+    "with_float_specials",
+]
+
+PROGRAM_DIR = Path(__file__).resolve().parent / "programs"
+PROGRAMS = sorted(path.stem for path in PROGRAM_DIR.glob("*.py"))
+PLAYGROUND_MARKS = ("in the playground", "not part of the playground")
+
+
+def source_of(name: str) -> str:
+    """The text of one corpus program."""
+    return (PROGRAM_DIR / f"{name}.py").read_text()
+
+
+def trace_sandboxed(source: str) -> dict[str, Any]:
+    """Policy + facade + tracer in this process, read back through the wire format."""
+    result, _ = trace_file(source)
+    expanded: dict[str, Any] = with_float_specials(expand(orjson.loads(dumps(result))))
+    return expanded
+
+
+_SPECIAL = {"nan": float("nan"), "inf": float("inf"), "-inf": float("-inf")}
+_STATS = ("min", "max", "mean", "std", "norm")
+
+
+def _floats(values: Any) -> Any:
+    if isinstance(values, list):
+        return [_floats(v) for v in values]
+    return _SPECIAL.get(values, values) if isinstance(values, str) else values
+
+
+def with_float_specials(node: Any) -> Any:
+    """The wire format writes NaN and infinities as strings; the shared checks read numbers,
+    so every tensor view (a dict with ``values`` and ``dtype``) gets floats back."""
+    if isinstance(node, list):
+        return [with_float_specials(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if "values" in node and "dtype" in node:
+        node = {**node, "values": _floats(node["values"])}
+        node.update({k: _floats(node[k]) for k in _STATS if k in node})
+        return node
+    return {key: with_float_specials(value) for key, value in node.items()}
+
+
+def refusal(result: dict[str, Any]) -> str | None:
+    """Why the sandbox (not PyTorch) refused the program, or None."""
+    error = result.get("error")
+    if not error:
+        return None
+    if error["kind"] == "forbidden":
+        return f"policy (line {error['line']}): {error['message']}"
+    if any(mark in str(error["message"]) for mark in PLAYGROUND_MARKS):
+        return f"facade (line {error['line']}): {error['message']}"
+    return None
+
+
+def compare(result: dict[str, Any], plain: PlainRun) -> None:
+    """Everything PyTorch observed, field by field; a sandbox refusal fails first, by name."""
+    refused = refusal(result)
+    assert refused is None, f"refused by the sandbox: {refused}"
+    assert_matches_plain(result, plain)
+    assert_parameter_grads_shown(result, plain)
+    for name, grad in program_retained(plain).items():
+        assert_view(result["variables"][name]["grad"], grad, f"variables[{name}].grad (retained)")
+
+
+def _shows(node: dict[str, Any], grad: torch.Tensor) -> bool:
+    try:
+        assert_view(node["grad"], grad, "grad")
+    except AssertionError:
+        return False
+    return True
+
+
+def assert_parameter_grads_shown(result: dict[str, Any], plain: PlainRun) -> None:
+    """Each module parameter's final .grad is on some leaf of the trace. Which name labels
+    the leaf is the tracer's choice (a loop variable such as ``param`` may win over
+    ``0.bias``), so the leaf is found by its gradient, preferring one labelled by name."""
+    leaves = [n for n in result["graph"]["nodes"] if n["kind"] == "leaf"]
+    for name, grads in plain.parameter_grads.items():
+        for grad in grads:
+            if grad is None:
+                continue
+            named = [n for n in leaves if n["label"] and n["label"].endswith(name)]
+            assert any(_shows(n, grad) for n in named + leaves), f"parameter {name}: grad"
+
+
+def run_and_compare(name: str) -> None:
+    """Trace one corpus program in the sandbox, run it plainly, compare."""
+    source = source_of(name)
+    result = trace_sandboxed(source)  # first: C++ warn-once warnings go to the trace
+    compare(result, plain_run(source))

@@ -1,0 +1,73 @@
+"""The plain-PyTorch side of the corpus comparison, made robust to a few program shapes.
+
+``tests.tracing.oracle.run_plain`` is shared with other tests, so it is not changed here.
+Two shapes need care: a retained non-leaf whose gradient is filled inside a functorch
+transform (``is_grads_batched=True``) makes the oracle's retain-every-name run fail, and a
+sparse ``.grad`` (``nn.Embedding(sparse=True)``) cannot be compared with ``allclose``. This
+module runs the oracle's own pieces and turns sparse gradients dense for comparison.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import warnings
+from typing import Any
+
+import torch
+
+from tests.tracing import oracle
+from tests.tracing.oracle import PlainRun
+
+__all__ = ["dense", "plain_run", "program_retained"]
+
+
+def dense(tensor: torch.Tensor | None) -> torch.Tensor | None:
+    """A sparse tensor as its dense equivalent; anything else unchanged."""
+    if tensor is not None and tensor.layout != torch.strided:
+        return tensor.to_dense()
+    return tensor
+
+
+def plain_run(source: str) -> PlainRun:
+    """``oracle.run_plain``, with retained-gradient collection allowed to fail (then empty)."""
+    namespace, stdout, texts, error, observer = oracle._execute(source)
+    observer.snapshot(v for v in namespace.values() if isinstance(v, torch.Tensor))
+    variables = {
+        name: oracle._variable(value)
+        for name, value in namespace.items()
+        if isinstance(value, torch.Tensor) and not name.startswith("__")
+    }
+    for variable in variables.values():
+        variable.grad = dense(variable.grad)
+    grads = oracle._parameter_grads(namespace)
+    try:
+        retained = oracle.retained_grads(source)
+    except RuntimeError:  # a .grad written under vmap cannot be read back outside it
+        retained = {}
+    return PlainRun(
+        variables=variables,
+        stdout=stdout,
+        warnings=texts,
+        error=error,
+        calls=observer.calls,
+        saved=observer.saved,
+        parameter_grads={k: [dense(g) for g in v] for k, v in grads.items()},
+        namespace=namespace,
+        retained=retained,
+    )
+
+
+def program_retained(plain: PlainRun) -> dict[str, torch.Tensor]:
+    """Non-leaf tensors the program itself retained (``retain_grad()``), with their .grad."""
+    found: dict[str, torch.Tensor] = {}
+    for name, value in plain.namespace.items():
+        if not isinstance(value, torch.Tensor) or name.startswith("__") or value.is_leaf:
+            continue
+        if not value.retains_grad:
+            continue
+        with warnings.catch_warnings(), contextlib.suppress(RuntimeError):
+            warnings.simplefilter("ignore")
+            grad: Any = value.grad
+            if isinstance(grad, torch.Tensor):
+                found[name] = grad.detach().clone()
+    return found

@@ -1,0 +1,18 @@
+# PyTorch docs: reductions that return named tuples (values, indices)
+import torch
+
+x = torch.tensor([[1.0, 5.0, 2.0], [4.0, 3.0, 6.0]], requires_grad=True)
+m = x.max(dim=1)
+print(m.values, m.indices)
+print(x.min(dim=0).indices)
+top = torch.topk(x, 2)
+print(top.values)
+s = x.sort(dim=1, descending=True)
+print(s.indices)
+med = x.median(dim=1)
+kth = x.kthvalue(2, dim=1)
+mode = torch.tensor([1, 2, 2, 3]).mode()
+print(med.values, kth.values, mode.values, mode.indices)
+loss = m.values.sum() + top.values.sum() + s.values[:, 0].sum() + med.values.sum()
+loss.backward()
+print(x.grad)
