@@ -2,8 +2,9 @@
 //
 // Python highlighting, line numbers, undo history, Ctrl/Cmd+Enter runs, a red mark on the
 // error line and a soft mark on the line of the hovered graph node. Clicking a line emits
-// line:selected so the graph can select the nodes created there.
-import { EditorState, StateEffect, StateField } from '@codemirror/state';
+// line:selected so the graph can select the nodes created there. In Expression mode it is
+// read-only: it shows the program the server wrote for the expression.
+import { Compartment, EditorState, StateEffect, StateField } from '@codemirror/state';
 import {
   EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter,
   drawSelection, Decoration,
@@ -42,6 +43,8 @@ export class Editor {
   constructor(parent, bus) {
     this.bus = bus;
     this.marks = lineMarkField();
+    this.lock = new Compartment();
+    this.locked = false;
     const runKey = { key: 'Mod-Enter', preventDefault: true, run: () => { this.requestRun(); return true; } };
     this.view = new EditorView({
       parent,
@@ -53,6 +56,7 @@ export class Editor {
           syntaxHighlighting(themedHighlightStyle),
           keymap.of([runKey, ...defaultKeymap, ...historyKeymap, indentWithTab]),
           this.marks,
+          this.lock.of(EditorState.readOnly.of(false)),
           EditorView.contentAttributes.of({ 'aria-label': 'Program', 'aria-multiline': 'true' }),
           EditorView.domEventHandlers({ mouseup: (e, view) => this.onClick(e, view) }),
         ],
@@ -69,6 +73,16 @@ export class Editor {
     if (pos == null) return false;
     this.bus.emit('line:selected', { line: view.state.doc.lineAt(pos).number });
     return false;
+  }
+
+  /** Read-only (Expression mode: the text is the server's program, not the user's). */
+  get readOnly() {
+    return this.locked;
+  }
+
+  set readOnly(flag) {
+    this.locked = flag;
+    this.view.dispatch({ effects: this.lock.reconfigure(EditorState.readOnly.of(flag)) });
   }
 
   get code() {

@@ -5,8 +5,10 @@
 // listening to a name that is not in it throws, so a typo fails loudly in development.
 //
 // Event map (name -> payload):
-//   run:request       {code: string}             user asked to run (Run button, Ctrl/Cmd+Enter, example, URL)
-//   run:started       {code: string}             a trace request is in flight
+//   run:request       {code} | {expression, inputs}   user asked to run (Run button, Ctrl/Cmd+Enter,
+//                                                example, URL, Expression form); in Expression mode
+//                                                a {code} request runs the form's expression instead
+//   run:started       {code: string|null}        a trace request is in flight (null: an expression)
 //   run:finished      {trace, model, ms}         the server answered (the program may still have failed)
 //   run:failed        {message: string}          no trace: network or HTTP error (413, 422, 503...)
 //   layout:started    {visible: number}          the worker is laying out `visible` elements
@@ -23,12 +25,13 @@
 //   example:chosen    {id: string}
 //   status            {text: string}             short message for the status bar
 //   values:request    {nodeId: number}           inspector wants full tensor values (main re-runs)
+//   mode:changed      {mode: 'program'|'expression'}   the Program/Expression tabs switched
 
 const NAMES = new Set([
   'run:request', 'run:started', 'run:finished', 'run:failed',
   'layout:started', 'layout:progress', 'graph:drawn', 'step:changed',
   'node:selected', 'node:hovered', 'line:selected', 'group:toggle', 'find:matches', 'node:reveal',
-  'examples:loaded', 'example:chosen', 'status', 'values:request',
+  'examples:loaded', 'example:chosen', 'status', 'values:request', 'mode:changed',
 ]);
 
 /** A minimal synchronous publish/subscribe bus restricted to the names above. */

@@ -12,6 +12,7 @@ import { DETAIL_VALUES, Inspector } from './inspector.js';
 import { GradientsPanel, renderConsole, renderError } from './panels.js';
 import { Examples } from './examples.js';
 import { copyLink, readLocation, shareUrl } from './share.js';
+import { ExpressionForm } from './expression.js';
 import { exportAs } from './export.js';
 import { FindBox } from './find.js';
 
@@ -38,6 +39,7 @@ const inspector = new Inspector($('inspector'), bus);
 const gradients = new GradientsPanel($('gradients'));
 const finder = new FindBox($('find'), bus);
 const examples = new Examples($('examples'), $('example-explanation'), bus);
+const expressionForm = new ExpressionForm($('expression'), $('modes'), bus);
 const layout = new LayoutClient(`${cfg.staticUrl}/js/layout.worker.js`,
   (phase, fraction) => bus.emit('layout:progress', { phase, fraction }));
 
@@ -47,27 +49,38 @@ let runSeq = 0;
 let selectedLine = null;
 let selectedNode = null;
 let found = [];
+let userProgram = null; // the editor's own program while Expression mode shows the server's
+let expressionProgram = '# Run the expression: the program Gradtrace writes for it shows here.\n';
 
 function setBusy(busy) {
   graphRegion.setAttribute('aria-busy', busy ? 'true' : 'false');
   $('run').disabled = busy;
 }
 
-async function run(code) {
+/** What the page shows now: the program text, or {expression, inputs} in Expression mode. */
+function source() {
+  return expressionForm.mode === 'expression' ? expressionForm.request() : editor.code;
+}
+
+/** `request` is {code} or {expression, inputs} (run:request's payload). */
+async function run(request) {
   runSeq += 1;
   const seq = runSeq;
   const t0 = performance.now();
+  const code = request.code ?? null;
   bus.emit('run:started', { code });
   let trace;
   try {
-    trace = await fetchTrace(cfg.traceUrl, code);
+    trace = await fetchTrace(cfg.traceUrl, request);
   } catch (err) {
     if (seq === runSeq) bus.emit('run:failed', { message: err.message });
     return;
   }
   if (seq !== runSeq) return;
   model = new TraceModel(trace);
-  model.code = code;
+  model.code = code ?? trace.expression?.program ?? '';
+  model.request = request;
+  model.source = code ?? { expression: request.expression, inputs: request.inputs };
   model.initialCollapse();
   bus.emit('run:finished', { trace, model, ms: performance.now() - t0 });
   await relayout(t0, seq);
@@ -97,13 +110,25 @@ async function relayout(t0, seq = runSeq, focus = null) {
   bus.emit('graph:drawn', { nodes: model.nodes.size, visible: renderer.visibleCount, ms });
 }
 
-bus.on('run:request', ({ code }) => run(code));
+// In Expression mode the Run button and Ctrl+Enter (which ask for the editor's text) run the form.
+bus.on('run:request', (req) => run(req.code != null && expressionForm.mode === 'expression'
+  ? expressionForm.request() : req));
+bus.on('mode:changed', ({ mode }) => {
+  const expression = mode === 'expression';
+  if (expression) userProgram = editor.code;
+  editor.code = expression ? expressionProgram : userProgram ?? editor.code;
+  editor.readOnly = expression;
+});
 bus.on('run:started', () => {
   setBusy(true);
   bus.emit('status', { text: 'Running…' });
 });
 bus.on('run:finished', ({ trace, ms }) => {
   selectedNode = null;
+  if (trace.expression && expressionForm.mode === 'expression') {
+    expressionProgram = trace.expression.program;
+    editor.code = expressionProgram;
+  }
   renderError($('error'), trace.error);
   editor.mark('error', trace.error?.line ?? null);
   renderConsole($('console'), trace);
@@ -169,6 +194,13 @@ bus.on('node:reveal', async ({ nodeId }) => {
 bus.on('example:chosen', ({ id }) => {
   const ex = examples.byId(id);
   if (!ex) return;
+  if (ex.expression != null) {
+    expressionForm.fill(ex.expression, ex.inputs ?? {});
+    expressionForm.setMode('expression');
+    bus.emit('run:request', expressionForm.request());
+    return;
+  }
+  expressionForm.setMode('program');
   editor.code = ex.code;
   bus.emit('run:request', { code: ex.code });
 });
@@ -176,7 +208,7 @@ bus.on('values:request', async () => {
   const want = model;
   bus.emit('status', { text: 'Re-running the program to fetch full tensor values…' });
   try {
-    const full = await fetchTrace(cfg.traceUrl, want.code, { max_values: DETAIL_VALUES });
+    const full = await fetchTrace(cfg.traceUrl, want.request, { max_values: DETAIL_VALUES });
     if (model !== want || full.graph?.nodes?.length !== want.nodes.size) return;
     want.detail = new Map((full.graph?.nodes ?? []).map((n) => [n.id, n]));
     inspector.render();
@@ -190,12 +222,13 @@ bus.on('status', ({ text }) => { $('status').textContent = text; });
 $('run').addEventListener('click', () => editor.requestRun());
 $('share').addEventListener('click', async () => {
   // the step and the selected node mean something only for the program that was traced
-  const traced = model && model.code === editor.code;
+  const now = source();
+  const traced = model && JSON.stringify(model.source) === JSON.stringify(now);
   const view = traced ? {
     step: timeline.step !== timeline.total ? timeline.step : null,
     node: selectedNode,
   } : {};
-  const msg = await copyLink(shareUrl(editor.code, examples.current, view), $('share-link'));
+  const msg = await copyLink(shareUrl(now, examples.current, view), $('share-link'));
   bus.emit('status', { text: msg });
 });
 for (const btn of document.querySelectorAll('[data-export]')) {
@@ -220,10 +253,15 @@ async function start() {
   if (want) showLinkedView(want);
   if (want?.code != null) {
     editor.code = want.code;
-    run(want.code);
+    run({ code: want.code });
+  } else if (want?.expression != null) {
+    editor.code = DEFAULT_PROGRAM;
+    expressionForm.fill(want.expression, want.inputs);
+    expressionForm.setMode('expression');
+    run(expressionForm.request());
   } else if (!want) {
     editor.code = DEFAULT_PROGRAM;
-    run(DEFAULT_PROGRAM);
+    run({ code: DEFAULT_PROGRAM });
   }
   try {
     await examples.load(() => fetchExamples(cfg.examplesUrl));
