@@ -22,7 +22,8 @@ pytestmark = pytest.mark.browser
 
 def plain(expression: str, inputs: dict[str, Any]) -> tuple[dict[str, torch.Tensor], torch.Tensor]:
     """Leaves and the tensor backward() ran on, computed by plain PyTorch."""
-    leaves = {k: torch.tensor(v, dtype=torch.float32, requires_grad=True) for k, v in inputs.items()}
+    leaves = {k: torch.tensor(v, dtype=torch.float32, requires_grad=True)
+              for k, v in inputs.items()}
     result = eval(expression, {"torch": torch, "math": math, **leaves})
     root = result if result.numel() == 1 else result.sum()
     root.backward()
@@ -81,7 +82,8 @@ def test_gallery_expression_and_link_open_expression_mode(page, server_url) -> N
     wait_drawn(page, 0)
     leaves, _ = plain(expression, inputs)
     assert_panel_matches(page, leaves)
-    assert "backward() ran on the result" in page.locator("#expression [data-role=note]").inner_text()
+    note = page.locator("#expression [data-role=note]").inner_text()
+    assert "backward() ran on the result" in note
 
 
 def test_a_bad_input_is_named_in_the_alert(page, server_url) -> None:  # type: ignore[no-untyped-def]
