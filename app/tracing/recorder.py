@@ -23,7 +23,7 @@ import torch
 from torch.autograd.function import Function
 from torch.overrides import TorchFunctionMode
 
-from app.tracing import backward, module_hooks, tensor_hooks
+from app.tracing import backward, inplace, module_hooks, tensor_hooks
 from app.tracing.errors import PROGRAM_FILENAME, TraceLimitError
 from app.tracing.grad_writes import GradOwners
 from app.tracing.graph import GraphIndex, NodeRecord, Origin
@@ -85,6 +85,7 @@ class Recorder:
         self._leaf_origins: dict[int, tuple[torch.Tensor, Origin]] = {}
         self._grads = GradOwners()
         self.limit_error: TraceLimitError | None = None
+        self.writes = inplace.new_log(program_line)  # for the in-place error's hint
 
     def snapshot_labels(self) -> None:
         """Name nodes after the program's variables as they are bound right now."""
@@ -293,7 +294,9 @@ class _Mode(TorchFunctionMode):
             self.recorder.tensors.flush()  # entries show values from before the write
         if func is tensor_hooks.REGISTER_HOOK:
             args, kwargs = tensor_hooks.watch(self.recorder, args, kwargs)
+        token = self.recorder.writes.before(func, args)
         result = func(*args, **kwargs)
+        self.recorder.writes.after(token)
         first = args[0] if args else None
         self.recorder.after_call(result, first)
         if writes:

@@ -1,0 +1,142 @@
+"""Find the program line behind autograd's "modified by an inplace operation" error.
+
+PyTorch's message says which saved tensor changed (its type and shape, the op it is an
+output of, its version now and the version autograd saved) but not where the program
+changed it; that line is what a learner needs. So the recorder keeps a short log of the
+calls that bumped a tensor's version counter (the counter every in-place write increments,
+shared by a tensor and its views), and the error's message is matched against it.
+
+The culprit is the write that moved a counter past the saved version: its tensor (or the
+tensor it is a view of) has the described type and shape, the counter was at most the saved
+version before it and above it after (one call may bump it more than once), and no later
+than now. When writes on several lines fit (and the op named in the message does not single
+one out), or the log overflowed, no line is named: a wrong line would teach something false.
+The message does not say which storage it means, so storage identity cannot narrow it down.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Callable, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+
+__all__ = ["Write", "WriteLog", "new_log", "write_line"]
+
+_MAX_WRITES = 10_000
+_MESSAGE = re.compile(
+    r"modified by an inplace operation: \[(?P<type>[\w.]+) \[(?P<shape>[\d, ]*)\]\]"
+    r"(?:, which is output \d+ of (?P<op>\w+),)? is at version (?P<now>\d+); "
+    r"expected version (?P<saved>\d+) instead"
+)
+_BACKWARD_SUFFIX = re.compile(r"Backward\d*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Write:
+    """One call that changed a tensor in place, as the program line that made it."""
+
+    line: int | None
+    shapes: tuple[tuple[int, ...], ...]  # the written tensor's and its base's
+    dtype: torch.dtype
+    before: int  # the version counter before the call
+    after: int  # and after it
+    ops: frozenset[str]  # forward ops whose outputs the written tensor may have been
+
+
+# what the recorder hands from before a call to after it: the tensors and their versions
+Token = tuple[Sequence[torch.Tensor], list[int]] | None
+
+
+class WriteLog:
+    """The in-place writes of one run, in order (at most ``_MAX_WRITES``)."""
+
+    def __init__(self, program_line: Callable[[], int | None]) -> None:
+        self.writes: deque[Write] = deque(maxlen=_MAX_WRITES)
+        self.overflowed = False
+        self._program_line = program_line
+
+    def before(self, func: Any, args: tuple[Any, ...]) -> Token:
+        """The versions of the tensors a call may write into (its first argument)."""
+        first = args[0] if args else None
+        try:  # inference tensors have no version counter
+            if isinstance(first, torch.Tensor):
+                return (first,), [first._version]
+            if isinstance(first, list) and getattr(func, "__name__", "").startswith("_foreach_"):
+                tensors = [t for t in first if isinstance(t, torch.Tensor)]
+                return tensors, [t._version for t in tensors]
+        except RuntimeError:
+            pass
+        return None
+
+    def after(self, token: Token) -> None:
+        """Log each tensor of ``token`` whose version the call changed."""
+        if token is None:
+            return
+        for tensor, version in zip(*token, strict=True):
+            if tensor._version != version:
+                self._log(tensor, version)
+
+    def _log(self, tensor: torch.Tensor, before: int) -> None:
+        base = tensor._base if tensor._base is not None else tensor
+        if len(self.writes) == _MAX_WRITES:
+            self.overflowed = True
+        self.writes.append(Write(
+            self._program_line(), (tuple(tensor.shape), tuple(base.shape)), tensor.dtype,
+            before, tensor._version, _ops_before(base)))
+
+
+def _ops_before(tensor: torch.Tensor) -> frozenset[str]:
+    """The forward op the tensor came from before the write, as the message names it.
+
+    After an in-place op the tensor's node is the write's own (MulBackward0 for mul_,
+    CopySlices for a write into a view); the node it replaced is its first input.
+    """
+    fn = tensor.grad_fn
+    names: set[str] = set()
+    if fn is not None:
+        names.add(fn.name())
+        names.update(next_fn.name() for next_fn, _ in fn.next_functions[:1] if next_fn)
+    return frozenset(_BACKWARD_SUFFIX.sub("", name) for name in names)
+
+
+_CURRENT: ContextVar[WriteLog | None] = ContextVar("gradtrace_write_log", default=None)
+
+
+def new_log(program_line: Callable[[], int | None]) -> WriteLog:
+    """A fresh log for a run that starts now; errors of this run are matched against it."""
+    log = WriteLog(program_line)
+    _CURRENT.set(log)
+    return log
+
+
+def _type_name(dtype: torch.dtype) -> str:
+    return torch.empty(0, dtype=dtype).type()
+
+
+def _candidates(log: WriteLog, match: re.Match[str]) -> list[Write]:
+    shape = tuple(int(size) for size in match["shape"].split(",") if size.strip())
+    saved, now = int(match["saved"]), int(match["now"])
+    found = [
+        write for write in log.writes
+        if shape in write.shapes and write.before <= saved < write.after <= now
+        and _type_name(write.dtype) == match["type"]
+    ]
+    named = [write for write in found if match["op"] in write.ops]
+    return named or found
+
+
+def write_line(message: str) -> int | None:
+    """The program line of the write that the in-place error describes, when unambiguous."""
+    log = _CURRENT.get()
+    match = _MESSAGE.search(message)
+    if log is None or match is None or log.overflowed:
+        return None
+    lines = {write.line for write in _candidates(log, match)}
+    if len(lines) != 1:
+        return None
+    return lines.pop()
