@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import torch
 
 from app.tracing.graph import Origin
+from app.tracing.transforms import transforming
 
 if TYPE_CHECKING:
     from app.tracing.recorder import Recorder
@@ -103,6 +104,8 @@ def run_call(
 ) -> Any:
     """Run one backward/grad call with every reachable node instrumented."""
     arguments = _call_arguments(func, args, kwargs)
+    if transforming() or arguments.get("is_grads_batched"):
+        return _run_batched(recorder, func, kind, args, kwargs, arguments)
     roots = [t for t in _as_tuple(arguments.get("tensors")) if isinstance(t, torch.Tensor)]
     inputs = _as_tuple(arguments.get("inputs"))
     call = len(recorder.calls)
@@ -110,13 +113,7 @@ def run_call(
     recorder.snapshot_labels()
     for tensor in roots:
         recorder.discover(tensor.grad_fn, origin)
-    recorder.calls.append({
-        "index": call,
-        "kind": kind,
-        "line": origin.line,
-        "create_graph": bool(arguments.get("create_graph")),
-        "retain_graph": arguments.get("retain_graph"),
-    })
+    _list_call(recorder, kind, origin.line, arguments)
     handles = _install_hooks(recorder, call, [t.grad_fn for t in roots])
     recorder.tensors.flush()  # the engine writes into existing .grad tensors in place
     try:
@@ -131,6 +128,25 @@ def run_call(
     if arguments.get("create_graph"):
         _discover_created(recorder, call, origin, roots, result)
     return result
+
+
+def _run_batched(recorder: Recorder, func: Callable[..., Any], kind: str, args: tuple[Any, ...],
+                 kwargs: dict[str, Any], arguments: dict[str, Any]) -> Any:
+    """A call inside a torch.func transform, or with ``is_grads_batched=True``: listed, not
+    instrumented, since its graph and gradients are the transform's (``transforms``)."""
+    _list_call(recorder, kind, recorder.origin().line, arguments)
+    return func(*args, **kwargs)
+
+
+def _list_call(recorder: Recorder, kind: str, line: int | None,
+               arguments: dict[str, Any]) -> None:
+    recorder.calls.append({
+        "index": len(recorder.calls),
+        "kind": kind,
+        "line": line,
+        "create_graph": bool(arguments.get("create_graph")),
+        "retain_graph": arguments.get("retain_graph"),
+    })
 
 
 def _discover_created(

@@ -18,9 +18,27 @@ from app.tracing.errors import TraceLimitError
 from app.tracing.tensors import TensorTable
 from app.tracing.wire import LEAF_OP
 
-__all__ = ["GraphIndex", "NodeRecord", "Origin"]
+__all__ = ["GraphIndex", "NodeRecord", "Origin", "grad_fn_of"]
 
 _SAVED_PREFIX = "_saved_"
+# The program's pack/unpack hooks (saved_tensors_hooks, save_on_cpu, a non-reentrant
+# checkpoint) now in force: reading a tensor saved under them runs the unpack hook, which
+# prints, counts or even recomputes the forward. Such nodes are shown without saved tensors.
+_top_saved_hooks = torch._C._autograd._top_saved_tensors_default_hooks
+
+
+def grad_fn_of(tensor: torch.Tensor) -> Any:
+    """``tensor.grad_fn``, or None where reading it raises.
+
+    A view made under ``no_grad()`` whose base was then written in place (``with
+    torch.no_grad(): w[0].fill_(1.0)``) raises on every ``grad_fn`` read: the program may
+    never read it, so the tracer must not make it fail by looking. Such a tensor has no
+    graph the page could show.
+    """
+    try:
+        return tensor.grad_fn
+    except RuntimeError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -81,8 +99,9 @@ class GraphIndex:
 
     def node_of(self, tensor: torch.Tensor) -> int | None:
         """The node of a tensor: its grad_fn, or its AccumulateGrad when it is a leaf."""
-        if tensor.grad_fn is not None:
-            return self._ids.get(tensor.grad_fn)
+        fn = grad_fn_of(tensor)
+        if fn is not None:
+            return self._ids.get(fn)
         return self._leaf_ids.get(id(tensor))
 
     def discover(self, root: Any, origin: Origin) -> list[NodeRecord]:
@@ -140,7 +159,8 @@ class GraphIndex:
         else:
             meta = fn._input_metadata  # the output's shape and dtype, even before a value
             shape, dtype = (meta[0].shape, meta[0].dtype) if meta else (None, None)
-            saved = self._saved_tensors(fn, kind) if kind.saved or kind.custom else {}
+            readable = (kind.saved or kind.custom) and _top_saved_hooks(False) is None
+            saved = self._saved_tensors(fn, kind) if readable else {}
             record = NodeRecord(node_id, "op", kind.op, fn, shape, dtype, origin, saved, edge_ids)
         # only once the record exists: a failure above must leave no dangling id or edge
         edges, ids = self.edges, self._ids
@@ -160,10 +180,12 @@ class GraphIndex:
         Looked up once per type: ``dir()`` is what makes torchviz's show_saved slow.
         """
         leaf = isinstance(getattr(fn, "variable", None), torch.Tensor)
-        saved = () if leaf else self._saved_attributes(fn)
+        hooked = _top_saved_hooks(False) is not None  # no reading: learn from a later node
+        saved = () if leaf or hooked else self._saved_attributes(fn)
         kind = _Kind(LEAF_OP if leaf else fn.name(), leaf, saved,
                      hasattr(type(fn), "saved_tensors"))
-        self._kinds[type(fn)] = kind
+        if not hooked:
+            self._kinds[type(fn)] = kind
         return kind
 
     def _saved_attributes(self, fn: Any) -> tuple[tuple[str, str], ...]:

@@ -30,6 +30,7 @@ from app.tracing.graph import GraphIndex, NodeRecord, Origin
 from app.tracing.modules import ModuleTracker
 from app.tracing.options import TraceOptions
 from app.tracing.tensors import TensorTable
+from app.tracing.transforms import transforming
 
 __all__ = ["Recorder"]
 
@@ -194,7 +195,7 @@ class Recorder:
                  grad: Any, result: Any) -> None:
         """An event for one run of the program's tensor hook, inside a backward call."""
         node_id = None if tensor is None else self.graph.node_of(tensor)
-        if node_id is None or not self.calls:
+        if node_id is None or not self.calls or transforming():
             return
         self.hook_event({
             "hook": node_id, "call": len(self.calls) - 1, "line": line, "name": name,
@@ -204,6 +205,8 @@ class Recorder:
     def module_hook_ran(self, module: torch.nn.Module, kind: str, name: str, line: int | None,
                         got: list[torch.Tensor], result: Any) -> None:
         """An event for one run of the program's module hook (``app.tracing.module_hooks``)."""
+        if transforming():  # its tensors are the transform's wrappers
+            return
         returned = None if result is None else module_hooks.tensors_in(result)
         self.hook_event({
             "module_hook": self.modules.name_of(module), "kind": kind, "line": line,
@@ -215,7 +218,7 @@ class Recorder:
                       grads: dict[str, tuple[Any, ...] | None]) -> None:
         """An event for one run of the program's hook on a graph node (``node_hooks``)."""
         node_id = self.graph.id_of_fn(fn)
-        if node_id is None or not self.calls:
+        if node_id is None or not self.calls or transforming():
             return
         listed = {key: None if value is None else [
             self.tensor(g) if isinstance(g, torch.Tensor) else None for g in value]
@@ -242,7 +245,10 @@ class Recorder:
         for out in (*outputs, first_arg):
             if not isinstance(out, torch.Tensor):
                 continue
-            fn = out.grad_fn
+            try:
+                fn = out.grad_fn
+            except RuntimeError:  # a no_grad view written in place: no graph (grad_fn_of)
+                continue
             if fn is None:
                 if out.requires_grad and id(out) not in self._leaf_origins:
                     self._leaf_origins[id(out)] = (out, origin or self.origin())
@@ -260,7 +266,8 @@ class Recorder:
 
         def apply(cls: type[Function], *args: Any, **kwargs: Any) -> Any:
             result = original_apply.__func__(cls, *args, **kwargs)
-            recorder.after_call(result, None)
+            if not transforming():
+                recorder.after_call(result, None)
             return result
 
         Function.apply = classmethod(apply)  # type: ignore[assignment,method-assign]
@@ -289,6 +296,8 @@ class _Mode(TorchFunctionMode):
         kind = backward.CALL_KINDS.get(func)
         if kind is not None:
             return backward.run_call(self.recorder, func, kind, args, kwargs)
+        if transforming():  # the transform's own tensors and graph (app.tracing.transforms)
+            return func(*args, **kwargs)
         writes = may_write(func)
         if writes or "out" in kwargs:
             self.recorder.tensors.flush()  # entries show values from before the write

@@ -11,7 +11,7 @@ from typing import Any
 import torch
 
 from app.tracing.errors import TraceLimitError
-from app.tracing.graph import NodeRecord
+from app.tracing.graph import NodeRecord, grad_fn_of
 from app.tracing.recorder import Recorder
 from app.tracing.views import dtype_name
 from app.tracing.wire import FORMAT
@@ -58,14 +58,25 @@ def _variables(recorder: Recorder) -> dict[str, Any]:
     for name, value in list(recorder.program_globals.items()):
         if not isinstance(value, torch.Tensor) or name.startswith("__"):
             continue
+        leaf = _is_leaf(value)
         variables[name] = {
             "node": recorder.graph.node_of(value),
             "value": recorder.tensor(value),
-            "grad": recorder.tensor(value.grad) if value.is_leaf else None,
+            # a non-leaf has a .grad only if it retains it (retain_grad()); reading it
+            # otherwise would only warn
+            "grad": recorder.tensor(value.grad) if leaf or value.retains_grad else None,
             "requires_grad": value.requires_grad,
-            "is_leaf": value.is_leaf,
+            "is_leaf": leaf,
         }
     return variables
+
+
+def _is_leaf(tensor: torch.Tensor) -> bool:
+    """``tensor.is_leaf``; False for a view whose graph cannot be read (``grad_fn_of``)."""
+    try:
+        return bool(tensor.is_leaf)
+    except RuntimeError:
+        return False
 
 
 def build_result(
@@ -73,9 +84,10 @@ def build_result(
 ) -> dict[str, Any]:
     """Assemble the trace response (the public contract of ``POST /api/v1/trace``)."""
     for value in list(recorder.program_globals.values()):
-        if isinstance(value, torch.Tensor) and value.grad_fn is not None:
+        fn = grad_fn_of(value) if isinstance(value, torch.Tensor) else None
+        if fn is not None:
             try:
-                recorder.discover(value.grad_fn, recorder.origin())
+                recorder.discover(fn, recorder.origin())
             except TraceLimitError:  # the cap is already reported in `error`
                 break
     _label_nodes(recorder)

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from app.tracing.layouts import unusual_entry
 from app.tracing.views import TensorEntry, entry_head, tensor_entry
 from app.tracing.wire import DEFAULT_DTYPE
 
@@ -60,9 +61,12 @@ class TensorTable:
         if index is not None:
             return index
         index = len(self._entries)
-        size = tensor.nbytes
+        try:
+            size = tensor.nbytes
+        except RuntimeError:  # sparse: no nbytes (app.tracing.layouts)
+            size = _BATCH_MAX_BYTES + 1
         if size > _BATCH_MAX_BYTES:
-            self._entries.append(tensor_entry(tensor, self.max_values))
+            self._entries.append(_entry(tensor, self.max_values))
             return index
         self._entries.append(None)
         self._pending.append((index, tensor))
@@ -85,18 +89,33 @@ class TensorTable:
         self._held = 0
         groups: dict[tuple[torch.dtype, torch.Size], list[tuple[int, torch.Tensor]]] = {}
         for index, tensor in pending:
-            groups.setdefault((tensor.dtype, tensor.shape), []).append((index, tensor))
+            try:
+                key = (tensor.dtype, tensor.shape)
+            except RuntimeError:  # a nested tensor has no single shape
+                self._entries[index] = unusual_entry(tensor, self.max_values)
+                continue
+            groups.setdefault(key, []).append((index, tensor))
         # no_grad, not detach(): nothing computed here may enter the graph, and one context
         # costs less than a detach per tensor
         with torch.no_grad():
             for (dtype, shape), members in groups.items():
                 if dtype in _BATCHED and shape.numel() > 0 and len(members) >= _BATCH_MIN:
-                    rows = max(_MATRIX_BYTES // (shape.numel() * members[0][1].element_size()), 1)
-                    for start in range(0, len(members), rows):
-                        self._summarise(members[start:start + rows], shape)
+                    self._summarise_group(members, shape)
                     continue
                 for index, tensor in members:
-                    self._entries[index] = tensor_entry(tensor, self.max_values)
+                    self._entries[index] = _entry(tensor, self.max_values)
+
+    def _summarise_group(self, members: list[tuple[int, torch.Tensor]],
+                         shape: torch.Size) -> None:
+        """Same-shaped float tensors in batches, or one by one if one of them is not dense."""
+        rows = max(_MATRIX_BYTES // (shape.numel() * members[0][1].element_size()), 1)
+        for start in range(0, len(members), rows):
+            batch = members[start:start + rows]
+            try:
+                self._summarise(batch, shape)
+            except (RuntimeError, NotImplementedError):  # a meta or functorch-wrapped tensor
+                for index, tensor in batch:
+                    self._entries[index] = _entry(tensor, self.max_values)
 
     def shape_of(self, index: int) -> tuple[list[int], str]:
         """Shape and dtype of an entry (flushing if it is still pending)."""
@@ -131,6 +150,16 @@ class TensorTable:
             if values is not None:
                 entry["values"] = _shaped(values[row], shape)
             self._entries[index] = entry
+
+
+def _entry(tensor: torch.Tensor, max_values: int) -> TensorEntry:
+    """One tensor's entry: the dense path, or ``layouts`` for what it cannot read."""
+    if tensor.layout is not torch.strided:
+        return unusual_entry(tensor, max_values)
+    try:
+        return tensor_entry(tensor, max_values)
+    except (RuntimeError, NotImplementedError):
+        return unusual_entry(tensor, max_values)
 
 
 def _row_stats(matrix: torch.Tensor) -> torch.Tensor:

@@ -16,7 +16,14 @@ from typing import Any
 import numpy as np
 import torch
 
-__all__ = ["TensorEntry", "dtype_name", "entry_head", "tensor_entry"]
+__all__ = [
+    "TensorEntry",
+    "dtype_name",
+    "entry_head",
+    "number_precision",
+    "stats_summary",
+    "tensor_entry",
+]
 
 TensorEntry = dict[str, Any]
 
@@ -59,7 +66,7 @@ def _clean_values(values: Any, precision: type[np.floating[Any]]) -> Any:
     return values
 
 
-def _precision(dtype: torch.dtype) -> type[np.floating[Any]]:
+def number_precision(dtype: torch.dtype) -> type[np.floating[Any]]:
     """The numpy float type a tensor's numbers are written in: its own, at least half."""
     if dtype in (torch.float64, torch.complex128) or not (dtype.is_floating_point
                                                            or dtype.is_complex):
@@ -67,7 +74,7 @@ def _precision(dtype: torch.dtype) -> type[np.floating[Any]]:
     return np.float16 if dtype == torch.float16 else np.float32
 
 
-def _summary(stats: list[float], precision: type[np.floating[Any]]) -> Any:
+def stats_summary(stats: list[float], precision: type[np.floating[Any]]) -> Any:
     """[min, max, mean, std, norm] in the tensor's own precision (float64 for integers)."""
     if all(map(math.isfinite, stats)):
         return np.array(stats, dtype=np.float32 if precision is np.float16 else precision)
@@ -162,12 +169,12 @@ def tensor_entry(tensor: torch.Tensor, max_values: int) -> TensorEntry:
     # detach(): nothing computed here can enter the graph, without a no_grad() block
     data = tensor.detach()
     entry = entry_head(list(data.shape), data.dtype)
-    precision = _precision(data.dtype)
+    precision = number_precision(data.dtype)
     numeric = (data.abs() if data.is_complex() else data).reshape(-1)
     if not numeric.is_floating_point() or numeric.dtype not in (torch.float32, torch.float64):
         numeric = numeric.double()
     stats = _stats(numeric)
-    entry["stats"] = None if stats is None else _summary(stats, precision)
+    entry["stats"] = None if stats is None else stats_summary(stats, precision)
     if data.numel() <= max_values:
         entry["values"] = _values(data, precision)
     return entry

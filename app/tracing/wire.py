@@ -8,7 +8,9 @@ says each thing once:
   ``{"shape", "dtype"?, "stats": [min, max, mean, std, norm] | null, "values"?}``:
   ``dtype`` is left out for ``float32``, ``values`` (nested lists) is there only for
   tensors of at most ``max_values`` elements. NaN and infinity are the strings ``"nan"``,
-  ``"inf"``, ``"-inf"``.
+  ``"inf"``, ``"-inf"``. ``layout`` is there only for a tensor that is not dense
+  (``"sparse_coo"``, ``"sparse_csr"``, ..., ``"jagged"``, ``"nested"``): its values and stats
+  are those of the dense tensor it stands for (a sparse tensor's zeros included).
 * ``graph.nodes[i]`` is node ``i`` (ids are positions): ``op`` and ``inputs`` (edge ids
   aligned with ``grad_fn.next_functions``, null for an input that needs no gradient) are
   always present; ``value``, ``grad`` (a leaf's final ``.grad``), ``shape`` and ``dtype``
@@ -82,6 +84,8 @@ def expand_tensor(entry: dict[str, Any]) -> dict[str, Any]:
             "truncated": "values" not in entry, "numel": numel}
     stats = entry.get("stats") or [None] * len(_STATS)
     view.update(zip(_STATS, stats, strict=True))
+    if "layout" in entry:
+        view["layout"] = entry["layout"]
     return view
 
 

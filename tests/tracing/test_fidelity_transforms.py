@@ -1,0 +1,103 @@
+"""torch.func, forward-mode AD, checkpointing and friends trace exactly as plain PyTorch.
+
+These run the program's functions on wrapper tensors, recompute forward passes during
+backward, or hook into how autograd saves tensors: the tracer must step aside where it
+cannot look and still give PyTorch's results (``app.tracing.transforms``).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.tracing.fidelity import PRELUDE, assert_traces_as_plain
+
+FUNC = {
+    "func-grad": "from torch.func import grad\nx = torch.randn(3)\n"
+    "g = grad(lambda t: (t ** 2).sin().sum())(x)\nprint(g)\n",
+    "func-grad-of-grad": "from torch.func import grad\nx = torch.tensor(0.7)\n"
+    "d2 = grad(grad(torch.sin))(x)\nprint(d2, -torch.sin(x))\n",
+    "func-vmap": "from torch.func import vmap\nx = torch.randn(4, 3)\nw = torch.randn(3)\n"
+    "dots = vmap(torch.dot, in_dims=(0, None))(x, w)\n",
+    "func-jacrev-jacfwd-hessian": "from torch.func import jacrev, jacfwd, hessian\n"
+    "def f(x):\n    return x.sin() * x.sum()\nx = torch.randn(3)\nj1 = jacrev(f)(x)\n"
+    "j2 = jacfwd(f)(x)\nh = hessian(lambda t: (t ** 3).sum())(x)\n"
+    "print(torch.allclose(j1, j2))\n",
+    "func-vjp-jvp": "from torch.func import vjp, jvp\nx = torch.randn(3)\n"
+    "out, vjp_fn = vjp(torch.sin, x)\n(ct,) = vjp_fn(torch.ones(3))\n"
+    "out2, tangent = jvp(torch.cos, (x,), (torch.ones(3),))\n",
+    "func-per-sample-grads": "from torch.func import functional_call, grad, vmap\n"
+    "model = nn.Linear(3, 1)\nparams = {k: v.detach() for k, v in model.named_parameters()}\n"
+    "def loss_fn(p, x, y):\n    out = functional_call(model, p, (x.unsqueeze(0),))\n"
+    "    return F.mse_loss(out.squeeze(), y)\nx = torch.randn(5, 3)\ny = torch.randn(5)\n"
+    "grads = vmap(grad(loss_fn), in_dims=(None, 0, 0))(params, x, y)\n"
+    "gw = grads['weight']\ngb = grads['bias']\nprint(gw.shape)\n",
+    "func-grad-outer-graph": "from torch.func import grad\nx = torch.randn(3, requires_grad=True)\n"
+    "g = grad(lambda t: (t ** 3).sum())(x)\nloss = g.sum()\nloss.backward()\nprint(x.grad)\n",
+    "functional-call-plain": "from torch.func import functional_call\nmodel = nn.Linear(2, 2)\n"
+    "w = torch.ones(2, 2, requires_grad=True)\nb = torch.zeros(2, requires_grad=True)\n"
+    "out = functional_call(model, {'weight': w, 'bias': b}, (torch.randn(3, 2),))\n"
+    "loss = out.sum()\nloss.backward()\n",
+    "autograd-functional-vectorize": "from torch.autograd.functional import jacobian, hessian\n"
+    "def f(x):\n    return x ** 2 + x.sum()\nx = torch.randn(3)\n"
+    "j = jacobian(f, x, vectorize=True)\nh = hessian(lambda t: (t ** 3).sum(), x, vectorize=True)\n"
+    "j0 = jacobian(f, x)\nprint(torch.allclose(j, j0))\n",
+    "grads-batched": "x = torch.randn(3, requires_grad=True)\n"
+    "(rows,) = torch.autograd.grad(x ** 2, x, torch.eye(3), is_grads_batched=True)\n",
+}
+
+FORWARD_AD = {
+    "dual-numbers": "import torch.autograd.forward_ad as fwAD\nx = torch.randn(3)\n"
+    "t = torch.ones(3)\nwith fwAD.dual_level():\n    d = fwAD.make_dual(x, t)\n"
+    "    y = d.sin() * 2\n    p, tangent = fwAD.unpack_dual(y)\nprint(tangent)\n",
+    "dual-through-module": "import torch.autograd.forward_ad as fwAD\nlin = nn.Linear(3, 2)\n"
+    "x = torch.randn(4, 3)\nwith fwAD.dual_level():\n"
+    "    out = lin(fwAD.make_dual(x, torch.randn(4, 3)))\n    jvp = fwAD.unpack_dual(out).tangent\n"
+    "loss = lin(x).sum()\nloss.backward()\n",
+}
+
+MEMORY = {
+    "checkpoint-non-reentrant": "from torch.utils.checkpoint import checkpoint\n"
+    "block = nn.Sequential(nn.Linear(4, 4), nn.Tanh(), nn.Linear(4, 4))\n"
+    "x = torch.randn(2, 4, requires_grad=True)\nh = checkpoint(block, x, use_reentrant=False)\n"
+    "loss = h.pow(2).sum()\nloss.backward()\n",
+    "checkpoint-reentrant": "from torch.utils.checkpoint import checkpoint\n"
+    "def seg(t):\n    return torch.relu(t * 3).sin()\nx = torch.randn(5, requires_grad=True)\n"
+    "y = checkpoint(seg, x, use_reentrant=True)\nloss = y.sum()\nloss.backward()\n",
+    "saved-tensors-hooks": "def pack(t):\n    print('pack', tuple(t.shape))\n    return t\n"
+    "def unpack(t):\n    print('unpack', tuple(t.shape))\n    return t\n"
+    "x = torch.randn(3, requires_grad=True)\n"
+    "with torch.autograd.graph.saved_tensors_hooks(pack, unpack):\n    y = x.pow(2) * x.exp()\n"
+    "loss = y.sum()\nloss.backward()\n",
+    "save-on-cpu": "x = torch.randn(4, requires_grad=True)\n"
+    "with torch.autograd.graph.save_on_cpu():\n    y = (x * x).tanh()\nloss = y.sum()\n"
+    "loss.backward()\n",
+    "parametrize": "import torch.nn.utils.parametrize as P\nclass Symmetric(nn.Module):\n"
+    "    def forward(self, X):\n        return X.triu() + X.triu(1).transpose(-1, -2)\n"
+    "layer = nn.Linear(3, 3)\nP.register_parametrization(layer, 'weight', Symmetric())\n"
+    "loss = layer(torch.randn(2, 3)).sum()\nloss.backward()\nw = layer.weight\n"
+    "print(torch.allclose(w, w.T))\n",
+    "weight-norm-orthogonal": "from torch.nn.utils.parametrizations import weight_norm, "
+    "orthogonal\nlin = weight_norm(nn.Linear(3, 2))\nrot = orthogonal(nn.Linear(3, 3))\n"
+    "loss = lin(rot(torch.randn(4, 3))).sum()\nloss.backward()\n",
+    "normal-rsample": "mu = torch.zeros(3, requires_grad=True)\n"
+    "sigma = torch.ones(3, requires_grad=True)\ndist = torch.distributions.Normal(mu, sigma)\n"
+    "sample = dist.rsample()\nlp = dist.log_prob(sample).sum()\nloss = sample.pow(2).sum() - lp\n"
+    "loss.backward()\n",
+    "once-differentiable": "from torch.autograd.function import once_differentiable\n"
+    "class Cube(torch.autograd.Function):\n    @staticmethod\n    def forward(ctx, x):\n"
+    "        ctx.save_for_backward(x)\n        return x ** 3\n    @staticmethod\n"
+    "    @once_differentiable\n    def backward(ctx, g):\n        (x,) = ctx.saved_tensors\n"
+    "        return 3 * x ** 2 * g\nx = torch.randn(3, requires_grad=True)\n"
+    "y = Cube.apply(x)\nloss = y.sum()\nloss.backward()\n",
+}
+
+PROGRAMS = {**FUNC, **FORWARD_AD, **MEMORY}
+
+
+# backward calls torch makes inside a running backward pass, which the trace does not list
+NESTED_CALLS = {"checkpoint-reentrant": 1}
+
+
+@pytest.mark.parametrize("name", list(PROGRAMS))
+def test_traces_as_plain_pytorch(name: str) -> None:
+    assert_traces_as_plain(PRELUDE + PROGRAMS[name], nested_calls=NESTED_CALLS.get(name, 0))
