@@ -8,9 +8,16 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from app.expression import MAX_ELEMENTS, MAX_EXPRESSION_CHARS, MAX_INPUTS, check_inputs
+from app.expression import (
+    MAX_ELEMENTS,
+    MAX_EXPRESSION_CHARS,
+    MAX_INPUTS,
+    InputError,
+    check_inputs,
+)
 
 __all__ = [
     "BackwardEvent",
@@ -215,6 +222,13 @@ class TraceRequestOptions(BaseModel):
     seed: int = Field(0, ge=0, le=2**32 - 1, description="Seed set before the program runs.")
 
 
+def _invalid(loc: tuple[str, ...], kind: str, message: str, value: Any) -> ValidationError:
+    """A validation error at ``loc`` (a field validator alone can only blame its own field)."""
+    error = PydanticCustomError(kind, message)
+    details = [InitErrorDetails(type=error, loc=loc, input=value)]
+    return ValidationError.from_exception_data("TraceRequest", details)
+
+
 class TraceRequest(BaseModel):
     """A program (``code``) or an expression with its inputs: exactly one of the two."""
 
@@ -244,14 +258,27 @@ class TraceRequest(BaseModel):
     @field_validator("inputs")
     @classmethod
     def _inputs(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
-        return None if value is None else check_inputs(value)
+        """422 at ``inputs.<name>``, with a message that names the input too."""
+        if value is None:
+            return None
+        try:
+            return check_inputs(value)
+        except InputError as exc:
+            loc = () if exc.name is None else (exc.name,)
+            bad = value if exc.name is None else value.get(exc.name)
+            raise _invalid(loc, "invalid_input", str(exc), bad) from None
 
     @model_validator(mode="after")
     def _one_of(self) -> TraceRequest:
-        if (self.code is None) == (self.expression is None):
-            raise ValueError("give exactly one of `code` (a program) and `expression`")
+        if self.code is None and self.expression is None:
+            raise _invalid(("code",), "missing",
+                           "give `code` (a program) or `expression` (with `inputs`)", None)
+        if self.code is not None and self.expression is not None:
+            raise _invalid(("expression",), "code_and_expression",
+                           "give either `code` or `expression`, not both", self.expression)
         if self.code is not None and self.inputs is not None:
-            raise ValueError("`inputs` go with `expression`, not with `code`")
+            raise _invalid(("inputs",), "inputs_without_expression",
+                           "`inputs` go with `expression`, not with `code`", self.inputs)
         return self
 
 

@@ -14,6 +14,7 @@ from app.expression.inputs import (
     MAX_ELEMENTS,
     MAX_INPUTS,
     RESERVED_NAMES,
+    InputError,
     InputValue,
     check_inputs,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "ExpressionExample",
     "ExpressionProgram",
     "ExpressionSyntaxError",
+    "InputError",
     "InputValue",
     "build_program",
     "check_inputs",

@@ -22,6 +22,7 @@ __all__ = [
     "MAX_ELEMENTS",
     "MAX_INPUTS",
     "RESERVED_NAMES",
+    "InputError",
     "InputValue",
     "check_inputs",
     "input_label",
@@ -45,6 +46,14 @@ RESERVED_NAMES = frozenset({"torch", "math", "F", "result"})
 
 InputValue = float | list[Any]
 """A validated input: a float, or a rectangular nested list of floats."""
+
+
+class InputError(ValueError):
+    """A bad input: ``name`` is the input's name (None for the inputs as a whole)."""
+
+    def __init__(self, name: str | None, message: str) -> None:
+        super().__init__(message)
+        self.name = name
 
 
 def input_label(name: str) -> str:
@@ -118,9 +127,9 @@ def check_value(value: Any) -> tuple[InputValue, int]:
 
 
 def check_inputs(inputs: Mapping[str, Any]) -> dict[str, InputValue]:
-    """Validate every input in order; the first problem raises ValueError naming the input."""
+    """Validate every input in order; the first problem raises InputError naming the input."""
     if len(inputs) > MAX_INPUTS:
-        raise ValueError(f"inputs: at most {MAX_INPUTS} inputs, got {len(inputs)}")
+        raise InputError(None, f"inputs: at most {MAX_INPUTS} inputs, got {len(inputs)}")
     checked: dict[str, InputValue] = {}
     total = 0
     for name, raw in inputs.items():
@@ -128,10 +137,10 @@ def check_inputs(inputs: Mapping[str, Any]) -> dict[str, InputValue]:
             check_name(name)
             value, count = check_value(raw)
         except ValueError as exc:
-            raise ValueError(f"{input_label(name)}: {exc}") from None
+            raise InputError(name, f"{input_label(name)}: {exc}") from None
         total += count
         if total > MAX_ELEMENTS:
-            raise ValueError(f"{input_label(name)}: too many elements (the inputs may hold "
+            raise InputError(name, f"{input_label(name)}: too many elements (the inputs may hold "
                              f"{MAX_ELEMENTS} numbers in all; this one brings them to {total})")
         checked[name] = value
     return checked

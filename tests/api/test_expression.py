@@ -166,12 +166,17 @@ def test_syntax_error_is_located_in_the_expression(http: httpx.Client) -> None:
     assert post(http, "x; import os", {"x": 1.0})["error"]["kind"] == "syntax"
 
 
-def _problem(http: httpx.Client, payload: dict[str, Any]) -> str:
+def _details(http: httpx.Client, payload: dict[str, Any]) -> list[dict[str, Any]]:
     response = http.post(TRACE, json=payload)
     assert response.status_code == 422, response.text[:300]
     problem = ProblemDetail.model_validate(response.json())
     assert problem.error == "invalid_request"
-    return " ".join(d["msg"] for d in problem.detail)
+    assert isinstance(problem.detail, list) and problem.detail
+    return problem.detail
+
+
+def _problem(http: httpx.Client, payload: dict[str, Any]) -> str:
+    return " ".join(d["msg"] for d in _details(http, payload))
 
 
 @pytest.mark.parametrize(("inputs", "named", "says"), [
@@ -196,8 +201,11 @@ def _problem(http: httpx.Client, payload: dict[str, Any]) -> str:
 def test_bad_inputs_get_a_422_naming_the_input(
     http: httpx.Client, inputs: dict[str, Any], named: str, says: str
 ) -> None:
-    message = _problem(http, {"expression": "x", "inputs": inputs})
+    details = _details(http, {"expression": "x", "inputs": inputs})
+    message = " ".join(d["msg"] for d in details)
     assert f"{named}:" in message and says in message, message
+    name = named.removeprefix("inputs.").removeprefix("inputs['").removesuffix("']")
+    assert details[0]["loc"] == ["body", "inputs", name]
 
 
 def test_non_finite_numbers_get_a_422_naming_the_input(http: httpx.Client) -> None:
@@ -209,16 +217,18 @@ def test_non_finite_numbers_get_a_422_naming_the_input(http: httpx.Client) -> No
         assert "inputs.w:" in message and "finite" in message, message
 
 
-@pytest.mark.parametrize("payload", [
-    {},
-    {"code": "import torch\n", "expression": "x", "inputs": {"x": 1.0}},
-    {"code": "import torch\n", "inputs": {"x": 1.0}},
-    {"expression": "   ", "inputs": {}},
-    {"expression": "x + " * 600 + "x", "inputs": {"x": 1.0}},
-    {"expression": "x", "inputs": {f"x{i}": 1.0 for i in range(17)}},
+@pytest.mark.parametrize(("payload", "field"), [
+    ({}, "code"),
+    ({"code": "import torch\n", "expression": "x", "inputs": {"x": 1.0}}, "expression"),
+    ({"code": "import torch\n", "inputs": {"x": 1.0}}, "inputs"),
+    ({"expression": "   ", "inputs": {}}, "expression"),
+    ({"expression": "x + " * 600 + "x", "inputs": {"x": 1.0}}, "expression"),
+    ({"expression": "x", "inputs": {f"x{i}": 1.0 for i in range(17)}}, "inputs"),
 ])
-def test_malformed_requests_are_422(http: httpx.Client, payload: dict[str, Any]) -> None:
-    assert _problem(http, payload)
+def test_malformed_requests_are_422(
+    http: httpx.Client, payload: dict[str, Any], field: str
+) -> None:
+    assert _details(http, payload)[0]["loc"] == ["body", field]
 
 
 def test_program_over_the_code_limit_is_413(live: LiveServer, http: httpx.Client) -> None:
