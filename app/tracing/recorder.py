@@ -23,7 +23,7 @@ import torch
 from torch.autograd.function import Function
 from torch.overrides import TorchFunctionMode
 
-from app.tracing import backward, inplace, module_hooks, tensor_hooks
+from app.tracing import backward, duals, inplace, module_hooks, tensor_hooks
 from app.tracing.errors import PROGRAM_FILENAME, TraceLimitError
 from app.tracing.grad_writes import GradOwners
 from app.tracing.graph import GraphIndex, NodeRecord, Origin
@@ -241,6 +241,8 @@ class Recorder:
     def after_call(self, result: Any, first_arg: Any) -> None:
         """Look at a call's outputs (and its first argument, for in-place ops)."""
         outputs = result if isinstance(result, tuple | list) else (result,)
+        if duals.level_open():
+            self._note_tangents(outputs)
         origin: Origin | None = None
         for out in (*outputs, first_arg):
             if not isinstance(out, torch.Tensor):
@@ -257,6 +259,13 @@ class Recorder:
                 continue
             origin = origin or self.origin()
             self.record_output(out, origin)
+
+    def _note_tangents(self, outputs: Any) -> None:
+        """Forward-mode AD: each dual output's tangent, for its table entries (``duals``)."""
+        for out in outputs:
+            tangent = duals.tangent_of(out) if isinstance(out, torch.Tensor) else None
+            if tangent is not None:
+                self.tensors.note_tangent(out, tangent)
 
     @contextmanager
     def active(self) -> Iterator[None]:

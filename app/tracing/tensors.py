@@ -51,6 +51,10 @@ class TensorTable:
         self._pending: list[tuple[int, torch.Tensor]] = []
         self._index_of: dict[int, int] = {}
         self._held = 0
+        # forward-mode AD: id(dual tensor) -> (the tensor, held; its tangent's index), and
+        # entry index -> tangent index for every entry of such a tensor
+        self._duals: dict[int, tuple[torch.Tensor, int]] = {}
+        self._tangents: dict[int, int] = {}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -61,6 +65,8 @@ class TensorTable:
         if index is not None:
             return index
         index = len(self._entries)
+        if self._duals:
+            self._link_tangent(index, tensor)
         try:
             size = tensor.nbytes
         except RuntimeError:  # sparse: no nbytes (app.tracing.layouts)
@@ -129,7 +135,23 @@ class TensorTable:
     def entries(self) -> list[TensorEntry]:
         """Every entry, in index order (flushes first)."""
         self.flush()
-        return [entry for entry in self._entries if entry is not None]
+        entries = [entry for entry in self._entries if entry is not None]
+        for index, tangent in self._tangents.items():
+            entries[index]["tangent"] = tangent
+        return entries
+
+    def note_tangent(self, tensor: torch.Tensor, tangent: torch.Tensor) -> None:
+        """``tensor`` is a dual tensor (forward-mode AD): its entries will name ``tangent``.
+
+        The tangent is only readable inside ``fwAD.dual_level()``, so it is added now; the
+        tensor is held so that its id() keeps naming it.
+        """
+        self._duals[id(tensor)] = (tensor, self.add(tangent))
+
+    def _link_tangent(self, index: int, tensor: torch.Tensor) -> None:
+        dual = self._duals.get(id(tensor))
+        if dual is not None and dual[0] is tensor:
+            self._tangents[index] = dual[1]
 
     def _summarise(self, members: list[tuple[int, torch.Tensor]], shape: torch.Size) -> None:
         """Entries for same-shaped float tensors, reduced as the rows of one matrix."""

@@ -11,6 +11,10 @@ says each thing once:
   ``"inf"``, ``"-inf"``. ``layout`` is there only for a tensor that is not dense
   (``"sparse_coo"``, ``"sparse_csr"``, ..., ``"jagged"``, ``"nested"``): its values and stats
   are those of the dense tensor it stands for (a sparse tensor's zeros included).
+  ``tangent`` is there only for a dual tensor of forward-mode AD (made or computed inside
+  ``fwAD.dual_level()``): the index of the entry of the tangent it carried (its
+  Jacobian-vector product), which no backward event shows. In the long form it is that
+  entry itself.
 * ``graph.nodes[i]`` is node ``i`` (ids are positions): ``op`` and ``inputs`` (edge ids
   aligned with ``grad_fn.next_functions``, null for an input that needs no gradient) are
   always present; ``value``, ``grad`` (a leaf's final ``.grad``), ``shape`` and ``dtype``
@@ -163,7 +167,11 @@ def _events(trace: dict[str, Any], nodes: list[dict[str, Any]], tensor: Any) -> 
 
 def expand(trace: dict[str, Any]) -> dict[str, Any]:
     """The long form of a parsed trace (every tensor inline, every field present)."""
-    table = [expand_tensor(entry) for entry in trace.get("tensors", [])]
+    entries = trace.get("tensors", [])
+    table = [expand_tensor(entry) for entry in entries]
+    for entry, view in zip(entries, table, strict=True):
+        if "tangent" in entry:
+            view["tangent"] = table[entry["tangent"]]
 
     def tensor(index: int | None) -> dict[str, Any] | None:
         return None if index is None else table[index]

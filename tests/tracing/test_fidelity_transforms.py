@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import pytest
 
+from app.tracing.wire import expand
 from tests.tracing.fidelity import PRELUDE, assert_traces_as_plain
+from tests.tracing.oracle import run_plain
+from tests.tracing.oracle_checks import assert_view
 
 FUNC = {
     "func-grad": "from torch.func import grad\nx = torch.randn(3)\n"
@@ -101,3 +104,15 @@ NESTED_CALLS = {"checkpoint-reentrant": 1}
 @pytest.mark.parametrize("name", list(PROGRAMS))
 def test_traces_as_plain_pytorch(name: str) -> None:
     assert_traces_as_plain(PRELUDE + PROGRAMS[name], nested_calls=NESTED_CALLS.get(name, 0))
+
+
+def test_dual_tensors_carry_their_tangents() -> None:
+    """Forward-mode AD: each dual variable's entry shows the tangent PyTorch gave it."""
+    source = PRELUDE + FORWARD_AD["dual-numbers"]
+    long = expand(assert_traces_as_plain(source))
+    plain = run_plain(source).namespace
+    variables = long["variables"]
+    assert_view(variables["y"]["value"]["tangent"], plain["tangent"], "y.tangent")
+    assert_view(variables["d"]["value"]["tangent"], plain["t"], "d.tangent")
+    for name in ("x", "t", "p", "tangent"):  # plain tensors, never dual
+        assert "tangent" not in variables[name]["value"], name
