@@ -74,8 +74,19 @@ HINTS: tuple[Hint, ...] = (
           "A hook runs when a gradient arrives, and this tensor never gets one. Register "
           "it on a tensor with requires_grad=True (or one computed from such a tensor)."),
     _hint("retain_no_grad", r"can't retain_grad on Tensor that has requires_grad=False",
-          "This tensor never gets a gradient, so there is nothing to keep. Call "
-          "retain_grad() on a tensor computed from one with requires_grad=True."),
+          "This tensor never gets a gradient, so there is nothing to keep. retain_grad() "
+          "and backward(inputs=[...]) take only tensors that require grad (or are "
+          "computed from one that does)."),
+    _hint("grad_of_no_grad", r"differentiated Tensors does not require grad|of the input "
+          r"tensors does not require grad",
+          "autograd.grad can only give gradients for tensors with requires_grad=True. "
+          "Set it on that input before computing the outputs from it."),
+    _hint("not_differentiable_arg", r"is not differentiable with respect to argument "
+          r"'(?P<arg>\w+)'",
+          "PyTorch computes no gradient for {arg} of this function, so it must not require "
+          "grad. Pass {arg}.detach()."),
+    _hint("detach_view", r"Can't detach views in-place",
+          "detach_() cannot change a view. Write y = y.detach() instead."),
     _hint("hook_size", r"hook '(?P<hook>[^']*)' has changed the size of value",
           "Your hook {hook} returned a gradient of another shape than the one it got. A "
           "tensor hook may change the values, not the shape: return a tensor shaped like "
@@ -97,8 +108,8 @@ HINTS: tuple[Hint, ...] = (
     _hint("function_shape",
           r"Function (?P<fn>\w+) returned an invalid gradient at index (?P<index>\d+) - "
           r"got \[(?P<got>[^\]]*)\] but expected shape compatible with \[(?P<want>[^\]]*)\]",
-          "backward of {fn} returned, for forward's argument {index}, a gradient of shape "
-          "[{got}]; it must have that argument's shape, [{want}]."),
+          "backward of {fn} returned a gradient of shape [{got}] at index {index} (0 is "
+          "forward's first argument); it must have that argument's shape, [{want}]."),
     _hint("once_differentiable", r"differentiate twice a function that was marked with "
           r"@once_differentiable",
           "A custom Function marked @once_differentiable cannot be differentiated again, "
@@ -108,6 +119,13 @@ HINTS: tuple[Hint, ...] = (
           "PyTorch has no formula for this derivative ({op}): usually a second derivative "
           "(create_graph=True) of an op that only has a first one. Differentiate once, or "
           "write the computation with other ops."),
+    _hint("function_extra_grad", r"returned a gradient different than None at position "
+          r"(?P<pos>\d+), but the corresponding forward input was not a Variable",
+          "Forward's argument number {pos} is not a tensor, so backward must return None "
+          "in that place (one entry per forward argument, in order)."),
+    _hint("save_non_tensor", r"save_for_backward can only save variables",
+          "ctx.save_for_backward takes tensors only. Keep other values as attributes: "
+          "ctx.n = n in forward, then read ctx.n in backward."),
     _hint("function_no_backward", r"You must implement either the backward or vjp method",
           "Your autograd.Function has no backward. Add a @staticmethod "
           "backward(ctx, grad_output) returning one gradient per forward argument."),

@@ -45,6 +45,18 @@ g, = torch.autograd.grad((y * y).sum(), a, create_graph=True)
 g.sum().backward()
 """
 
+SCALE = """
+class Scale(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, a, n):
+        {save}
+        return a * n
+    @staticmethod
+    def backward(ctx, grad):
+        return {returned}
+Scale.apply(torch.ones(2, requires_grad=True), 3).sum().backward()
+"""
+
 NO_BACKWARD = """
 class Half(torch.autograd.Function):
     @staticmethod
@@ -91,6 +103,15 @@ CASES: list[tuple[str, str]] = [
     ("view_leaf_inplace", "w = torch.ones(3, requires_grad=True)\nw[1:].mul_(2)\n"),
     ("leaf_inplace", "w = torch.ones(3, requires_grad=True)\nw += 1\n"),
     ("nonleaf_flag", "x = torch.ones(2, requires_grad=True)\ny = x * 2\ny.requires_grad = False\n"),
+    ("retain_no_grad", "x = torch.ones(2, requires_grad=True)\nz = torch.ones(2)\n"
+     "(x * 2).sum().backward(inputs=[z])\n"),
+    ("grad_of_no_grad", "x = torch.ones(2, requires_grad=True)\nz = torch.ones(2)\n"
+     "torch.autograd.grad((x * z).sum(), [x, z])\n"),
+    ("not_differentiable_arg", "w = torch.ones(2, requires_grad=True)\n"
+     "F.binary_cross_entropy(torch.rand(2), torch.ones(2), weight=w)\n"),
+    ("detach_view", "x = torch.ones(2, requires_grad=True)\ny = (x * 2)[0:1]\ny.detach_()\n"),
+    ("function_extra_grad", SCALE.format(save="", returned="grad * 3, torch.ones(1)")),
+    ("save_non_tensor", SCALE.format(save="ctx.save_for_backward(n)", returned="grad, None")),
     ("hook_no_grad", "x = torch.ones(2)\nx.register_hook(lambda g: g * 2)\n"),
     ("retain_no_grad", "x = torch.ones(2)\nx.retain_grad()\n"),
     ("hook_size", "x = torch.ones(3, requires_grad=True)\ndef total(g):\n    return g.sum()\n"
