@@ -98,3 +98,20 @@ def test_a_bad_input_is_named_in_the_alert(page, server_url) -> None:  # type: i
     assert "inputs.x: ragged list" in alert.inner_text()
     # Chromium logs every 4xx response as a console error; this one is the point of the test
     page.watch.errors[:] = [e for e in page.watch.errors if "status of 422" not in e]
+
+
+@pytest.mark.parametrize(("expression", "names"), [
+    ("x * y + torch.sin(z)", ["x", "y", "z"]),
+    ("torch.sum(w, dim=0) + F.relu(b).mean() * math.pi", ["w", "b"]),
+    ("1e-3 * x + 2.5e4 * x ** 2", ["x"]),
+    ("sum(v * w for v in range(3)) + (lambda t: t * k)(a)", ["w", "k", "a"]),
+    ("torch.where(x == y, x, 'dim=y')", ["x", "y"]),
+])
+def test_one_input_field_per_free_name(page, server_url, expression, names) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{server_url}/?code={quote(CHAIN)}")
+    wait_drawn(page, 0)
+    page.get_by_role("tab", name="Expression").click()
+    page.get_by_role("textbox", name="Expression").fill(expression)
+    fields = page.locator("#expression [data-role=inputs] input")
+    assert [fields.nth(i).get_attribute("aria-label") for i in range(fields.count())] == [
+        f"Input {n}" for n in names]
