@@ -7,6 +7,8 @@ which attribute names it may use on modules, optimizers, graph nodes and ``ctx``
 
 from __future__ import annotations
 
+import re
+
 __all__ = [
     "AUTOGRAD_FUNCTIONAL_MEMBERS",
     "AUTOGRAD_GRAPH_MEMBERS",
@@ -14,11 +16,16 @@ __all__ = [
     "FUNCTIONAL_MEMBERS",
     "INIT_MEMBERS",
     "LR_SCHEDULER_MEMBERS",
+    "MODULE_CONSTANTS",
     "MODULE_DATA_ATTRS",
     "NN_MEMBERS",
     "NN_OBJECT_ATTRS",
     "NN_UTILS_MEMBERS",
     "OPTIM_MEMBERS",
+    "PARAMETRIZATIONS_MEMBERS",
+    "PARAMETRIZE_MEMBERS",
+    "RNN_UTILS_MEMBERS",
+    "RUNTIME_ATTRIBUTE_PATTERN",
 ]
 
 
@@ -39,6 +46,13 @@ NN_MEMBERS = _names("""
     MSELoss L1Loss SmoothL1Loss HuberLoss CrossEntropyLoss NLLLoss BCELoss BCEWithLogitsLoss
     KLDivLoss CosineEmbeddingLoss MarginRankingLoss TripletMarginLoss HingeEmbeddingLoss
     CosineSimilarity PairwiseDistance functional init utils
+    Conv3d ConvTranspose3d MaxPool3d AvgPool3d AdaptiveAvgPool3d AdaptiveMaxPool3d BatchNorm3d
+    InstanceNorm3d LocalResponseNorm AlphaDropout FeatureAlphaDropout Dropout3d Softmax2d
+    Hardshrink Softshrink Tanhshrink RReLU Fold Unfold PixelUnshuffle ChannelShuffle
+    UpsamplingNearest2d UpsamplingBilinear2d ReflectionPad1d ReflectionPad2d ReplicationPad1d
+    ReplicationPad2d ZeroPad1d CircularPad1d CircularPad2d LPPool1d LPPool2d MaxUnpool1d
+    MaxUnpool2d PoissonNLLLoss GaussianNLLLoss CTCLoss SoftMarginLoss MultiMarginLoss
+    MultiLabelMarginLoss MultiLabelSoftMarginLoss TripletMarginWithDistanceLoss
 """)
 
 FUNCTIONAL_MEMBERS = _names("""
@@ -52,20 +66,46 @@ FUNCTIONAL_MEMBERS = _names("""
     kl_div cosine_similarity pairwise_distance triplet_margin_loss margin_ranking_loss
     cosine_embedding_loss hinge_embedding_loss scaled_dot_product_attention gumbel_softmax unfold
     fold pixel_shuffle
+    conv_transpose3d max_pool3d avg_pool3d adaptive_avg_pool3d adaptive_max_pool3d
+    local_response_norm alpha_dropout feature_alpha_dropout dropout3d hardshrink softshrink
+    tanhshrink rrelu pixel_unshuffle channel_shuffle affine_grid grid_sample lp_pool1d
+    lp_pool2d max_unpool1d max_unpool2d poisson_nll_loss gaussian_nll_loss ctc_loss
+    soft_margin_loss multi_margin_loss multilabel_margin_loss multilabel_soft_margin_loss
+    triplet_margin_with_distance_loss embedding_bag elu_ leaky_relu_ hardtanh_ threshold_
 """)
 
 INIT_MEMBERS = _names("""
     uniform_ normal_ constant_ ones_ zeros_ eye_ xavier_uniform_ xavier_normal_ kaiming_uniform_
-    kaiming_normal_ orthogonal_ trunc_normal_ calculate_gain
+    kaiming_normal_ orthogonal_ trunc_normal_ calculate_gain dirac_ sparse_
 """)
 
-NN_UTILS_MEMBERS = _names(
-    "clip_grad_norm_ clip_grad_value_ parameters_to_vector vector_to_parameters"
+# ``nn.utils``: gradient clipping, weight/spectral norm, parametrizations and packed
+# sequences. Left out: ``skip_init`` (builds a module on uninitialised memory), the
+# ``fuse_*``/``convert_*`` inference helpers and ``stateless`` (``torch.func.functional_call``
+# is its replacement).
+NN_UTILS_MEMBERS = _names("""
+    clip_grad_norm_ clip_grad_norm clip_grad_value_ get_total_norm clip_grads_with_norm_
+    parameters_to_vector vector_to_parameters weight_norm remove_weight_norm spectral_norm
+    remove_spectral_norm parametrize parametrizations rnn
+""")
+
+# ``register_parametrization`` runs the program's own module on the program's parameter.
+# ``transfer_parametrizations_and_params`` and ``type_before_parametrizations`` are rare
+# helpers left out.
+PARAMETRIZE_MEMBERS = _names(
+    "register_parametrization remove_parametrizations is_parametrized cached"
 )
+
+PARAMETRIZATIONS_MEMBERS = _names("orthogonal spectral_norm weight_norm")
+
+RNN_UTILS_MEMBERS = _names("""
+    PackedSequence pack_padded_sequence pad_packed_sequence pad_sequence pack_sequence
+    unpack_sequence unpad_sequence invert_permutation
+""")
 
 AUTOGRAD_MEMBERS = _names("""
     grad backward Function Variable gradcheck gradgradcheck no_grad enable_grad set_grad_enabled
-    inference_mode detect_anomaly set_detect_anomaly functional graph
+    inference_mode detect_anomaly set_detect_anomaly functional graph forward_ad function
 """)
 
 AUTOGRAD_FUNCTIONAL_MEMBERS = _names("jacobian hessian vjp jvp hvp vhp")
@@ -93,7 +133,28 @@ MODULE_DATA_ATTRS = _names("""
     affine num_embeddings embedding_dim padding_idx p inplace negative_slope dim encoder decoder
     embedding lstm gru rnn cell conv conv1 conv2 conv3 pool fc fc1 fc2 fc3 relu head heads
     reduction ignore_index label_smoothing lr params
+    num_batches_tracked parametrizations original original0 original1 weight_orig weight_u
+    weight_v weight_g q_proj_weight k_proj_weight v_proj_weight bias_k bias_v kdim vdim
+    add_zero_attn
 """)
+
+# Hyperparameters that layers keep as attributes: the union of the ``__constants__`` that
+# PyTorch itself declares on its nn classes (``tests/sandbox/test_policy_widened.py`` keeps
+# this in step with torch). Readable everywhere, writable only on ``self`` like methods.
+MODULE_CONSTANTS = _names("""
+    align_corners alpha approximate beta bidirectional blank ceil_mode count_include_pad delta
+    divisor_override downscale_factor elementwise_affine end_dim full in1_features
+    in2_features include_last_offset k keepdim lambd log_input lower margin max_norm max_val
+    min_val mode name nonlinearity norm_first norm_type num_channels num_classes num_groups
+    num_parameters output_padding output_ratio output_size recompute_scale_factor
+    return_indices scale_factor scale_grad_by_freq size sparse start_dim swap threshold
+    track_running_stats unflattened_size upper upscale_factor value
+""")
+
+# Parameter names that recurrent layers make up from their configuration: ``weight_ih_l1``,
+# ``weight_hh_l0_reverse``, ``bias_ih_l2_reverse``, ``weight_hr_l0`` (projections). They are
+# data (parameters), so every name of that form is allowed and writable like ``weight``.
+RUNTIME_ATTRIBUTE_PATTERN = re.compile(r"(weight|bias)_(ih|hh|hr)_l\d{1,3}(_reverse)?")
 
 # Methods and read-only attributes of modules, optimizers, schedulers, hook handles, graph
 # nodes (``grad_fn``) and ``autograd.Function`` contexts.
@@ -107,4 +168,6 @@ NN_OBJECT_ATTRS = _names("""
     next_functions name register_prehook metadata variable
     save_for_backward saved_tensors needs_input_grad mark_dirty mark_non_differentiable
     set_materialize_grads setup_context
+    from_pretrained batch_sizes sorted_indices unsorted_indices
+    right_inverse
 """)

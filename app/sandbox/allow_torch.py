@@ -11,7 +11,10 @@ from __future__ import annotations
 
 __all__ = [
     "CUDA_MEMBERS",
+    "FFT_MEMBERS",
     "LINALG_MEMBERS",
+    "RETURN_TYPE_FIELDS",
+    "SPECIAL_MEMBERS",
     "TENSOR_ATTRS",
     "TENSOR_DATA_ATTRS",
     "TORCH_DTYPES",
@@ -63,8 +66,10 @@ TORCH_MEMBERS = _MATH | _names("""
     cosine_similarity pairwise_distance cdist trapezoid trapz cumulative_trapezoid
     is_tensor is_grad_enabled is_inference_mode_enabled no_grad enable_grad set_grad_enabled
     inference_mode get_default_dtype promote_types result_type can_cast finfo iinfo
-    Tensor Size dtype device pi e inf nan
-    autograd nn optim linalg cuda
+    Tensor Size dtype device pi e inf nan view_as_real view_as_complex frexp histogram
+    lu_unpack FloatTensor DoubleTensor HalfTensor BFloat16Tensor LongTensor IntTensor
+    ShortTensor CharTensor ByteTensor BoolTensor
+    autograd nn optim linalg cuda special fft func distributions utils
 """)
 
 TORCH_DTYPES = _names("""
@@ -75,6 +80,38 @@ TORCH_DTYPES = _names("""
 LINALG_MEMBERS = _names("""
     norm vector_norm matrix_norm inv det slogdet solve eig eigh eigvals eigvalsh svd svdvals qr
     cholesky pinv matrix_rank lstsq cross matrix_power matrix_exp multi_dot vecdot
+    lu lu_factor lu_factor_ex lu_solve ldl_factor ldl_solve cholesky_ex inv_ex solve_ex
+    solve_triangular tensorinv tensorsolve cond diagonal householder_product vander
+""")
+
+# ``torch.special`` and ``torch.fft``: element-wise functions and transforms of tensors, as
+# harmless as the rest of the math (the whole public API of both modules).
+SPECIAL_MEMBERS = _names("""
+    airy_ai bessel_j0 bessel_j1 bessel_y0 bessel_y1 digamma entr erf erfc erfcx erfinv exp2
+    expit expm1 gammainc gammaincc gammaln i0 i0e i1 i1e log1p log_ndtr log_softmax logit
+    logsumexp modified_bessel_i0 modified_bessel_i1 modified_bessel_k0 modified_bessel_k1
+    multigammaln ndtr ndtri polygamma psi round scaled_modified_bessel_k0
+    scaled_modified_bessel_k1 sinc softmax spherical_bessel_j0 xlog1py xlogy zeta
+    chebyshev_polynomial_t chebyshev_polynomial_u chebyshev_polynomial_v
+    chebyshev_polynomial_w hermite_polynomial_h hermite_polynomial_he laguerre_polynomial_l
+    legendre_polynomial_p shifted_chebyshev_polynomial_t shifted_chebyshev_polynomial_u
+    shifted_chebyshev_polynomial_v shifted_chebyshev_polynomial_w
+""")
+
+FFT_MEMBERS = _names("""
+    fft ifft fft2 ifft2 fftn ifftn rfft irfft rfft2 irfft2 rfftn irfftn hfft ihfft hfft2
+    ihfft2 hfftn ihfftn fftfreq rfftfreq fftshift ifftshift
+""")
+
+# Fields of the named tuples torch returns (``torch.return_types``): ``x.max(dim=1).indices``,
+# ``torch.linalg.qr(a).Q``, ``eigh(a).eigenvalues``, ``svd(a).U/.S/.Vh``, ``slogdet(a).logabsdet``,
+# ``lstsq().solution``, ``lu_factor().LU/.pivots``, ``aminmax().min/.max``,
+# ``frexp().mantissa/.exponent``, ``histogram().hist/.bin_edges``, ``*_ex().info``. Only the
+# fields of private ops (``philox_seed``, ``rng_state``, ``debug_attn_mask``...) are left out.
+RETURN_TYPE_FIELDS = _names("""
+    values indices Q R U S V Vh L LD LU P eigenvalues eigenvectors sign logabsdet solution
+    residuals rank singular_values pivots info inverse min max mantissa exponent hist
+    bin_edges
 """)
 
 # ``device = "cuda" if torch.cuda.is_available() else "cpu"`` opens many tutorials.
@@ -97,5 +134,5 @@ TENSOR_ATTRS = _MATH | TENSOR_DATA_ATTRS | _names("""
     tanh_ relu_ floor_ ceil_ round_ sin_ cos_ masked_fill_ index_add_ index_copy_ index_fill_
     index_put_ index_put scatter_ scatter_add_ normal_ uniform_ bernoulli_ random_ exponential_
     fill_diagonal_ t_ transpose_ squeeze_ unsqueeze_ lerp_ addcmul_ addcdiv_ reciprocal_ square_
-    argwhere
-""")
+    argwhere type to_dense to_sparse is_coalesced coalesce sparse_dim dense_dim
+""") | RETURN_TYPE_FIELDS

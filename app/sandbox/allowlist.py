@@ -12,16 +12,27 @@ import functools
 import types
 from collections.abc import Iterator
 
-from app.sandbox import allow_nn, allow_py, allow_torch
+from app.sandbox import (
+    allow_autograd,
+    allow_data,
+    allow_distributions,
+    allow_nn,
+    allow_py,
+    allow_stdlib,
+    allow_torch,
+)
 
 __all__ = [
     "ATTRIBUTE_NAMES",
     "DEFINABLE_DUNDERS",
     "IMPORTABLE",
     "MODULES",
+    "PRELOAD",
     "SUBSTITUTES",
     "WRITABLE_ATTRS",
+    "known_attribute",
     "reserved_attribute_names",
+    "writable_attribute",
 ]
 
 def _names(text: str) -> frozenset[str]:
@@ -33,22 +44,41 @@ MODULES: dict[str, frozenset[str]] = {
     "torch": allow_torch.TORCH_MEMBERS | allow_torch.TORCH_DTYPES,
     "torch.linalg": allow_torch.LINALG_MEMBERS,
     "torch.cuda": allow_torch.CUDA_MEMBERS,
+    "torch.special": allow_torch.SPECIAL_MEMBERS,
+    "torch.fft": allow_torch.FFT_MEMBERS,
     "torch.nn": allow_nn.NN_MEMBERS,
     "torch.nn.functional": allow_nn.FUNCTIONAL_MEMBERS,
     "torch.nn.init": allow_nn.INIT_MEMBERS,
     "torch.nn.utils": allow_nn.NN_UTILS_MEMBERS,
+    "torch.nn.utils.parametrize": allow_nn.PARAMETRIZE_MEMBERS,
+    "torch.nn.utils.parametrizations": allow_nn.PARAMETRIZATIONS_MEMBERS,
+    "torch.nn.utils.rnn": allow_nn.RNN_UTILS_MEMBERS,
     "torch.autograd": allow_nn.AUTOGRAD_MEMBERS,
     "torch.autograd.functional": allow_nn.AUTOGRAD_FUNCTIONAL_MEMBERS,
-    "torch.autograd.graph": allow_nn.AUTOGRAD_GRAPH_MEMBERS,
+    "torch.autograd.graph": allow_nn.AUTOGRAD_GRAPH_MEMBERS
+    | allow_autograd.GRAPH_EXTRA_MEMBERS,
+    "torch.autograd.forward_ad": allow_autograd.FORWARD_AD_MEMBERS,
+    "torch.autograd.function": allow_autograd.AUTOGRAD_FUNCTION_MEMBERS,
+    "torch.func": allow_autograd.FUNC_MEMBERS,
+    "torch.utils": frozenset({"checkpoint", "data"}),
+    "torch.utils.checkpoint": allow_autograd.CHECKPOINT_MEMBERS,
+    "torch.utils.data": allow_data.DATA_MEMBERS,
+    "torch.distributions": allow_distributions.DISTRIBUTIONS_MEMBERS,
     "torch.optim": allow_nn.OPTIM_MEMBERS,
     "torch.optim.lr_scheduler": allow_nn.LR_SCHEDULER_MEMBERS,
     "math": allow_py.MATH_MEMBERS,
     "numpy": allow_py.NUMPY_MEMBERS,
     "numpy.random": allow_py.NUMPY_RANDOM_MEMBERS,
     "numpy.linalg": allow_py.NUMPY_LINALG_MEMBERS,
+    **allow_stdlib.STDLIB_MODULES,
 }
 
 IMPORTABLE: tuple[str, ...] = tuple(MODULES)
+
+# Modules the allowed API imports lazily on its first use (``torch.func.jacfwd`` imports the
+# jvp decompositions). The facades import them up front, before a worker forks and loses
+# ``open``; ``tests/sandbox/test_policy_widened.py`` checks no tutorial program needs more.
+PRELOAD: tuple[str, ...] = ("torch._decomp.decompositions_for_jvp",)
 
 # Facade name -> real name it is served by (uninitialised memory is never handed out).
 SUBSTITUTES: dict[str, dict[str, str]] = {
@@ -63,10 +93,29 @@ ATTRIBUTE_NAMES: frozenset[str] = frozenset().union(
     *MODULES.values(),
     allow_torch.TENSOR_ATTRS,
     allow_nn.MODULE_DATA_ATTRS,
+    allow_nn.MODULE_CONSTANTS,
     allow_nn.NN_OBJECT_ATTRS,
+    allow_autograd.AUTOGRAD_OBJECT_ATTRS,
+    allow_distributions.DISTRIBUTION_ATTRS,
+    allow_data.DATA_ATTRS,
+    allow_stdlib.STDLIB_ATTRS,
     allow_py.NDARRAY_ATTRS,
     allow_py.PYTHON_ATTRS,
 )
+
+
+def known_attribute(attr: str) -> bool:
+    """True for an allow-listed attribute name, listed or of a form PyTorch makes up.
+
+    Recurrent layers name their parameters after their configuration (``weight_ih_l1``,
+    ``bias_hh_l0_reverse``); those names are data like ``weight`` and follow one pattern.
+    """
+    return attr in ATTRIBUTE_NAMES or allow_nn.RUNTIME_ATTRIBUTE_PATTERN.fullmatch(attr) is not None
+
+
+def writable_attribute(attr: str) -> bool:
+    """True for a library attribute name a program may assign on any object (data)."""
+    return attr in WRITABLE_ATTRS or allow_nn.RUNTIME_ATTRIBUTE_PATTERN.fullmatch(attr) is not None
 
 # Special methods a program may *define* in a class body. Python calls them implicitly with
 # the program's own objects, so they add no reach; ``__del__`` (runs at an arbitrary later
@@ -111,7 +160,43 @@ def _sample_objects() -> list[object]:
         torch.Size([1]), torch.Generator(), torch.zeros, torch.nn.functional.relu, gen(),
         types.FunctionType, types.CodeType, types.FrameType, types.TracebackType, types.ModuleType,
         type, object, memoryview, BaseException, property, super, slice, range, int, float,
-        complex, str, bytes, list, tuple, dict, set, frozenset,
+        complex, str, bytes, list, tuple, dict, set, frozenset, *_widened_samples(),
+    ]
+
+
+def _widened_samples() -> list[object]:
+    """Objects of the widened API (torch.func, distributions, data, the standard library)."""
+    import collections
+    import collections.abc
+    import dataclasses
+    import itertools
+    import typing
+
+    import torch
+    from torch.autograd import forward_ad, graph
+    from torch.nn.utils import parametrize, rnn
+
+    t = torch.ones(2, requires_grad=True)
+    data = torch.utils.data.TensorDataset(torch.ones(2, 1))
+    lin = torch.nn.Linear(1, 1)
+    parametrize.register_parametrization(lin, "weight", torch.nn.Identity())
+    with forward_ad.dual_level():
+        made = forward_ad.make_dual(torch.ones(1), torch.ones(1))  # type: ignore[no-untyped-call]
+        dual = forward_ad.unpack_dual(made)  # type: ignore[no-untyped-call]
+    return [
+        torch.distributions.Normal(0.0, 1.0), torch.distributions.Categorical(logits=t),
+        torch.distributions.Independent(torch.distributions.Normal(t, 1.0), 1),
+        torch.distributions.ExpTransform(), torch.distributions.Normal(0.0, 1.0).support,
+        data, torch.utils.data.DataLoader(data), torch.utils.data.RandomSampler(data),
+        torch.utils.data.Subset(data, [0]), lin, lin.parametrizations,
+        rnn.pack_sequence([torch.ones(1)]), t.max(0), dual, forward_ad.dual_level(),
+        graph.saved_tensors_hooks(torch.clone, torch.clone), graph.get_gradient_edge(t * 2),
+        torch.func.grad(torch.sin), functools.partial(print), functools.lru_cache(print),
+        collections.deque(), collections.Counter(), collections.OrderedDict(),
+        collections.defaultdict(list), collections.namedtuple("P", ()),
+        dataclasses.field(), itertools.chain(), itertools.count(),
+        typing.List[int], typing.Optional[int],  # noqa: UP006, UP045 - the alias objects
+        collections.abc.Iterable, torch.ones(1).to_sparse(),
     ]
 
 

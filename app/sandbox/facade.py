@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from app.sandbox.allow_py import BUILTIN_NAMES
-from app.sandbox.allowlist import IMPORTABLE, MODULES, SUBSTITUTES
+from app.sandbox.allowlist import IMPORTABLE, MODULES, PRELOAD, SUBSTITUTES
 
 __all__ = ["ModuleFacade", "build_globals", "facades", "sandbox_import"]
 
@@ -64,11 +64,23 @@ class ModuleFacade:
         return f"<module '{object.__getattribute__(self, '_facade_path')}' (playground)>"
 
 
+@functools.cache
 def _special_members() -> dict[tuple[str, str], object]:
     """Members served by a stand-in instead of the real object."""
-    from app.sandbox.facade_shims import NdarrayShim, TensorShim
+    from app.sandbox.facade_shims import (
+        NdarrayShim,
+        SandboxDataLoader,
+        TensorShim,
+        legacy_tensor_shims,
+    )
 
-    return {("torch", "Tensor"): TensorShim, ("numpy", "ndarray"): NdarrayShim}
+    legacy = {("torch", name): shim for name, shim in legacy_tensor_shims().items()}
+    return {
+        **legacy,
+        ("torch", "Tensor"): TensorShim,
+        ("numpy", "ndarray"): NdarrayShim,
+        ("torch.utils.data", "DataLoader"): SandboxDataLoader,
+    }
 
 
 def _resolve(path: str, name: str, real: types.ModuleType, built: dict[str, ModuleFacade]) -> Any:
@@ -87,7 +99,13 @@ def _resolve(path: str, name: str, real: types.ModuleType, built: dict[str, Modu
 
 @functools.cache
 def facades() -> Mapping[str, ModuleFacade]:
-    """Build every facade once per process (deepest modules first, parents hold children)."""
+    """Build every facade once per process (deepest modules first, parents hold children).
+
+    Also imports :data:`PRELOAD`, the modules the allowed API imports on first use: a
+    worker forked after this has no ``open`` left (seccomp), so a lazy import there fails.
+    """
+    for module in PRELOAD:
+        importlib.import_module(module)
     built: dict[str, ModuleFacade] = {}
     for path in sorted(MODULES, key=lambda p: -p.count(".")):
         real = importlib.import_module(path)

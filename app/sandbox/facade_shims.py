@@ -13,7 +13,15 @@ from typing import Any
 import numpy as np
 import torch
 
-__all__ = ["NdarrayShim", "TensorShim", "TypeShim", "safe_type"]
+__all__ = [
+    "LEGACY_TENSOR_TYPES",
+    "NdarrayShim",
+    "SandboxDataLoader",
+    "TensorShim",
+    "TypeShim",
+    "legacy_tensor_shims",
+    "safe_type",
+]
 
 
 class _ShimMeta(type):
@@ -36,6 +44,11 @@ class _ShimMeta(type):
     def __repr__(cls) -> str:
         return f"<class '{cls.real.__module__}.{cls.real.__qualname__}'>"
 
+    @property
+    def __name__(cls) -> str:  # type: ignore[override]
+        """The real class's name: ``type(t).__name__`` reads ``Tensor`` as in plain PyTorch."""
+        return cls.real.__name__
+
 
 def _is_size(args: tuple[Any, ...]) -> bool:
     """True for the legacy ``Tensor(*sizes)`` / ``Tensor(torch.Size)`` / ``Tensor()`` forms."""
@@ -55,6 +68,38 @@ class _TensorMeta(_ShimMeta):
         return torch.Tensor(*args, **kwargs)
 
 
+class _LegacyTensorMeta(_ShimMeta):
+    """``torch.FloatTensor`` and friends: data gives a tensor, sizes give zeros."""
+
+    dtype: torch.dtype
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> torch.Tensor:
+        if _is_size(args):
+            return torch.zeros(*args, dtype=cls.dtype, **kwargs)
+        return cls.real(*args, **kwargs)  # type: ignore[no-any-return]
+
+
+LEGACY_TENSOR_TYPES = (
+    "FloatTensor", "DoubleTensor", "HalfTensor", "BFloat16Tensor", "LongTensor", "IntTensor",
+    "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor",
+)
+
+
+def legacy_tensor_shims() -> dict[str, type]:
+    """Stand-ins for the legacy typed constructors (``torch.FloatTensor(3)`` is uninitialised).
+
+    Each is created under torch's own name for it (``torch.FloatTensor``), which is what
+    ``t.type(torch.FloatTensor)`` reads, so old tutorials' conversions behave as in PyTorch.
+    """
+    shims: dict[str, type] = {}
+    for name in LEGACY_TENSOR_TYPES:
+        real = getattr(torch, name)
+        namespace = {"__module__": __name__, "__qualname__": name, "__doc__": real.__doc__}
+        meta = type(f"_{name}Meta", (_LegacyTensorMeta,), {"real": real, "dtype": real.dtype})
+        shims[name] = meta(f"torch.{name}", (), namespace)
+    return shims
+
+
 class _NdarrayMeta(_ShimMeta):
     real = np.ndarray
 
@@ -67,8 +112,14 @@ class _NdarrayMeta(_ShimMeta):
         return np.zeros(shape, dtype=dtype)
 
 
-class TensorShim(metaclass=_TensorMeta):
-    """``torch.Tensor`` as programs see it (isinstance works, sizes give zeros)."""
+# ``t.type(type(other))`` is how older tutorials convert a tensor to another one's type. Torch
+# reads the C-level name of a class passed there, so the stand-in is *created* with the name
+# torch gives ``torch.Tensor`` ("torch.Tensor": the default tensor type, as in plain PyTorch);
+# the metaclass property above answers ``__name__`` and ``__qualname__`` is set, as the real class.
+TensorShim = _TensorMeta(
+    "torch.Tensor", (), {"__doc__": "``torch.Tensor`` as programs see it (isinstance works, "
+                         "sizes give zeros).", "__module__": __name__, "__qualname__": "Tensor"},
+)
 
 
 class NdarrayShim(metaclass=_NdarrayMeta):
@@ -102,3 +153,34 @@ def safe_type(obj: object) -> type:
     if issubclass(real, type):
         return TypeShim
     return _SHIMS.get(real, real)
+
+
+class SandboxDataLoader(torch.utils.data.DataLoader):  # type: ignore[type-arg]
+    """``DataLoader`` with the default single-process loading only.
+
+    Worker processes (``num_workers > 0``) cannot start in the sandbox (the worker's seccomp
+    filter refuses ``fork``); say so in a sentence instead of an ``OSError`` from deep in
+    multiprocessing. Checked when the loader is built and again when it is iterated, since a
+    subclass could change ``num_workers`` after ``__init__``.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        _single_process(kwargs.get("num_workers", 0))
+        super().__init__(*args, **kwargs)
+
+    def _get_iterator(self) -> Any:
+        _single_process(self.num_workers)
+        return super()._get_iterator()
+
+
+SandboxDataLoader.__name__ = SandboxDataLoader.__qualname__ = "DataLoader"
+SandboxDataLoader.__module__ = torch.utils.data.DataLoader.__module__
+
+
+def _single_process(num_workers: object) -> None:
+    if num_workers != 0:
+        raise ValueError(
+            f"DataLoader(num_workers={num_workers!r}) would start worker processes, which the "
+            "playground cannot run; leave num_workers at 0 (the default): the data is "
+            "loaded in the program's own process."
+        )

@@ -13,14 +13,19 @@ import builtins
 
 from app.sandbox.allow_py import BUILTIN_NAMES
 from app.sandbox.allowlist import (
-    ATTRIBUTE_NAMES,
     DEFINABLE_DUNDERS,
-    IMPORTABLE,
     MODULES,
-    WRITABLE_ATTRS,
+    known_attribute,
     reserved_attribute_names,
+    writable_attribute,
 )
 from app.sandbox.errors import PolicyError
+from app.sandbox.policy_hints import (
+    attribute_refusal,
+    import_refusal,
+    member_refusal,
+)
+from app.sandbox.policy_modules import ModuleAliases
 from app.sandbox.policy_nodes import forbidden_reason
 from app.sandbox.policy_scan import ProgramNames, scan_names, simple_format
 
@@ -30,9 +35,9 @@ MAX_DEPTH = 200
 """Deepest AST nesting accepted; deeper trees can exhaust the compiler's C stack."""
 
 _UNAVAILABLE = frozenset(dir(builtins)) - BUILTIN_NAMES - {"__name__"}
-_READABLE_DUNDERS = frozenset({"__init__", "__name__"})
+_READABLE_DUNDERS = frozenset({"__init__", "__name__", "__qualname__"})
 _SELF_NAMES = frozenset({"self", "ctx", "cls"})
-_IMPORT_LIST = ", ".join(IMPORTABLE)
+_TOP_MODULES = ", ".join(sorted({path.split(".")[0] for path in MODULES}))
 
 
 def check(source: str, max_chars: int) -> ast.Module:
@@ -57,7 +62,8 @@ def check(source: str, max_chars: int) -> ast.Module:
             hint="Shorten the program or split it into smaller experiments.",
         )
     tree = _parse(source)
-    _Checker(scan_names(tree)).run(tree)
+    names = scan_names(tree)
+    _Checker(names, ModuleAliases(tree, names)).run(tree)
     return tree
 
 
@@ -87,9 +93,12 @@ def _position(node: ast.AST, fallback: tuple[int, int]) -> tuple[int, int]:
 class _Checker:
     """Walks the tree iteratively (no recursion) and raises on the first offence."""
 
-    def __init__(self, names: ProgramNames) -> None:
+    def __init__(self, names: ProgramNames, modules: ModuleAliases) -> None:
         self.names = names
+        self.modules = modules
         self.pos = (1, 0)
+        # ``x.__class__`` nodes that are read only for their name (``.__class__.__name__``)
+        self.class_for_name: set[int] = set()
 
     def forbid(self, message: str, hint: str | None = None) -> PolicyError:
         return PolicyError("forbidden", message, self.pos[0], self.pos[1], hint)
@@ -154,7 +163,8 @@ class _Checker:
             raise self.forbid(
                 f"`{name}` is not available in the playground: programs cannot read files, "
                 "load code or inspect the interpreter.",
-                hint="Use torch, numpy, math and the usual builtins (print, range, len, ...).",
+                hint=f"Import what you need from: {_TOP_MODULES}; the usual builtins "
+                "(print, range, len, ...) are there.",
             )
 
     def attribute(self, node: ast.Attribute) -> None:
@@ -164,7 +174,29 @@ class _Checker:
         if node.attr == "format" and not store:
             self.format_call(node.value)
             return
+        if id(node) in self.class_for_name:
+            return
+        if node.attr in ("__name__", "__qualname__") and not store:
+            self.class_name_read(node.value)
+        module = self.modules.path_of(node.value)
+        if module is not None and not node.attr.startswith("_"):
+            self.module_member(module, node.attr, store)
         self.attribute_name(node.attr, store=store, receiver=node.value)
+
+    def class_name_read(self, receiver: ast.expr) -> None:
+        """``x.__class__.__name__`` (how hooks print which layer fired) reads a string.
+
+        ``.__class__`` is allowed there and only there: directly followed by ``.__name__`` or
+        ``.__qualname__``, the class object is never bound to anything a program can use.
+        """
+        if isinstance(receiver, ast.Attribute) and receiver.attr == "__class__":
+            self.class_for_name.add(id(receiver))
+
+    def module_member(self, module: str, name: str, store: bool) -> None:
+        if store or name in MODULES[module]:
+            return
+        message, hint = member_refusal(module, name)
+        raise self.forbid(message, hint)
 
     def attribute_name(self, attr: str, *, store: bool, receiver: ast.expr | None) -> None:
         if attr in _READABLE_DUNDERS and not store:
@@ -173,16 +205,14 @@ class _Checker:
             raise self.forbid(
                 f"The attribute `.{attr}` is not allowed: attributes starting with an "
                 "underscore are Python and PyTorch internals.",
-                hint="Only `super().__init__()` and `.__name__` may use one.",
+                hint="Only `super().__init__()`, `.__name__`, `.__qualname__` and "
+                "`x.__class__.__name__` may use one.",
             )
         if store:
             self.attribute_store(attr, receiver)
-        elif attr not in ATTRIBUTE_NAMES and not self.own_attribute(attr):
-            raise self.forbid(
-                f"The attribute `.{attr}` is not part of the playground's API (tensor math, "
-                "nn layers, losses, optimizers, autograd, numpy arrays and math).",
-                hint="If it is your own attribute, assign it first (self.name = ...).",
-            )
+        elif not known_attribute(attr) and not self.own_attribute(attr):
+            message, hint = attribute_refusal(attr, attr in reserved_attribute_names())
+            raise self.forbid(message, hint)
 
     def own_attribute(self, attr: str) -> bool:
         """A program-defined attribute name that no library object uses."""
@@ -197,8 +227,8 @@ class _Checker:
                 f"Assigning `.{attr}` on the imported module `{root.id}` is not allowed: "
                 "library modules and classes are shared and read-only."
             )
-        if attr in ATTRIBUTE_NAMES:
-            if attr in WRITABLE_ATTRS or (
+        if known_attribute(attr):
+            if writable_attribute(attr) or (
                 isinstance(receiver, ast.Name) and receiver.id in _SELF_NAMES
             ):
                 return
@@ -271,17 +301,14 @@ class _Checker:
                     hint=f"Import the names you use: from {module} import name",
                 )
             if alias.name not in MODULES[module]:
-                raise self.forbid(
-                    f"`{alias.name}` cannot be imported from `{module}` in the playground.",
-                    hint="Available: " + ", ".join(sorted(MODULES[module])),
-                )
+                message, hint = member_refusal(module, alias.name)
+                raise self.forbid(message, hint)
             self.name(alias.asname or alias.name, load=False)
 
     def module(self, name: str) -> None:
         if name not in MODULES:
-            raise self.forbid(
-                f"Importing `{name}` is not allowed.", hint=f"Importable: {_IMPORT_LIST}."
-            )
+            message, hint = import_refusal(name)
+            raise self.forbid(message, hint)
 
     def handler(self, node: ast.ExceptHandler) -> None:
         if node.type is None:

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 __all__ = ["ProgramNames", "scan_names", "simple_format"]
 
 _SIMPLE_FIELD = re.compile(r"\d*|[A-Za-z]\w*")
+_SEPARATORS = re.compile(r"[\s,]+")
+_MAX_NAME_STRING = 200
 
 
 @dataclass
@@ -26,11 +28,14 @@ class ProgramNames:
             attributes.
         bound: Every variable name the program binds anywhere.
         imported: Names bound by import statements (module and facade objects).
+        assigned: Variable names bound other than by an import (an imported name that is
+            also assigned may not be a module at every use).
     """
 
     defined: set[str] = field(default_factory=set)
     bound: set[str] = field(default_factory=set)
     imported: set[str] = field(default_factory=set)
+    assigned: set[str] = field(default_factory=set)
 
 
 def scan_names(tree: ast.AST) -> ProgramNames:
@@ -41,6 +46,9 @@ def scan_names(tree: ast.AST) -> ProgramNames:
             names.defined.add(node.attr)
         elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             names.bound.add(node.id)
+            names.assigned.add(node.id)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            names.defined.update(_string_names(node.value))
         elif isinstance(node, ast.FunctionDef | ast.ClassDef):
             names.defined.add(node.name)
             names.bound.add(node.name)
@@ -48,6 +56,7 @@ def scan_names(tree: ast.AST) -> ProgramNames:
                 names.defined.update(_class_attributes(node))
         elif isinstance(node, ast.arg):
             names.bound.add(node.arg)
+            names.assigned.add(node.arg)
         elif isinstance(node, ast.Import | ast.ImportFrom):
             for alias in node.names:
                 bound = alias.asname or alias.name.split(".")[0]
@@ -58,6 +67,19 @@ def scan_names(tree: ast.AST) -> ProgramNames:
         elif isinstance(node, ast.Global | ast.Nonlocal):
             names.bound.update(node.names)
     return names
+
+
+def _string_names(text: str) -> set[str]:
+    """Identifiers in a short string literal: names the program creates from strings.
+
+    ``nn.Sequential(OrderedDict([("hidden", ...)]))`` then ``model.hidden``,
+    ``self.register_buffer("mask", ...)`` then ``self.mask``, ``namedtuple("P", "x y")`` then
+    ``p.x``. Counting them as defined adds no reach: a program can define any name with
+    ``self.name = ...`` anyway, and reserved (library) names stay refused either way.
+    """
+    if len(text) > _MAX_NAME_STRING:
+        return set()
+    return {part for part in _SEPARATORS.split(text) if part.isidentifier()}
 
 
 def _class_attributes(node: ast.ClassDef) -> set[str]:

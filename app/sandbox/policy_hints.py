@@ -1,0 +1,148 @@
+"""What a refusal says: which name was refused, why, and what to write instead.
+
+A refusal must never guess the learner's intent ("if it is your own attribute...") when the
+name is in fact a library one. The reasons for the names the playground keeps out on purpose
+live here, next to the lists of what can be used, which come from the allow-list itself.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from app.sandbox.allowlist import IMPORTABLE, MODULES
+
+__all__ = [
+    "IMPORT_LIST",
+    "attribute_refusal",
+    "import_refusal",
+    "member_refusal",
+]
+
+IMPORT_LIST = ", ".join(IMPORTABLE)
+_LISTED = 30  # modules with more names than this get the closest matches instead
+_FILES = "it reads or writes files"
+_CODE = "it loads or compiles code"
+_PROCESS = "it starts processes or uses the network"
+_MEMORY = "it hands out raw or uninitialised memory"
+_GLOBAL = "it changes a process-wide setting that would outlive the program"
+
+# Library names refused on purpose -> (why, what to write instead or None).
+_REASONS: dict[str, tuple[str, str | None]] = {
+    "save": (_FILES, "keep tensors in variables; print them to see them"),
+    "load": (_FILES, "build the tensors in the program"),
+    "from_file": (_FILES, "build the tensors in the program"),
+    "tofile": (_FILES, "print the array"),
+    "dump": (_FILES, "print the array"),
+    "hub": (_FILES + " and uses the network", "define the model in the program"),
+    "jit": (_CODE, "call the function directly"),
+    "compile": (_CODE, "call the function directly"),
+    "ops": (_CODE, "use the public torch functions"),
+    "library": (_CODE, "use the public torch functions"),
+    "classes": (_CODE, None),
+    "cpp_extension": (_CODE, None),
+    "multiprocessing": (_PROCESS, None),
+    "distributed": (_PROCESS, None),
+    "untyped_storage": (_MEMORY, "work with the tensor itself"),
+    "storage": (_MEMORY, "work with the tensor itself"),
+    "set_": (_MEMORY, "use copy_() or assign a new tensor"),
+    "as_strided": (_MEMORY, "use view(), reshape(), unfold() or expand()"),
+    "data_ptr": (_MEMORY, "compare tensors with torch.equal or `is`"),
+    "resize_": (_MEMORY, "use reshape() or torch.zeros of the new size"),
+    "new_empty": (_MEMORY, "use new_zeros()"),
+    "empty_strided": (_MEMORY, "use torch.zeros()"),
+    "sparse_coo_tensor": (_MEMORY + " (its indices are not checked)",
+                          "build a dense tensor and call .to_sparse()"),
+    "skip_init": (_MEMORY, "build the module normally"),
+    "set_default_dtype": (_GLOBAL, "pass dtype=torch.float64 to the tensors you create"),
+    "set_default_tensor_type": (_GLOBAL, "pass dtype= to the tensors you create"),
+    "set_printoptions": (_GLOBAL, "format numbers with an f-string: f'{x.item():.3f}'"),
+    "set_num_threads": (_GLOBAL, None),
+    "use_deterministic_algorithms": (_GLOBAL, None),
+    "set_default_validate_args": (_GLOBAL, "pass validate_args= to the distribution"),
+    "register_kl": (_GLOBAL, "compute the KL divergence in a function of your own"),
+    "enter_dual_level": (_GLOBAL, "write `with forward_ad.dual_level():`"),
+    "exit_dual_level": (_GLOBAL, "write `with forward_ad.dual_level():`"),
+    "wraps": ("it writes __name__, __module__ and __wrapped__ onto the object it is given",
+              "define the wrapper without functools.wraps"),
+    "update_wrapper": ("it writes __name__, __module__ and __wrapped__ onto the object it is "
+                       "given", "define the wrapper without it"),
+    "make_dataclass": ("it takes field names as strings, so it could define special methods",
+                       "write a @dataclass class"),
+    "get_type_hints": ("it evaluates annotation strings as code", None),
+    "ForwardRef": ("it evaluates annotation strings as code", None),
+    "sleep": ("it only holds a worker for nothing", None),
+    "share_memory_": ("it moves the tensor into memory shared between processes", None),
+    "get_state": ("it exposes the generator's raw state", "use torch.manual_seed(n)"),
+    "set_state": ("it exposes the generator's raw state", "use torch.manual_seed(n)"),
+}
+
+_MODULE_REASONS: dict[str, str] = {
+    "os": _FILES + " and starts processes", "sys": "it reaches the interpreter itself",
+    "subprocess": _PROCESS, "socket": _PROCESS, "pickle": _CODE, "importlib": _CODE,
+    "inspect": "it reaches the interpreter's frames and code", "io": _FILES,
+    "pathlib": _FILES, "shutil": _FILES, "builtins": "it holds eval, exec and open",
+    "torch.hub": _FILES + " and uses the network", "torch.jit": _CODE,
+    "torch.utils.cpp_extension": _CODE, "torch.multiprocessing": _PROCESS,
+    "torch.distributed": _PROCESS, "torch.serialization": _FILES,
+}
+
+
+def _because(name: str) -> str:
+    reason = _REASONS.get(name)
+    if reason is None:
+        return ""
+    why, instead = reason
+    return f": {why}" + (f"; {instead}" if instead else "")
+
+
+def import_refusal(module: str) -> tuple[str, str]:
+    """Message and hint for ``import module`` of a module outside the allow-list."""
+    why = _MODULE_REASONS.get(module)
+    message = f"Importing `{module}` is not allowed in the playground"
+    message += f": {why}." if why else ": it is not one of the modules the playground offers."
+    return message, f"Importable: {IMPORT_LIST}."
+
+
+def member_refusal(module: str, name: str) -> tuple[str, str]:
+    """Message and hint for ``module.name`` (or ``from module import name``) that is not offered."""
+    because = _because(name)
+    message = f"`{module}.{name}` is not part of the playground"
+    message += because + "." if because else (
+        ": the playground offers the parts of this module that autograd programs use."
+    )
+    return message, _available(module, name)
+
+
+def _available(module: str, name: str) -> str:
+    """The module's names when they are few, else the ones closest to what was written."""
+    members = sorted(MODULES[module])
+    if len(members) <= _LISTED:
+        return f"Available in `{module}`: " + ", ".join(members) + "."
+    close = difflib.get_close_matches(name, members, n=5, cutoff=0.6)
+    if close:
+        return f"Did you mean: {', '.join(f'{module}.{c}' for c in close)}?"
+    return f"`{module}` offers {len(members)} names here; see the API list in the playground."
+
+
+def attribute_refusal(attr: str, library_name: bool) -> tuple[str, str | None]:
+    """Message and hint for ``x.attr`` whose name is not allow-listed.
+
+    ``library_name`` says whether some object a program can reach (a tensor, a module, a
+    Python value...) has an attribute of that name: then it is a PyTorch/numpy/Python name
+    the playground does not offer; otherwise no object the playground knows has it and the
+    program never assigns it.
+    """
+    because = _because(attr)
+    if library_name:
+        message = f"The attribute `.{attr}` is not offered by the playground"
+        message += because + "." if because else (
+            ": it is a PyTorch, numpy or Python attribute outside the API the playground "
+            "allows (tensor math, autograd, nn, optim, distributions, data loading)."
+        )
+        return message, None
+    return (
+        f"The attribute `.{attr}` is unknown: no object of the playground's API has it, and "
+        "the program never assigns it.",
+        f"Check the spelling; an attribute of your own object works once the program sets it "
+        f"(obj.{attr} = ...).",
+    )
