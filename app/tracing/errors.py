@@ -76,9 +76,9 @@ def _kind_for(exc: BaseException) -> str:
 def _hint(message: str) -> str | None:
     """The table's hint; for an in-place error, with the line of the write when it is known."""
     hint = hint_for(message)
-    line = inplace.write_line(message)
-    if hint is not None and line is not None:
-        hint = f"The in-place write is on line {line}. {hint}"
+    write = inplace.write_of(message)
+    if hint is not None and write is not None:
+        hint = f"The in-place write ({write.op}) is on line {write.line}. {hint}"
     return hint
 
 

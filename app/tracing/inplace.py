@@ -25,7 +25,7 @@ from typing import Any
 
 import torch
 
-__all__ = ["Write", "WriteLog", "new_log", "write_line"]
+__all__ = ["Write", "WriteLog", "new_log", "write_of"]
 
 _MAX_WRITES = 10_000
 _MESSAGE = re.compile(
@@ -34,6 +34,8 @@ _MESSAGE = re.compile(
     r"expected version (?P<saved>\d+) instead"
 )
 _BACKWARD_SUFFIX = re.compile(r"Backward\d*$")
+# the write whose name a learner would not recognise (x += 1 reaches torch as add_)
+_SPELLING = {"__setitem__": "x[...] ="}
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +43,7 @@ class Write:
     """One call that changed a tensor in place, as the program line that made it."""
 
     line: int | None
+    op: str  # the call: mul_, add_ (also for +=), relu (inplace=True), x[...] =
     shapes: tuple[tuple[int, ...], ...]  # the written tensor's and its base's
     dtype: torch.dtype
     before: int  # the version counter before the call
@@ -79,25 +82,27 @@ class WriteLog:
             pass
         return None
 
-    def after(self, token: Token) -> None:
-        """Log each tensor of ``token`` whose version the call changed."""
+    def after(self, func: Any, token: Token) -> None:
+        """Log each tensor of ``token`` whose version the call ``func`` changed."""
         if token is None:
             return
         if isinstance(token, tuple):
             tensor, version = token
             if tensor._version != version:
-                self._log(tensor, version)
+                self._log(func, tensor, version)
             return
         for tensor, version in token:
             if tensor._version != version:
-                self._log(tensor, version)
+                self._log(func, tensor, version)
 
-    def _log(self, tensor: torch.Tensor, before: int) -> None:
+    def _log(self, func: Any, tensor: torch.Tensor, before: int) -> None:
         base = tensor._base if tensor._base is not None else tensor
         if len(self.writes) == _MAX_WRITES:
             self.overflowed = True
+        name = str(getattr(func, "__name__", "write")).removeprefix("_foreach_")
         self.writes.append(Write(
-            self._program_line(), (tuple(tensor.shape), tuple(base.shape)), tensor.dtype,
+            self._program_line(), _SPELLING.get(name, name),
+            (tuple(tensor.shape), tuple(base.shape)), tensor.dtype,
             before, tensor._version, _ops_before(base)))
 
 
@@ -141,13 +146,16 @@ def _candidates(log: WriteLog, match: re.Match[str]) -> list[Write]:
     return named or found
 
 
-def write_line(message: str) -> int | None:
-    """The program line of the write that the in-place error describes, when unambiguous."""
+def write_of(message: str) -> Write | None:
+    """The write that the in-place error describes, when one program line fits.
+
+    Several writes on that line (a loop) give the first, the one that left the saved version.
+    """
     log = _CURRENT.get()
     match = _MESSAGE.search(message)
     if log is None or match is None or log.overflowed:
         return None
-    lines = {write.line for write in _candidates(log, match)}
-    if len(lines) != 1:
+    candidates = _candidates(log, match)
+    if len({write.line for write in candidates}) != 1 or candidates[0].line is None:
         return None
-    return lines.pop()
+    return candidates[0]

@@ -314,7 +314,7 @@ class _Mode(TorchFunctionMode):
             args, kwargs = tensor_hooks.watch(self.recorder, args, kwargs)
         token = self.recorder.writes.before(func, args)
         result = func(*args, **kwargs)
-        self.recorder.writes.after(token)
+        self.recorder.writes.after(func, token)
         first = args[0] if args else None
         self.recorder.after_call(result, first)
         if writes:

@@ -20,14 +20,14 @@ PROGRAMS = {
 import torch
 a = torch.ones(3, requires_grad=True)
 b = a.sigmoid()
-b.mul_(2)  # the write
+b.mul_(2)  # the write (mul_)
 b.sum().backward()
 """,
     "augmented": """
 import torch
 x = torch.ones(3, requires_grad=True)
 y = x.exp()
-y += 1  # the write
+y += 1  # the write (add_)
 z = y * 3
 z.sum().backward()
 """,
@@ -37,7 +37,7 @@ a = torch.ones(2, 3, requires_grad=True)
 b = a.tanh()
 row = b[0]
 print(row.shape)
-row[1] = 0.0  # the write
+row[1] = 0.0  # the write (x[...] =)
 row.add_(1)
 b.sum().backward()
 """,
@@ -48,7 +48,7 @@ scale = torch.full((3,), 2.0)
 y = w * scale
 other = torch.zeros(2)
 other.add_(1)
-scale.add_(1)  # the write
+scale.add_(1)  # the write (add_)
 y.sum().backward()
 """,
     "inplace module": """
@@ -57,7 +57,7 @@ import torch.nn as nn
 torch.manual_seed(0)
 model = nn.Sequential(nn.Linear(4, 3), nn.Sigmoid(), nn.ReLU(inplace=True))
 x = torch.randn(2, 4)
-out = model(x)  # the write
+out = model(x)  # the write (relu)
 out.sum().backward()
 """,
     "positional inplace flag": """
@@ -65,7 +65,7 @@ import torch
 import torch.nn as nn
 x = torch.ones(1, 2, requires_grad=True)
 y = x.exp()
-z = nn.LeakyReLU(0.2, True)(y)  # the write
+z = nn.LeakyReLU(0.2, True)(y)  # the write (leaky_relu)
 z.sum().backward()
 """,
     "optimizer step between two backward calls": """
@@ -75,7 +75,7 @@ opt = torch.optim.SGD([w], lr=0.1)
 first = (w * w).sum()
 second = (w * w * w).sum()
 first.backward()
-opt.step()  # the write
+opt.step()  # the write (add_)
 second.backward()
 """,
     "inside a loop": """
@@ -84,16 +84,19 @@ x = torch.ones(4, requires_grad=True)
 total = 0
 for i in range(3):
     h = (x * i).exp()
-    h.div_(2)  # the write
+    h.div_(2)  # the write (div_)
     total = total + h.sum()
 total.backward()
 """,
 }
 
 
-def _marked_line(source: str) -> int:
-    lines = source.splitlines()
-    return next(i for i, text in enumerate(lines, start=1) if text.endswith(MARK))
+def _marked(source: str) -> tuple[int, str]:
+    """The line of the statement marked ``# the write (op)``, and that op."""
+    for number, text in enumerate(source.splitlines(), start=1):
+        if MARK in text:
+            return number, text.split(MARK, 1)[1].strip()[1:-1]
+    raise AssertionError("no marked write")
 
 
 @pytest.mark.parametrize("name", PROGRAMS)
@@ -104,9 +107,9 @@ def test_hint_names_the_line_of_the_write(name: str) -> None:
     assert plain is not None and "modified by an inplace operation" in plain.message
     assert (error["type"], error["message"], error["line"]) == (
         plain.type, plain.message, plain.line)
-    line = _marked_line(source)
+    line, op = _marked(source)
     assert error["hint"] == (
-        f"The in-place write is on line {line}. {hint_for(plain.message)}")
+        f"The in-place write ({op}) is on line {line}. {hint_for(plain.message)}")
 
 
 AMBIGUOUS = """
@@ -131,11 +134,11 @@ def test_two_writes_that_fit_equally_name_no_line() -> None:
 def test_the_op_in_the_message_tells_two_writes_apart() -> None:
     """Same shape and version, but only one tensor is an output of Sigmoid."""
     source = AMBIGUOUS.replace("b = x.exp()", "b = x.sigmoid()").replace(
-        "b.mul_(2)", "b.mul_(2)  # the write").replace("y = a * b", "y = b.sigmoid()")
+        "b.mul_(2)", "b.mul_(2)  # the write (mul_)").replace("y = a * b", "y = b.sigmoid()")
     plain = run_plain(source).error
     error = trace_source(source)["error"]
     assert plain is not None and error["message"] == plain.message
-    assert f"line {_marked_line(source)}." in error["hint"]
+    assert f"(mul_) is on line {_marked(source)[0]}." in error["hint"]
 
 
 def test_a_later_run_does_not_see_the_writes_of_an_earlier_one() -> None:
