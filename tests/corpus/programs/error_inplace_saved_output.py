@@ -3,6 +3,6 @@ import torch
 
 x = torch.randn(4, requires_grad=True)
 y = torch.sigmoid(x)
-y += 1
+y += 1  # in-place write: sigmoid saved its output y for backward
 loss = y.sum()
 loss.backward()

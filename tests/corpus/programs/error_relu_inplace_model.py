@@ -10,7 +10,7 @@ class Block(nn.Module):
 
     def forward(self, x):
         h = torch.exp(self.fc(x))
-        out = nn.functional.relu(h, inplace=True)
+        out = nn.functional.relu(h, inplace=True)  # in-place write over h, which exp saved
         return out
 
 
