@@ -253,7 +253,7 @@ HINTS: tuple[Hint, ...] = (
     _hint("no_cuda", r"Torch not compiled with CUDA enabled",
           "Programs run on the CPU here: leave out .cuda() / .to('cuda'), or use "
           "torch.device('cuda' if torch.cuda.is_available() else 'cpu')."),
-    _hint("none_value", r"'NoneType' object|NoneType' and",
+    _hint("none_value", r"'NoneType'",
           "A value is None. For gradients: x.grad stays None until backward() has run, and "
           "only leaves with requires_grad=True get one (call y.retain_grad() for others)."),
     _hint("no_memory", r"can't allocate memory",

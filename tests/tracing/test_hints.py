@@ -190,6 +190,7 @@ CASES: list[tuple[str, str]] = [
     ("no_cuda", "x = torch.ones(2).cuda()\n"),
     ("none_value", "x = torch.ones(2, requires_grad=True)\ny = (x * 2).sum()\nx.grad.zero_()\n"),
     ("none_value", "x = torch.ones(2, requires_grad=True)\nstep = x.grad * 0.1\n"),
+    ("none_value", "x = torch.ones(2, requires_grad=True)\nstep = 0.1 * x.grad\n"),
     ("no_memory", "x = torch.empty(2 ** 45)\n"),
 ]
 
