@@ -41,6 +41,15 @@ def grad_fn_of(tensor: torch.Tensor) -> Any:
         return None
 
 
+def _checkpointing(hooks: tuple[Any, Any]) -> bool:
+    """Whether the saved-tensor hooks in force are a non-reentrant checkpoint's.
+
+    Such a segment keeps no saved tensors: backward runs it again to get them back, so the
+    page can say which nodes a checkpoint recomputes.
+    """
+    return "_checkpoint_hook" in getattr(hooks[0], "__qualname__", "")
+
+
 @dataclass(frozen=True)
 class Origin:
     """Where new nodes come from: the program line, the module call, the backward call."""
@@ -75,6 +84,7 @@ class NodeRecord:
     input_edges: list[int | None]  # edge ids, aligned with next_functions
     label: str | None = None
     value: int | None = None  # index in the tensor table
+    recomputed: bool = False  # made in a checkpointed segment (see _checkpointing)
 
 
 class GraphIndex:
@@ -159,9 +169,11 @@ class GraphIndex:
         else:
             meta = fn._input_metadata  # the output's shape and dtype, even before a value
             shape, dtype = (meta[0].shape, meta[0].dtype) if meta else (None, None)
-            readable = (kind.saved or kind.custom) and _top_saved_hooks(False) is None
+            hooks = _top_saved_hooks(False)
+            readable = (kind.saved or kind.custom) and hooks is None
             saved = self._saved_tensors(fn, kind) if readable else {}
-            record = NodeRecord(node_id, "op", kind.op, fn, shape, dtype, origin, saved, edge_ids)
+            record = NodeRecord(node_id, "op", kind.op, fn, shape, dtype, origin, saved, edge_ids,
+                                recomputed=hooks is not None and _checkpointing(hooks))
         # only once the record exists: a failure above must leave no dangling id or edge
         edges, ids = self.edges, self._ids
         ids[fn] = node_id

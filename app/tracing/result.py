@@ -49,6 +49,8 @@ def _node_json(record: NodeRecord, recorder: Recorder) -> dict[str, Any]:
         "created_in_call": record.origin.created_in_call,
     }
     node.update((key, value) for key, value in optional.items() if value or value == 0)
+    if record.recomputed:
+        node["recomputed"] = True
     return node
 
 

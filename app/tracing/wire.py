@@ -20,7 +20,9 @@ says each thing once:
   always present; ``value``, ``grad`` (a leaf's final ``.grad``), ``shape`` and ``dtype``
   (only when no value shows them), ``label``, ``line``, ``module_call``, ``saved``
   (``{name: tensor}``) and ``created_in_call`` are omitted when null or empty. A node is a
-  leaf exactly when its op is ``AccumulateGrad``.
+  leaf exactly when its op is ``AccumulateGrad``. ``"recomputed": true`` (else omitted)
+  marks a node made inside a non-reentrant ``torch.utils.checkpoint`` segment: its saved
+  tensors were not kept, and backward runs the segment again to recompute them.
 * ``module_calls[i]`` is ``{"module", "n", "parent"}``: the ``n``-th forward call of the
   ``nn.Module`` named ``module`` (``layers.3.linear1``), made inside call ``parent`` (null
   for an outermost call). A node's ``module_call`` is the innermost call running when it
@@ -111,6 +113,7 @@ def _node(index: int, node: dict[str, Any], tensor: Any,
         "module_call": call,
         "saved": [{"name": name, "value": tensor(t)} for name, t in node.get("saved", {}).items()],
         "created_in_call": node.get("created_in_call"),
+        "recomputed": node.get("recomputed", False),
         "inputs": node["inputs"],
     }
 

@@ -7,11 +7,13 @@ cannot look and still give PyTorch's results (``app.tracing.transforms``).
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from app.tracing.wire import expand
 from tests.tracing.fidelity import PRELUDE, assert_traces_as_plain
-from tests.tracing.oracle import run_plain
+from tests.tracing.oracle import run_plain, walk_grad_fn
 from tests.tracing.oracle_checks import assert_view
 
 FUNC = {
@@ -116,3 +118,15 @@ def test_dual_tensors_carry_their_tangents() -> None:
     assert_view(variables["d"]["value"]["tangent"], plain["t"], "d.tangent")
     for name in ("x", "t", "p", "tangent"):  # plain tensors, never dual
         assert "tangent" not in variables[name]["value"], name
+
+
+def test_checkpointed_segment_is_marked_recomputed() -> None:
+    """Exactly the ops of the checkpointed block (what PyTorch's graph has under ``h``)."""
+    source = PRELUDE + MEMORY["checkpoint-non-reentrant"]
+    long = expand(assert_traces_as_plain(source))
+    ops, _ = walk_grad_fn(run_plain(source).namespace["h"].grad_fn)
+    marked = Counter(n["op"] for n in long["graph"]["nodes"] if n["recomputed"])
+    assert marked == ops
+    plain = PRELUDE + MEMORY["checkpoint-reentrant"]
+    assert not any(n["recomputed"] for n in expand(assert_traces_as_plain(
+        plain, nested_calls=1))["graph"]["nodes"])
