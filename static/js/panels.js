@@ -70,7 +70,8 @@ export function renderConsole(root, trace) {
 
 /**
  * Show an error (or hide the alert with null). `err` is the trace's error object
- * {kind, type, message, line, hint} or {type, message} for a failed request.
+ * {kind, type, message, line, hint} or {type, message} for a failed request; an error inside an
+ * expression also has expression_col (0-based), said as a 1-based column.
  */
 export function renderError(root, err) {
   root.hidden = !err;
@@ -84,6 +85,7 @@ export function renderError(root, err) {
   const where = document.createElement('span');
   where.className = 'error-line';
   where.textContent = err.line != null ? ` on line ${err.line}` : '';
+  if (err.expression_col != null) where.textContent += `, column ${err.expression_col + 1} of the expression`;
   const msg = document.createElement('p');
   msg.className = 'error-message';
   msg.textContent = err.message;

@@ -115,3 +115,22 @@ def test_one_input_field_per_free_name(page, server_url, expression, names) -> N
     fields = page.locator("#expression [data-role=inputs] input")
     assert [fields.nth(i).get_attribute("aria-label") for i in range(fields.count())] == [
         f"Input {n}" for n in names]
+
+
+def test_a_refused_expression_shows_where_in_the_expression(page, server_url) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{server_url}/?code={quote(CHAIN)}")
+    wait_drawn(page, 0)
+    page.get_by_role("tab", name="Expression").click()
+    expression = "x * 2 + x.__class__"
+    page.get_by_role("textbox", name="Expression").fill(expression)
+    page.get_by_role("textbox", name="Input x").fill("[1, 2]")
+    before = draws(page)
+    with page.expect_response(lambda r: r.url.endswith("/api/v1/trace")) as answer:
+        page.get_by_role("button", name="Run").click()
+    wait_drawn(page, before)
+    text = page.get_by_role("alert").inner_text()
+    echo = answer.value.json()["expression"]
+    line = echo["program"].splitlines().index(f"result = {expression}") + 1
+    column = expression.index("__class__") + 1
+    assert f"on line {line}, column {column} of the expression" in text, text
+    assert "PolicyError" in text
