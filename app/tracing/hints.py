@@ -98,6 +98,11 @@ HINTS: tuple[Hint, ...] = (
           "A leaf that an earlier graph uses was later changed by an in-place op that "
           "autograd recorded, so it is no longer a leaf. Do not write into it in place "
           "between building that graph and calling backward(); use a new tensor instead."),
+    _hint("anomaly_nan", r"Function '(?P<fn>\w+)' returned nan values in its (?P<n>\w+) output",
+          "Anomaly detection stopped backward where a gradient first became NaN: in {fn}, "
+          "the backward of one forward op. Its input is likely where the derivative is "
+          "infinite or undefined (sqrt or log of 0, 0/0); add a small epsilon "
+          "(torch.sqrt(x + 1e-8)) or clamp the input."),
     # --- custom autograd.Function ---
     _hint("function_count",
           r"function (?P<fn>\w+) returned an incorrect number of gradients "

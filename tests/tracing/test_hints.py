@@ -122,6 +122,8 @@ CASES: list[tuple[str, str]] = [
      "x.register_hook(wider)\nx.sum().backward()\n"),
     ("leaf_interior", "x = torch.ones(2, requires_grad=True)\ny = (x * 2).sum()\n"
      "x.requires_grad_(False)\nw = torch.ones(2, requires_grad=True)\nx.mul_(w)\ny.backward()\n"),
+    ("anomaly_nan", "x = torch.tensor([4.0, 0.0], requires_grad=True)\n"
+     "with torch.autograd.detect_anomaly():\n    y = x.sqrt()\n    (y * 0.0).sum().backward()\n"),
     ("function_count", FUNCTION.format(returned="grad")),
     ("function_shape", FUNCTION.format(returned="grad.sum(), grad")),
     ("function_shape", FUNCTION.format(returned="grad, torch.ones(3)")),
