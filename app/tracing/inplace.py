@@ -10,12 +10,14 @@ The culprit is the write that moved a counter past the saved version: its tensor
 tensor it is a view of) has the described type and shape, the counter was at most the saved
 version before it and above it after (one call may bump it more than once), and no later
 than now. When writes on several lines fit (and the op named in the message does not single
-one out), or the log overflowed, no line is named: a wrong line would teach something false.
+one out), or the log missed a write (too many, or one it could not read), no line is named:
+a wrong line would teach something false.
 The message does not say which storage it means, so storage identity cannot narrow it down.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import deque
 from collections.abc import Callable
@@ -65,7 +67,7 @@ class WriteLog:
 
     def __init__(self, program_line: Callable[[], int | None]) -> None:
         self.writes: deque[Write] = deque(maxlen=_MAX_WRITES)
-        self.overflowed = False
+        self.incomplete = False
         self._program_line = program_line
 
     def before(self, func: Any, args: tuple[Any, ...]) -> Token:
@@ -87,18 +89,23 @@ class WriteLog:
         if token is None:
             return
         if isinstance(token, tuple):
-            tensor, version = token
-            if tensor._version != version:
-                self._log(func, tensor, version)
+            if token[0]._version != token[1]:
+                self._log(func, *token)
             return
         for tensor, version in token:
             if tensor._version != version:
                 self._log(func, tensor, version)
 
     def _log(self, func: Any, tensor: torch.Tensor, before: int) -> None:
+        try:
+            self._append(func, tensor, before)
+        except Exception:  # a hint is best effort: the program must not fail for it
+            self.incomplete = True  # a write went unlogged: name no line from now on
+
+    def _append(self, func: Any, tensor: torch.Tensor, before: int) -> None:
         base = tensor._base if tensor._base is not None else tensor
         if len(self.writes) == _MAX_WRITES:
-            self.overflowed = True
+            self.incomplete = True
         name = str(getattr(func, "__name__", "write")).removeprefix("_foreach_")
         self.writes.append(Write(
             self._program_line(), _SPELLING.get(name, name),
@@ -130,6 +137,7 @@ def new_log(program_line: Callable[[], int | None]) -> WriteLog:
     return log
 
 
+@functools.cache
 def _type_name(dtype: torch.dtype) -> str:
     return torch.empty(0, dtype=dtype).type()
 
@@ -153,7 +161,7 @@ def write_of(message: str) -> Write | None:
     """
     log = _CURRENT.get()
     match = _MESSAGE.search(message)
-    if log is None or match is None or log.overflowed:
+    if log is None or match is None or log.incomplete:
         return None
     candidates = _candidates(log, match)
     if len({write.line for write in candidates}) != 1 or candidates[0].line is None:

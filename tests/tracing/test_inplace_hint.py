@@ -148,3 +148,14 @@ def test_a_later_run_does_not_see_the_writes_of_an_earlier_one() -> None:
     error = trace_source(f"import torch\nraise RuntimeError({plain.message!r})\n")["error"]
     assert error["message"] == plain.message
     assert error["hint"] == hint_for(plain.message)
+
+
+def test_a_log_that_missed_writes_names_no_line() -> None:
+    """Past the log's cap, an older write might have been the one: say nothing."""
+    source = PROGRAMS["method"].replace(
+        "b.sum().backward()", "t = torch.zeros(1)\nfor i in range(10_001):\n    t.add_(1)\n"
+        "b.sum().backward()")
+    plain = run_plain(source).error
+    error = trace_source(source)["error"]
+    assert plain is not None and error["message"] == plain.message
+    assert error["hint"] == hint_for(plain.message)
