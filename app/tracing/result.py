@@ -6,6 +6,7 @@ autograd objects, and this module is the one place that decides what the page re
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import torch
@@ -41,7 +42,7 @@ def _node_json(record: NodeRecord, recorder: Recorder) -> dict[str, Any]:
         node["shape"], node["dtype"] = shape, dtype
     optional = {
         "value": record.value,
-        "grad": recorder.tensor(record.fn.variable.grad) if record.kind == "leaf" else None,
+        "grad": _leaf_grad(record, recorder),
         "label": record.label,
         "line": record.origin.line,
         "module_call": record.origin.module_call,
@@ -64,13 +65,33 @@ def _variables(recorder: Recorder) -> dict[str, Any]:
         variables[name] = {
             "node": recorder.graph.node_of(value),
             "value": recorder.tensor(value),
-            # a non-leaf has a .grad only if it retains it (retain_grad()); reading it
-            # otherwise would only warn
-            "grad": recorder.tensor(value.grad) if leaf or value.retains_grad else None,
+            "grad": recorder.tensor(_grad_of(value, leaf)),
             "requires_grad": value.requires_grad,
             "is_leaf": leaf,
         }
     return variables
+
+
+def _leaf_grad(record: NodeRecord, recorder: Recorder) -> int | None:
+    if record.kind != "leaf":
+        return None
+    variable = record.fn.variable
+    return recorder.tensor(_grad_of(variable, _is_leaf(variable)))
+
+
+def _grad_of(tensor: torch.Tensor, leaf: bool) -> torch.Tensor | None:
+    """``tensor.grad`` as the program would read it, without the warning a non-leaf gives.
+
+    A non-leaf has a ``.grad`` when it retains it (``retain_grad()``) or the program set
+    one; reading it otherwise warns, and that warning would be the tracer's, not the
+    program's (a leaf's node can also outlive its leafness: ``requires_grad_(False)``
+    followed by an in-place op).
+    """
+    if leaf or tensor.retains_grad:
+        return tensor.grad
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return tensor.grad
 
 
 def _is_leaf(tensor: torch.Tensor) -> bool:

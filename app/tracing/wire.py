@@ -54,7 +54,9 @@ says each thing once:
   ``grad_inputs``) or "hook" (it also got what the node sends to its inputs), ``result``
   the gradients it returned in their place (null: None). The node's hooks' runs come before
   its own backward event, which shows the gradients after every hook. Format 5 added these.
-* ``variables``, ``calls``, ``stdout``, ``warnings``, ``error`` and ``ok`` are as before.
+* ``variables``, ``calls``, ``stdout``, ``warnings``, ``error`` and ``ok`` are as before. A
+  variable's ``grad`` is its ``.grad`` at the end, a non-leaf's too when it has one (it
+  called ``retain_grad()``, or the program set it).
 
 :func:`expand` turns a trace back into the long form (every tensor inline, every field
 present, each node's ``module`` name and ``module_call`` filled in); it is the reference

@@ -1,7 +1,8 @@
 """The fidelity check: a program traced in trusted mode ends exactly as in plain PyTorch.
 
 ``assert_matches_plain`` compares variables, leaf gradients, graphs, stdout, warnings, the
-error and the backward calls; this adds what it leaves out: the ``.grad`` of every
+error and the backward calls, ``assert_events`` the per-node gradients of every backward
+call; this adds what they leave out: the ``.grad`` of every
 variable that retains it (``retain_grad()``), and sparse tensors (compared densely, and
 marked ``"layout"`` in the trace's table).
 """
@@ -21,7 +22,12 @@ import torch
 from app.tracing import TraceOptions, trace_source
 from app.tracing.wire import dumps, expand
 from tests.tracing.oracle import PROGRAM, PlainRun, run_plain
-from tests.tracing.oracle_checks import assert_matches_plain, assert_parameter_grads, assert_view
+from tests.tracing.oracle_checks import (
+    assert_events,
+    assert_matches_plain,
+    assert_parameter_grads,
+    assert_view,
+)
 
 __all__ = ["PRELUDE", "assert_traces_as_plain", "bare_stdout", "trace_both"]
 
@@ -105,4 +111,6 @@ def assert_traces_as_plain(source: str, *, nested_calls: int = 0) -> dict[str, A
     assert_matches_plain(result, plain)
     assert_parameter_grads(result, plain)
     assert_retained(result, plain)
+    if "complex" not in source:  # the checks add gradients as real numbers
+        assert_events(result, plain, source)
     return trace
