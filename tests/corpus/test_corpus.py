@@ -47,9 +47,7 @@ KNOWN_GAPS: dict[str, str] = {
 }
 
 # Programs ending in an error PyTorch raises whose trace still lacks a learner's hint.
-KNOWN_HINT_GAPS: dict[str, str] = {
-    "anomaly_detection_nan": "no hint for anomaly mode's 'returned nan values'",
-}
+KNOWN_HINT_GAPS: dict[str, str] = {}
 GENERIC_HINT = "this construct is not allowed"
 INPLACE_MARK = "# in-place write"
 
