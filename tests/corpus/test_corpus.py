@@ -34,6 +34,7 @@ KNOWN_GAPS: dict[str, str] = {
     # Refused by the policy or the facade (the name it refuses).
     "anomaly_context_ok": "policy: torch.is_anomaly_enabled",
     "embedding_sparse_adam": "policy: torch.optim.SparseAdam",
+    "fundamentals_inplace_leaf_error": "policy: torch.sin_ (in-place function form)",
     "forward_ad_module": "policy: delattr (the forward-AD tutorial's module recipe)",
     "mechanics_inplace_saved_error": "policy: tensor._version (autograd mechanics notes)",
     "mechanics_requires_grad": "policy: Tensor.is_inference",

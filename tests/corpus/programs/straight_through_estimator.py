@@ -1,0 +1,17 @@
+# Paper-style (VQ-VAE / binarized nets) straight-through estimator with .detach()
+import torch
+
+x = torch.tensor([0.2, 0.7, 1.4, -0.6], requires_grad=True)
+hard = torch.round(x)
+ste = x + (hard - x).detach()
+loss = (ste * torch.tensor([1.0, 2.0, 3.0, 4.0])).sum()
+loss.backward()
+print(ste)
+print(x.grad)
+z = torch.tensor([0.3, -0.2], requires_grad=True)
+codebook = torch.tensor([[0.0, 0.0], [0.5, -0.5]])
+idx = ((z - codebook) ** 2).sum(1).argmin()
+z_q = z + (codebook[idx] - z).detach()
+commit = ((z - codebook[idx]) ** 2).sum()
+(z_q.sum() + 0.25 * commit).backward()
+print(idx, z.grad)
