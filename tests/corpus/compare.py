@@ -88,6 +88,7 @@ def compare(result: dict[str, Any], plain: PlainRun) -> None:
     assert refused is None, f"refused by the sandbox: {refused}"
     assert_matches_plain(result, plain)
     assert_parameter_grads_shown(result, plain)
+    assert_sparse_marked(result, plain)
     for name, grad in program_retained(plain).items():
         assert_view(result["variables"][name]["grad"], grad, f"variables[{name}].grad (retained)")
 
@@ -111,6 +112,31 @@ def assert_parameter_grads_shown(result: dict[str, Any], plain: PlainRun) -> Non
                 continue
             named = [n for n in leaves if n["label"] and n["label"].endswith(name)]
             assert any(_shows(n, grad) for n in named + leaves), f"parameter {name}: grad"
+
+
+def _sparse_grads(plain: PlainRun) -> dict[str, str]:
+    """Name (variable, or parameter as named_parameters gives it) -> layout of a non-dense
+    .grad in the plain run (``nn.Embedding(sparse=True)``)."""
+    found: dict[str, str] = {}
+    for name, value in plain.namespace.items():
+        tensors = (
+            value.named_parameters() if isinstance(value, torch.nn.Module)
+            else [(name, value)] if isinstance(value, torch.Tensor) and value.is_leaf
+            else []
+        )
+        for label, tensor in tensors:
+            if tensor.grad is not None and tensor.grad.layout != torch.strided:
+                found[label] = str(tensor.grad.layout).removeprefix("torch.")
+    return found
+
+
+def assert_sparse_marked(result: dict[str, Any], plain: PlainRun) -> None:
+    """A sparse .grad is compared by its dense values; the trace must also say it is sparse."""
+    leaves = [n for n in result["graph"]["nodes"] if n["kind"] == "leaf" and n["grad"]]
+    for name, layout in _sparse_grads(plain).items():
+        labelled = [n for n in leaves if n["label"] and n["label"].endswith(name)]
+        assert labelled, f"no leaf labelled {name} shows its sparse grad"
+        assert all(n["grad"].get("layout") == layout for n in labelled), f"{name}.grad layout"
 
 
 def run_and_compare(name: str) -> None:
