@@ -9,12 +9,13 @@ Limits raised while a program runs derive from ``BaseException`` so that a progr
 
 from __future__ import annotations
 
+import re
 import traceback
 from types import TracebackType
 from typing import Any
 
 from app.tracing import inplace
-from app.tracing.hints import hint_for
+from app.tracing.hints import HINTS, Hint
 
 __all__ = [
     "PROGRAM_FILENAME",
@@ -22,6 +23,7 @@ __all__ = [
     "ProgramTimeout",
     "TraceLimitError",
     "describe_error",
+    "find_hint",
     "hint_for",
 ]
 
@@ -47,6 +49,24 @@ class ProgramTimeout(BaseException):
     def __init__(self, seconds: float) -> None:
         super().__init__(f"The program ran for more than {seconds:g} s and was stopped.")
         self.seconds = seconds
+
+
+def find_hint(message: str) -> tuple[Hint, re.Match[str]] | None:
+    """The first table entry whose pattern occurs in ``message``, with its match."""
+    for hint in HINTS:
+        match = hint.pattern.search(message)
+        if match is not None:
+            return hint, match
+    return None
+
+
+def hint_for(message: str) -> str | None:
+    """The hint for a PyTorch/Python error message, or None when none applies."""
+    found = find_hint(message)
+    if found is None:
+        return None
+    hint, match = found
+    return hint.text.format(**match.groupdict())
 
 
 def _program_line(tb: TracebackType | None) -> int | None:

@@ -1,10 +1,11 @@
 """The hints that turn PyTorch's error messages into lessons: what happened, what to change.
 
-One table, ``HINTS``, read top to bottom; the first entry whose pattern is found in the
-message wins, so a narrower message comes before a wider one that contains it (the view of
-a leaf before the leaf). A hint may name parts of the message (``{name}``), taken from the
-pattern's named groups, so that it speaks about the learner's own hook, function or shapes.
-Each entry has a test that raises the real error (``tests/tracing/test_hints.py``).
+One table, ``HINTS``, read top to bottom by ``app.tracing.errors.hint_for``: the first entry
+whose pattern is found in the message wins, so a narrower message comes before a wider one
+that contains it (the view of a leaf before the leaf). A hint may name parts of the message
+(``{name}``), taken from the pattern's named groups, so that it speaks about the learner's
+own hook, function or shapes. Each entry has a test that raises the real error
+(``tests/tracing/test_hints.py``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-__all__ = ["HINTS", "Hint", "find_hint", "hint_for"]
+__all__ = ["HINTS", "Hint"]
 
 
 class Hint(NamedTuple):
@@ -137,6 +138,31 @@ HINTS: tuple[Hint, ...] = (
     _hint("function_legacy", r"Legacy autograd function with non-static forward method",
           "Write forward and backward as @staticmethod taking ctx first, and call the "
           "Function with MyFunction.apply(x), not MyFunction()(x)."),
+    # --- torch.func and forward-mode AD ---
+    _hint("func_scalar", r"Expected f\(\*args\) to return a scalar Tensor",
+          "torch.func.grad(f) needs f to return one number. Reduce inside f (.sum()), or "
+          "use torch.func.jacrev / vjp for an output with several values."),
+    _hint("func_aux", r"Expected f\(\*args\) to return a Tensor, got",
+          "f must return the value to differentiate. To return more, return (value, extra) "
+          "and pass has_aux=True."),
+    _hint("vmap_per_sample", r"vmap: It looks like you're (?:calling \.item\(\)|attempting "
+          r"to use a Tensor in some data-dependent control flow)",
+          "Inside vmap, f sees the whole batch at once, so a value cannot decide an `if` or "
+          "become a Python number. Write it with tensor ops: torch.where(cond, a, b)."),
+    _hint("vmap_sizes", r"vmap: Expected all tensors to have the same size in the mapped",
+          "vmap maps dimension 0 of every input by default, and their sizes differ. Give "
+          "in_dims, with None for an input that is the same for every sample."),
+    _hint("func_float", r"All outputs of f must be floating-point or complex",
+          "Only float outputs have derivatives: return a float tensor from f (argmax or "
+          "comparisons give integers)."),
+    _hint("func_backward", r"backward\(\) called inside a functorch transform",
+          "Inside torch.func transforms, use torch.func.grad or vjp for gradients instead "
+          "of .backward()."),
+    _hint("tangent_size", r"forward gradient that has a different size",
+          "make_dual(x, tangent) needs a tangent of x's shape (the direction to "
+          "differentiate in, one value per element)."),
+    _hint("dual_level", r"no level exists, make sure to enter_dual_level",
+          "Make dual tensors inside `with torch.autograd.forward_ad.dual_level():`."),
     # --- in-place writes into views, inference mode ---
     _hint("no_grad_view", r"A view was created in no_grad mode and is being modified inplace",
           "The view was made under torch.no_grad() but written into outside it. Put the "
@@ -264,21 +290,3 @@ HINTS: tuple[Hint, ...] = (
     _hint("no_memory", r"can't allocate memory",
           "The program asked for more memory than a run may use. Use smaller tensors."),
 )
-
-
-def find_hint(message: str) -> tuple[Hint, re.Match[str]] | None:
-    """The first table entry whose pattern occurs in ``message``, with its match."""
-    for hint in HINTS:
-        match = hint.pattern.search(message)
-        if match is not None:
-            return hint, match
-    return None
-
-
-def hint_for(message: str) -> str | None:
-    """The hint for a PyTorch/Python error message, or None when none applies."""
-    found = find_hint(message)
-    if found is None:
-        return None
-    hint, match = found
-    return hint.text.format(**match.groupdict())

@@ -6,10 +6,13 @@ type, message and line must be PyTorch's, and the hint the table entry meant for
 
 from __future__ import annotations
 
+import string
+
 import pytest
 
 from app.tracing import trace_source
-from app.tracing.hints import HINTS, find_hint, hint_for
+from app.tracing.errors import find_hint, hint_for
+from app.tracing.hints import HINTS
 from tests.tracing.oracle import run_plain
 
 HEADER = "import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n"
@@ -133,6 +136,20 @@ CASES: list[tuple[str, str]] = [
      "g.sum().backward()\n"),
     ("function_no_backward", NO_BACKWARD),
     ("function_legacy", LEGACY),
+    ("func_scalar", "from torch.func import grad\ngrad(lambda x: x * 2)(torch.ones(2))\n"),
+    ("func_aux", "from torch.func import grad\ngrad(lambda x: (x.sum(), x))(torch.ones(2))\n"),
+    ("vmap_per_sample", "from torch.func import vmap\nvmap(lambda x: x.item())(torch.ones(2))\n"),
+    ("vmap_per_sample", "from torch.func import vmap\n"
+     "vmap(lambda x: x if x.sum() > 0 else -x)(torch.ones(2, 2))\n"),
+    ("vmap_sizes", "from torch.func import vmap\n"
+     "vmap(lambda x, y: x + y)(torch.ones(3, 2), torch.ones(4, 2))\n"),
+    ("func_float", "from torch.func import jacrev\njacrev(lambda x: x.argmax())(torch.ones(2))\n"),
+    ("func_backward", "from torch.func import vmap\n"
+     "vmap(lambda x: (x * 2).sum().backward())(torch.ones(2, 2, requires_grad=True))\n"),
+    ("tangent_size", "import torch.autograd.forward_ad as fwAD\nwith fwAD.dual_level():\n"
+     "    fwAD.make_dual(torch.ones(2), torch.ones(3))\n"),
+    ("dual_level", "import torch.autograd.forward_ad as fwAD\n"
+     "fwAD.make_dual(torch.ones(2), torch.ones(2))\n"),
     ("no_grad_view", "x = torch.ones(2, requires_grad=True)\ny = x * 2\nwith torch.no_grad():\n"
      "    v = y[0:1]\nv.mul_(2)\n"),
     ("multi_view", "x = torch.ones(2, 2, requires_grad=True)\na, b = (x * 2).unbind()\n"
@@ -221,3 +238,10 @@ def test_hints_speak_of_the_program() -> None:
     text = hint_for("function DoubleBackward returned an incorrect number of gradients "
                     "(expected 2, got 1)") or ""
     assert "DoubleBackward" in text and "2" in text and "1" in text
+
+
+def test_every_placeholder_comes_from_its_pattern() -> None:
+    """A ``{name}`` the pattern does not capture would make hint_for raise, not hint."""
+    for hint in HINTS:
+        fields = {field for _, field, _, _ in string.Formatter().parse(hint.text) if field}
+        assert fields <= set(hint.pattern.groupindex), hint.name

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from app.tracing import trace_source
-from app.tracing.hints import hint_for
+from app.tracing.errors import hint_for
 from tests.tracing.oracle import run_plain
 
 MARK = "# the write"
