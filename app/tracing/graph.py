@@ -24,6 +24,8 @@ _SAVED_PREFIX = "_saved_"
 # The program's pack/unpack hooks (saved_tensors_hooks, save_on_cpu, a non-reentrant
 # checkpoint) now in force: reading a tensor saved under them runs the unpack hook, which
 # prints, counts or even recomputes the forward. Such nodes are shown without saved tensors.
+# (A node made under hooks but first walked after them, rare, is read: an unpack hook that
+# raises, as allow_mutation_on_saved_tensors' does outside its block, just ends the read.)
 _top_saved_hooks = torch._C._autograd._top_saved_tensors_default_hooks
 
 
@@ -211,7 +213,7 @@ class GraphIndex:
                 continue
             try:
                 value = getattr(fn, attr)
-            except RuntimeError:  # already freed by a backward pass
+            except Exception:  # freed by a backward pass, or a failing unpack hook
                 value = None
             if value is None or isinstance(value, torch.Tensor):  # None: optional, absent
                 found.append((attr, attr.removeprefix(_SAVED_PREFIX)))
@@ -223,7 +225,7 @@ class GraphIndex:
         for attr, name in kind.saved:
             try:
                 value = getattr(fn, attr)
-            except RuntimeError:  # freed by a backward pass, and so are the others
+            except Exception:  # freed by a backward pass (so are the others), or see above
                 break
             if isinstance(value, torch.Tensor):
                 saved[name] = self.tensors.add(value)
@@ -233,7 +235,7 @@ class GraphIndex:
         """What a custom ``autograd.Function`` kept with ``ctx.save_for_backward``."""
         try:
             tensors = fn.saved_tensors
-        except RuntimeError:  # freed by a backward pass
+        except Exception:  # freed by a backward pass, or a failing unpack hook
             return {}
         return {
             f"saved_tensors[{index}]": self.tensors.add(t)
