@@ -96,7 +96,89 @@ MEMORY = {
     "y = Cube.apply(x)\nloss = y.sum()\nloss.backward()\n",
 }
 
-PROGRAMS = {**FUNC, **FORWARD_AD, **MEMORY}
+# Errors raised inside transforms, and transforms mixed with the program's own graph and hooks.
+MIXED = {
+    "err-func-grad-nonscalar": """
+from torch.func import grad
+x = torch.randn(3)
+g = grad(lambda t: t * 2)(x)
+""",
+    "err-vmap-item": """
+from torch.func import vmap
+x = torch.randn(3, 2)
+out = vmap(lambda t: t.sum().item())(x)
+""",
+    "err-vmap-inplace": """
+from torch.func import vmap
+x = torch.randn(3)
+y = torch.randn(2, 3)
+def f(a, b):
+    a.add_(b)
+    return a
+out = vmap(f, in_dims=(None, 0))(x, y)
+""",
+    "err-make-dual-shape": """
+import torch.autograd.forward_ad as fwAD
+with fwAD.dual_level():
+    d = fwAD.make_dual(torch.ones(3), torch.ones(2))
+""",
+    "err-checkpoint-nograd": """
+from torch.utils.checkpoint import checkpoint
+x = torch.randn(3, requires_grad=True)
+with torch.no_grad():
+    y = checkpoint(torch.sin, x, use_reentrant=False)
+print(y.requires_grad)
+""",
+    "err-jacobian-strict": """
+from torch.autograd.functional import jacobian
+y0 = torch.ones(2)
+jacobian(lambda x: y0, torch.ones(2), strict=True)
+""",
+    "func-in-loop-opt": """
+from torch.func import functional_call, grad
+model = nn.Linear(2, 1)
+params = {k: v.detach().clone() for k, v in model.named_parameters()}
+x = torch.randn(8, 2)
+y = x.sum(1, keepdim=True)
+def loss_fn(p):
+    return F.mse_loss(functional_call(model, p, (x,)), y)
+for step in range(3):
+    g = grad(loss_fn)(params)
+    params = {k: v - 0.1 * g[k] for k, v in params.items()}
+    print(step, round(loss_fn(params).item(), 5))
+w = params['weight']
+""",
+    "hook-in-vmap-model": """
+from torch.func import vmap, functional_call
+model = nn.Linear(3, 2)
+model.register_forward_hook(lambda m, i, o: print('hook', tuple(o.shape)))
+params = dict(model.named_parameters())
+out = vmap(lambda x: functional_call(model, params, (x,)))(torch.randn(4, 3))
+loss = out.sum()
+loss.backward()
+""",
+    "tensor-hook-grad-transform": """
+from torch.func import grad
+x = torch.randn(3, requires_grad=True)
+y = x * 2
+y.register_hook(lambda g: print('hook', g.shape))
+g = grad(lambda t: (t * t).sum())(y)
+loss = (g * y).sum()
+loss.backward()
+""",
+    "jvp-fwad-requires-grad": """
+import torch.autograd.forward_ad as fwAD
+x = torch.randn(3, requires_grad=True)
+with fwAD.dual_level():
+    d = fwAD.make_dual(x, torch.ones(3))
+    y = (d * d).sum()
+    t = fwAD.unpack_dual(y).tangent
+t.backward()
+print(x.grad)
+""",
+}
+
+PROGRAMS = {**FUNC, **FORWARD_AD, **MEMORY, **MIXED}
 
 
 # backward calls torch makes inside a running backward pass, which the trace does not list
