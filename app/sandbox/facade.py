@@ -71,6 +71,7 @@ def _special_members() -> dict[tuple[str, str], object]:
         NdarrayShim,
         SandboxDataLoader,
         TensorShim,
+        deepcopy,
         legacy_tensor_shims,
     )
 
@@ -80,6 +81,7 @@ def _special_members() -> dict[tuple[str, str], object]:
         ("torch", "Tensor"): TensorShim,
         ("numpy", "ndarray"): NdarrayShim,
         ("torch.utils.data", "DataLoader"): SandboxDataLoader,
+        ("copy", "deepcopy"): deepcopy,
     }
 
 

@@ -8,6 +8,7 @@ and ``issubclass`` like the real classes and allocate zero-filled arrays instead
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,7 @@ __all__ = [
     "SandboxDataLoader",
     "TensorShim",
     "TypeShim",
+    "deepcopy",
     "legacy_tensor_shims",
     "safe_type",
 ]
@@ -27,13 +29,15 @@ __all__ = [
 class _ShimMeta(type):
     """Metaclass forwarding isinstance/issubclass to the real class; shims are read-only."""
 
-    real: type
+    # underscore: the policy refuses it, so ``torch.Tensor._real`` never hands out the real
+    # class (``torch.Tensor.real`` did, and with it the uninitialising constructor)
+    _real: type
 
     def __instancecheck__(cls, obj: object) -> bool:
-        return isinstance(obj, cls.real)
+        return isinstance(obj, cls._real)
 
     def __subclasscheck__(cls, sub: type) -> bool:
-        return issubclass(sub, cls.real)
+        return issubclass(sub, cls._real)
 
     def __setattr__(cls, name: str, value: object) -> None:
         raise AttributeError(f"'{cls.__qualname__}' is read-only in the playground")
@@ -42,12 +46,12 @@ class _ShimMeta(type):
         raise AttributeError(f"'{cls.__qualname__}' is read-only in the playground")
 
     def __repr__(cls) -> str:
-        return f"<class '{cls.real.__module__}.{cls.real.__qualname__}'>"
+        return f"<class '{cls._real.__module__}.{cls._real.__qualname__}'>"
 
     @property
     def __name__(cls) -> str:  # type: ignore[override]
         """The real class's name: ``type(t).__name__`` reads ``Tensor`` as in plain PyTorch."""
-        return cls.real.__name__
+        return cls._real.__name__
 
 
 def _is_size(args: tuple[Any, ...]) -> bool:
@@ -60,7 +64,7 @@ def _is_size(args: tuple[Any, ...]) -> bool:
 
 
 class _TensorMeta(_ShimMeta):
-    real = torch.Tensor
+    _real = torch.Tensor
 
     def __call__(cls, *args: Any, **kwargs: Any) -> torch.Tensor:
         if _is_size(args):
@@ -76,7 +80,7 @@ class _LegacyTensorMeta(_ShimMeta):
     def __call__(cls, *args: Any, **kwargs: Any) -> torch.Tensor:
         if _is_size(args):
             return torch.zeros(*args, dtype=cls.dtype, **kwargs)
-        return cls.real(*args, **kwargs)  # type: ignore[no-any-return]
+        return cls._real(*args, **kwargs)  # type: ignore[no-any-return]
 
 
 LEGACY_TENSOR_TYPES = (
@@ -95,13 +99,13 @@ def legacy_tensor_shims() -> dict[str, type]:
     for name in LEGACY_TENSOR_TYPES:
         real = getattr(torch, name)
         namespace = {"__module__": __name__, "__qualname__": name, "__doc__": real.__doc__}
-        meta = type(f"_{name}Meta", (_LegacyTensorMeta,), {"real": real, "dtype": real.dtype})
+        meta = type(f"_{name}Meta", (_LegacyTensorMeta,), {"_real": real, "dtype": real.dtype})
         shims[name] = meta(f"torch.{name}", (), namespace)
     return shims
 
 
 class _NdarrayMeta(_ShimMeta):
-    real = np.ndarray
+    _real = np.ndarray
 
     def __call__(cls, shape: Any, dtype: Any = float, **kwargs: Any) -> np.ndarray[Any, Any]:
         if kwargs:
@@ -130,7 +134,7 @@ _SHIMS: dict[type, type] = {torch.Tensor: TensorShim, np.ndarray: NdarrayShim}
 
 
 class _TypeMeta(_ShimMeta):
-    real = type
+    _real = type
 
     def __call__(cls, obj: object) -> type:
         return safe_type(obj)
@@ -184,3 +188,16 @@ def _single_process(num_workers: object) -> None:
             "playground cannot run; leave num_workers at 0 (the default): the data is "
             "loaded in the program's own process."
         )
+
+
+def deepcopy(x: Any) -> Any:
+    """``copy.deepcopy(x)`` without its ``memo`` argument.
+
+    The memo dict a caller passes is filled with every original object the copy went through
+    (kept alive under ``memo[id(memo)]``), real ``__dict__`` of library objects included: it
+    would hand the program internals no attribute rule lets it name.
+    """
+    return copy.deepcopy(x)
+
+
+deepcopy.__module__ = "copy"

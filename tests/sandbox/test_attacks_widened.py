@@ -1,0 +1,170 @@
+"""Attacks through what the widened policy allows (issue 16): each is refused or harmless.
+
+A functorch transform, a checkpoint, a saved-tensor hook, a distribution, a dataclass, a
+partial, a namedtuple, an OrderedDict, a DataLoader, deepcopy and typing, used to reach
+builtins, ``getattr``/``eval``, files, ``os``, ``sys.modules``, frames or uninitialised
+memory. They run in a child process through the policy and the facade (and, for the ones
+the facade alone must stop, without the policy), then against a live server with a canary
+file whose token must never come back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.api.live_server import LiveServer, error_kind, still_healthy
+from tests.sandbox.test_attacks_server import STOPPED, Traps, _attack, traps
+from tests.sandbox.test_attacks_static import run_isolated
+
+__all__ = ["traps"]  # the fixture, used by the server tests below
+
+IMPORTS = (
+    "import torch\nimport torch.nn as nn\nfrom torch.func import grad, vmap, functional_call\n"
+    "from torch.utils.checkpoint import checkpoint\n"
+    "from torch.autograd.graph import saved_tensors_hooks\n"
+    "from torch.distributions import Normal\nimport dataclasses\nimport functools\n"
+    "import collections\nimport copy\nimport typing\n"
+    "from torch.utils.data import DataLoader, TensorDataset\n"
+)
+
+# (id, program after IMPORTS): every one must be refused or fail at run time.
+ATTACKS: list[tuple[str, str]] = [
+    ("func-wrapped", "print(grad(torch.sin).__wrapped__)"),
+    ("func-globals", "print(vmap(torch.sin).__globals__)"),
+    ("func-storage", "print(vmap(lambda t: t.untyped_storage())(torch.ones(2)))"),
+    ("functional_call-dunder",
+     "m = nn.Linear(1, 1)\nprint(functional_call(m, {'__class__': torch.ones(1)}, "
+     "(torch.ones(1),)))"),
+    ("functional_call-hooks",
+     "m = nn.Linear(1, 1)\nprint(functional_call(m, {'forward_hooks': torch.ones(1), "
+     "'forward': torch.ones(1)}, (torch.ones(1),)))"),
+    ("checkpoint-open", "print(checkpoint(open, 'CANARY', use_reentrant=False))"),
+    ("checkpoint-load", "print(checkpoint(torch.load, 'CANARY', use_reentrant=False))"),
+    ("saved-hook-getattr",
+     "x = torch.ones(1, requires_grad=True)\n"
+     "with saved_tensors_hooks(lambda t: getattr(t, 'untyped_storage'), print):\n"
+     "    (x * x).sum().backward()"),
+    ("saved-hook-fields", "h = saved_tensors_hooks(print, print)\nprint(h.pack_hook)"),
+    ("saved-hook-enter", "saved_tensors_hooks(print, print).__enter__()"),
+    ("dual-level-enter", "import torch.autograd.forward_ad as f\nf.enter_dual_level()"),
+    ("distribution-global", "Normal(0.0, 1.0).set_default_validate_args(False)"),
+    ("distribution-register-kl", "from torch.distributions import register_kl"),
+    ("distribution-globals", "print(Normal.__init__.__globals__)"),
+    ("dataclass-module", "@dataclasses.dataclass\nclass A:\n    x: int = 1\n"
+     "print(A.__dataclass_fields__)"),
+    ("dataclass-init-globals", "@dataclasses.dataclass\nclass A:\n    x: int = 1\n"
+     "print(A.__init__.__globals__['__builtins__'])"),
+    ("make-dataclass", "print(dataclasses.make_dataclass('A', [('x', int)]))"),
+    ("partial-getattr", "print(functools.partial(getattr, torch, 'os')())"),
+    ("partial-type-3-args",
+     "X = functools.partial(type, 'X', (object,), {'__del__': print})()\nprint(X())"),
+    ("reduce-type-3-args", "print(functools.reduce(type, [(object,), {}], 'X'))"),
+    ("partial-func-globals", "print(functools.partial(print).func.__globals__)"),
+    ("wraps-dunder", "from functools import wraps\nwraps(print)(nn.Linear)"),
+    ("namedtuple-dunder-field", "print(collections.namedtuple('P', '__class__ x'))"),
+    ("namedtuple-code-typename", "print(collections.namedtuple('os.system', 'x'))"),
+    ("namedtuple-asdict", "P = collections.namedtuple('P', 'x')\nprint(P(1)._asdict())"),
+    ("ordereddict-dict", "print(collections.OrderedDict.__dict__)"),
+    ("userdict", "print(collections.UserDict)"),
+    ("deepcopy-memo", "memo = {}\ncopy.deepcopy(nn.Linear(1, 1), memo)\nprint(memo)"),
+    ("type-hints-eval", "print(typing.get_type_hints)"),
+    ("forward-ref", "print(typing.ForwardRef('open'))"),
+    ("typing-type", "print(typing.Type[int]('X', (), {}))"),
+    ("typing-origin", "print(typing.List[int].__origin__)"),
+    ("typing-register", "typing.Iterable[int].register(torch.Tensor)"),
+    ("dataloader-workers", "print(list(DataLoader([1, 2], num_workers=2)))"),
+    ("dataloader-workers-later",
+     "class L(DataLoader):\n    def __init__(self, data):\n        super().__init__(data)\n"
+     "        self.num_workers = 2\nprint(list(L([1, 2])))"),
+    ("dataloader-context", "d = DataLoader([1])\nprint(d.multiprocessing_context)"),
+    ("dataloader-collate-open", "print(list(DataLoader(['CANARY'], collate_fn=open)))"),
+    ("worker-info", "from torch.utils.data import get_worker_info"),
+    ("tensor-real-class", "print(torch.Tensor.real(10 ** 6).sum())"),
+    ("legacy-real-class", "print(torch.FloatTensor.real(10 ** 6).sum())"),
+    ("class-base", "print(torch.ones(1).__class__.__base__)"),
+    ("class-bound", "c = torch.ones(1).__class__\nprint(c)"),
+    ("random-instance", "import random\nprint(random.seed.__self__)"),
+    ("random-system", "from random import SystemRandom"),
+    ("time-sleep", "import time\ntime.sleep(100)"),
+    ("string-unlocks-nothing", "n = 'untyped_storage from_file'\n"
+     "print(torch.ones(1).untyped_storage().from_file('CANARY', False, 8))"),
+    ("set-default-dtype", "torch.set_default_dtype(torch.float64)"),
+]
+
+# The layer that stops these is the facade (a stand-in or a missing name), not the policy.
+FACADE_ALONE = {"dataloader-workers", "dataloader-workers-later", "deepcopy-memo",
+                "tensor-real-class", "legacy-real-class", "partial-type-3-args",
+                "reduce-type-3-args", "typing-type", "make-dataclass", "worker-info"}
+
+
+@pytest.mark.parametrize(("name", "code"), ATTACKS, ids=[a[0] for a in ATTACKS])
+def test_widened_attack_is_stopped(name: str, code: str, tmp_path: Any) -> None:
+    canary = tmp_path / "canary.txt"
+    canary.write_text("TOKEN-4f1e9c\n")
+    source = IMPORTS + code.replace("CANARY", str(canary))
+    outcome, detail = run_isolated(source)
+    assert outcome in {"forbidden", "runtime"}, (outcome, detail)
+    assert "TOKEN-4f1e9c" not in detail
+    if name in FACADE_ALONE:
+        outcome, detail = run_isolated(source, mode="facade")
+        assert outcome == "runtime", (outcome, detail)
+        assert "TOKEN-4f1e9c" not in detail
+
+
+def test_uninitialised_memory_is_never_reachable_through_the_stand_ins() -> None:
+    source = (
+        "import torch\nbig = torch.full((100000,), 7.0)\ndel big\n"
+        "g = torch.zeros(1, dtype=torch.float64)\n"
+        "print(float(torch.FloatTensor(100000).abs().sum()),"
+        " float(type(g.data)(100000).abs().sum()),"
+        " float(torch.LongTensor(10, 10).abs().sum()))\n"
+    )
+    assert run_isolated(source) == ("ok", "0.0 0.0 0.0\n")
+
+
+def test_the_attack_preamble_itself_runs() -> None:
+    """Otherwise every attack above would "fail" for the wrong reason."""
+    assert run_isolated(IMPORTS + "print('ready')") == ("ok", "ready\n")
+
+
+SERVER_ATTACKS = [a for a in ATTACKS if "CANARY" in a[1] or a[0].startswith(
+    ("dataloader", "partial", "deepcopy", "tensor-real", "dataclass"))]
+
+
+@pytest.mark.parametrize(("name", "code"), SERVER_ATTACKS, ids=[a[0] for a in SERVER_ATTACKS])
+def test_widened_attack_against_the_server(
+    live: LiveServer, http: httpx.Client, traps: Traps, benign_grad: list[float],
+    name: str, code: str,
+) -> None:
+    body = _attack(http, traps, IMPORTS + code)
+    assert error_kind(body) in STOPPED, (name, body["error"])
+    still_healthy(live.url, http, benign_grad)
+
+
+# Programs that leave the widened API's process state behind (a generator suspended inside
+# a saved-tensor-hooks or dual-level block, seeds of the random module).
+LEFT_OPEN = [
+    "import torch\nfrom torch.autograd.graph import saved_tensors_hooks\n"
+    "def g():\n    with saved_tensors_hooks(lambda t: t * 0, lambda t: t * 0):\n        yield 1\n"
+    "held = g()\nnext(held)\n",
+    "import torch\nimport torch.autograd.forward_ad as fwAD\n"
+    "def g():\n    with fwAD.dual_level():\n        yield 1\nheld = g()\nnext(held)\n",
+    "import random\nrandom.seed(99)\nprint(random.random())\n",
+]
+READER = (
+    "import torch\nimport random\nx = torch.ones(2, requires_grad=True)\n"
+    "(x * x).sum().backward()\nprint(x.grad.tolist(), round(random.random(), 12))\n"
+)
+
+
+def test_left_open_state_never_reaches_the_next_request(http: httpx.Client) -> None:
+    expected = http.post("/api/v1/trace", json={"code": READER}).json()["stdout"]
+    assert expected.startswith("[2.0, 2.0]")
+    for changer in LEFT_OPEN:
+        for _ in range(2):  # two workers: make sure both ran the changer
+            body = http.post("/api/v1/trace", json={"code": changer}).json()
+            assert body["error"] is None or body["error"]["kind"] != "forbidden", body["error"]
+        assert http.post("/api/v1/trace", json={"code": READER}).json()["stdout"] == expected
