@@ -33,6 +33,9 @@ from tests.tracing.oracle_checks import assert_error, assert_view
 KNOWN_GAPS: dict[str, str] = {
     # Refused by the policy or the facade (the name it refuses).
     "anomaly_context_ok": "policy: torch.is_anomaly_enabled",
+    "autocast_cpu": "policy: torch.autocast (CPU mixed-precision recipe)",
+    "fundamentals_autograd_profiler": "policy: torch.autograd.profiler.profile, refused as "
+    "'attribute .profile is unknown' (the message misleads)",
     "embedding_sparse_adam": "policy: torch.optim.SparseAdam",
     "fundamentals_inplace_leaf_error": "policy: torch.sin_ (in-place function form)",
     "forward_ad_module": "policy: delattr (the forward-AD tutorial's module recipe)",
