@@ -168,3 +168,45 @@ def test_left_open_state_never_reaches_the_next_request(http: httpx.Client) -> N
             body = http.post("/api/v1/trace", json={"code": changer}).json()
             assert body["error"] is None or body["error"]["kind"] != "forbidden", body["error"]
         assert http.post("/api/v1/trace", json={"code": READER}).json()["stdout"] == expected
+
+
+def _forbidden_values() -> list[object]:
+    """Objects no allowed attribute may lead to: eval-likes, raw classes, interpreter state."""
+    import builtins
+    import sys
+
+    import numpy as np
+    import torch
+
+    from app.sandbox.allow_py import BUILTIN_NAMES
+    from app.sandbox.facade_shims import LEGACY_TENSOR_TYPES
+
+    unsafe = [v for n in dir(builtins)
+              if n not in BUILTIN_NAMES and callable(v := getattr(builtins, n))]
+    raw = [torch.Tensor, np.ndarray, torch.UntypedStorage, torch.TypedStorage,
+           *(getattr(torch, n) for n in LEGACY_TENSOR_TYPES)]
+    return [*unsafe, *raw, sys.modules, builtins.__dict__, type]
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_no_allowed_attribute_of_a_widened_object_reaches_outside() -> None:
+    """Every allowed name read on every object of the widened API (and its facades)."""
+    import types
+
+    from app.sandbox.allowlist import ATTRIBUTE_NAMES, _sample_objects
+    from app.sandbox.facade import facades
+
+    objects: list[object] = [*_sample_objects(), *facades().values()]
+    objects += [getattr(f, n) for f in facades().values() for n in dir(f)]
+    bad_types = (types.ModuleType, types.FrameType, types.CodeType, types.TracebackType)
+    forbidden = {id(v) for v in _forbidden_values()}
+    for obj in objects:
+        for name in ATTRIBUTE_NAMES:
+            try:
+                value = getattr(obj, name)
+            except Exception:
+                continue
+            where = f"{type(obj).__name__}.{name}"
+            assert not isinstance(value, bad_types), where
+            assert id(value) not in forbidden, where
+            assert not (isinstance(value, dict) and "__builtins__" in value), where
