@@ -39,10 +39,9 @@ HINTS: tuple[Hint, ...] = (
           "afterwards (by a method ending in _ such as add_, x[...] = ..., x += ..., or "
           "inplace=True). Write the out-of-place form (x = x * 2), or change a .clone()."),
     _hint("no_grad_fn", r"does not require grad and does not have a grad_fn",
-          "What you call backward() on does not depend on any tensor with "
-          "requires_grad=True, so there is no graph to go back through. Create the input "
-          "with requires_grad=True, and check it was not computed under torch.no_grad(), "
-          "after .detach(), or through an integer op such as argmax()."),
+          "This result does not depend on any tensor with requires_grad=True, so there is "
+          "no graph to go back through. Create the input with requires_grad=True; check for "
+          "torch.no_grad(), .detach(), .item() or integer ops (argmax) on the way."),
     _hint("implicit_scalar", r"grad can be implicitly created only for (?:real )?scalar",
           "backward() without an argument needs a scalar, one real number. Reduce the output "
           "first, y.sum().backward(), or pass a gradient of y's shape: "
@@ -59,10 +58,9 @@ HINTS: tuple[Hint, ...] = (
           "Write the numbers as floats, torch.tensor([1.0, 2.0], requires_grad=True), or "
           "pass dtype=torch.float32."),
     _hint("view_leaf_inplace", r"a view of a leaf Variable that requires grad is being used",
-          "You wrote into part of a leaf that requires grad (x[0] = ..., or an in-place "
-          "op on a slice or view of it) while autograd records. Do it inside "
-          "`with torch.no_grad():` if it is an update, or build a new tensor instead "
-          "(torch.cat, torch.where, or a .clone() of the leaf)."),
+          "You wrote into part of a leaf that requires grad (x[0] = ..., or an in-place op "
+          "on a slice of it). Do it inside `with torch.no_grad():` if it is an update, or "
+          "build a new tensor (torch.cat, torch.where, or a .clone() of the leaf)."),
     _hint("leaf_inplace", r"a leaf Variable that requires grad is being used in an in-place",
           "A leaf that requires grad cannot be changed in place while autograd records. "
           "Update it inside `with torch.no_grad():` (as optimizers do), or write "
@@ -100,10 +98,9 @@ HINTS: tuple[Hint, ...] = (
           "autograd recorded, so it is no longer a leaf. Do not write into it in place "
           "between building that graph and calling backward(); use a new tensor instead."),
     _hint("anomaly_nan", r"Function '(?P<fn>\w+)' returned nan values in its (?P<n>\w+) output",
-          "Anomaly detection stopped backward where a gradient first became NaN: in {fn}, "
-          "the backward of one forward op. Its input is likely where the derivative is "
-          "infinite or undefined (sqrt or log of 0, 0/0); add a small epsilon "
-          "(torch.sqrt(x + 1e-8)) or clamp the input."),
+          "A gradient first became NaN in {fn}, the backward of one forward op: its input "
+          "is likely where the derivative is infinite or undefined (sqrt or log of 0, 0/0). "
+          "Add a small epsilon (torch.sqrt(x + 1e-8)) or clamp the input."),
     # --- custom autograd.Function ---
     _hint("function_count",
           r"function (?P<fn>\w+) returned an incorrect number of gradients "
@@ -259,7 +256,29 @@ HINTS: tuple[Hint, ...] = (
     # --- values, modules, optimizers ---
     _hint("bool_tensor", r"Boolean value of Tensor with more than one value is ambiguous",
           "`if`, `and`, `or`, `not` and `while` need one True/False, but this tensor has "
-          "several. Use (x > 0).all() or .any(), or torch.where(cond, a, b) elementwise."),
+          "several: use (x > 0).all() or .any(), or torch.where(cond, a, b). (Also what "
+          "nn.MSELoss(out, y) gives: create the loss, then call it: nn.MSELoss()(out, y).)"),
+    _hint("not_a_tensor", r"must be Tensor, not (?P<got>[\w.]+)",
+          "This function takes a tensor, and got a {got}. Convert it first: "
+          "torch.tensor(data, dtype=torch.float32), or torch.from_numpy(array).float()."),
+    _hint("python_number", r"'(?:float|int)' object has no attribute '(?P<attr>\w+)'",
+          "This is a Python number, not a tensor, so it has no .{attr}. .item() and float() "
+          "leave autograd: keep the tensor (loss.backward()) and use .item() for printing."),
+    _hint("tensor_called", r"'Tensor' object is not callable",
+          "A tensor is called like a function: often a name that held a layer or a loss "
+          "was reused for a tensor (loss = loss(out, y)), or a * is missing: x * (y + 1)."),
+    _hint("method_not_called", r"'method' object is not iterable",
+          "A method is used without calling it: add the parentheses, model.parameters()."),
+    _hint("keyword", r"unexpected keyword argument '(?P<kw>\w+)'",
+          "{kw} is not an argument of this function: check its spelling "
+          "(requires_grad, dtype, dim, keepdim) in the documentation."),
+    _hint("dim_range", r"Dimension out of range \(expected to be in range of "
+          r"\[(?P<lo>-?\d+), (?P<hi>-?\d+)\]",
+          "dim must be between {lo} and {hi} for this tensor (-1 is the last dimension); "
+          "print x.shape to see its dimensions."),
+    _hint("t_dims", r"t\(\) expects a tensor with <= 2 dimensions",
+          ".t() swaps the two dimensions of a matrix. For more dimensions say which ones: "
+          "x.transpose(-2, -1) (or x.mT), or x.permute(...)."),
     _hint("to_scalar", r"cannot be converted to Scalar|only one element tensors can be "
           r"converted",
           ".item() and float() read a single number. Reduce first (x.sum().item()) or use "

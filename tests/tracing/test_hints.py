@@ -194,6 +194,18 @@ CASES: list[tuple[str, str]] = [
     ("bce_range", "F.binary_cross_entropy(torch.randn(3), torch.ones(3))\n"),
     ("target_size", "F.binary_cross_entropy(torch.rand(3, 1), torch.ones(3))\n"),
     ("bool_tensor", "x = torch.ones(2)\nif x > 0:\n    print(x)\n"),
+    ("bool_tensor", "out = torch.randn(3, requires_grad=True)\nloss = nn.MSELoss(out, out * 2)\n"),
+    ("not_a_tensor", "import numpy as np\nnn.Linear(2, 2)(np.ones((1, 2)))\n"),
+    ("not_a_tensor", "nn.Linear(2, 2)([1.0, 2.0])\n"),
+    ("python_number", "x = torch.ones(2, requires_grad=True)\nloss = (x * 2).sum().item()\n"
+     "loss.backward()\n"),
+    ("tensor_called", "out = torch.randn(3, requires_grad=True)\nloss = nn.MSELoss()\n"
+     "for step in range(2):\n    loss = loss(out, torch.zeros(3))\n"),
+    ("method_not_called", "model = nn.Linear(2, 2)\n"
+     "opt = torch.optim.SGD(model.parameters, lr=0.1)\n"),
+    ("keyword", "x = torch.ones(2, require_grad=True)\n"),
+    ("dim_range", "torch.ones(2).sum(dim=1)\n"),
+    ("t_dims", "torch.ones(2, 2, 2).t()\n"),
     ("to_scalar", "torch.ones(2).item()\n"),
     ("to_scalar", "float(torch.ones(2))\n"),
     ("numpy_grad", "x = torch.ones(2, requires_grad=True)\nx.numpy()\n"),
