@@ -1,10 +1,26 @@
 """Allow-listed names of ``torch`` and of tensors (data only, no behaviour).
 
 Every name here was chosen by hand: tensor creation and math, shape ops, reductions, autograd
-and dtypes. Anything not listed (``load``, ``save``, ``from_file``, ``hub``, ``ops``, ``jit``,
-``compile``, ``untyped_storage``, ``set_``, ``as_strided``, ``data_ptr``, ``resize_``,
-``new_empty`` ...) is unreachable by construction, which is why this is an allow-list and not a
-block-list: a new PyTorch release cannot silently widen it.
+and dtypes. Anything not listed is unreachable by construction, which is why this is an
+allow-list and not a block-list: a new PyTorch release cannot silently widen it. What stays
+out on purpose, by group (the refusal messages say the same, ``policy_hints.py``):
+
+=================================================  ==========================================
+refused                                            reason
+=================================================  ==========================================
+``load save from_file hub serialization``          files (and, for hub, the network)
+``jit compile ops library classes``                loading or compiling code
+``untyped_storage storage set_ as_strided``        raw memory
+``data_ptr resize_ new_empty empty_strided``
+``sparse_coo_tensor`` (and ``sparse_*_tensor``)    its indices are not checked: reads out of
+                                                   bounds; ``dense.to_sparse()`` is safe
+``set_default_dtype set_printoptions``             process-wide settings
+``set_num_threads use_deterministic_algorithms``
+``multiprocessing distributed``                    processes, network
+=================================================  ==========================================
+
+The legacy typed constructors (``FloatTensor`` ...) are listed but served by zero-filling
+stand-ins (``facade_shims``), like ``Tensor``.
 """
 
 from __future__ import annotations

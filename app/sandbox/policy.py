@@ -27,6 +27,7 @@ from app.sandbox.policy_hints import (
 )
 from app.sandbox.policy_modules import ModuleAliases
 from app.sandbox.policy_nodes import forbidden_reason
+from app.sandbox.policy_parse import parse
 from app.sandbox.policy_scan import ProgramNames, scan_names, simple_format
 
 __all__ = ["MAX_DEPTH", "check"]
@@ -55,31 +56,10 @@ def check(source: str, max_chars: int) -> ast.Module:
         PolicyError: ``kind="syntax"`` when the program cannot be parsed (or is too deeply
             nested), ``kind="forbidden"`` when it is too long or uses something not allowed.
     """
-    if len(source) > max_chars:
-        raise PolicyError(
-            "forbidden",
-            f"The program is {len(source):,} characters long; the limit is {max_chars:,}.",
-            hint="Shorten the program or split it into smaller experiments.",
-        )
-    tree = _parse(source)
+    tree = parse(source, max_chars)
     names = scan_names(tree)
     _Checker(names, ModuleAliases(tree, names)).run(tree)
     return tree
-
-
-def _parse(source: str) -> ast.Module:
-    """Parse, turning every parser failure into a ``syntax`` PolicyError."""
-    try:
-        return ast.parse(source, filename="<program>", mode="exec")
-    except SyntaxError as exc:  # includes IndentationError and TabError
-        line, col = exc.lineno or 1, max((exc.offset or 1) - 1, 0)
-        raise PolicyError("syntax", f"{type(exc).__name__}: {exc.msg}", line, col) from None
-    except (RecursionError, MemoryError):
-        raise PolicyError(
-            "syntax", "The program is nested too deeply for the parser.", 1, 0
-        ) from None
-    except ValueError as exc:  # "source code string cannot contain null bytes"
-        raise PolicyError("syntax", f"The program cannot be parsed: {exc}", 1, 0) from None
 
 
 def _position(node: ast.AST, fallback: tuple[int, int]) -> tuple[int, int]:
