@@ -103,3 +103,15 @@ def test_every_hint_is_reachable_from_a_real_pytorch_message() -> None:
         x.add_(1)
     except RuntimeError as exc:
         assert hint_for(str(exc)) is not None
+
+
+def test_import_error_hint_lists_no_modules() -> None:
+    """What may be imported is the sandbox's to say (from its allow-list); the tracer only
+    points at the spelling, and keeps Python's message and line."""
+    source = "import torch\nfrom torch import tensr\n"
+    result = trace_long(source)
+    expected = _plain_error(source)
+    error = result["error"]
+    assert (error["type"], error["message"], error["line"]) == (
+        type(expected).__name__, str(expected), 2)
+    assert error["hint"] == "Check the spelling of the module, and of each name imported from it."
