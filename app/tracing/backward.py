@@ -4,13 +4,16 @@ For the duration of one call, a post-hook on every node reachable from the call'
 records what the node received (``grad_outputs``) and what it sent to each input
 (``grad_inputs``, which is the gradient on each incoming edge). Hooks are removed after the
 call so that the program's own hooks and later calls are unaffected. Nodes that the call
-itself creates (``create_graph=True``) are walked afterwards and tagged with the call.
+itself creates (``create_graph=True``) are walked afterwards and tagged with the call. A
+backward call made while one runs (a reentrant checkpoint's) is instrumented the same way.
+Inside a torch.func transform, or batched (``is_grads_batched``), a call is only listed.
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import torch
@@ -30,6 +33,8 @@ CALL_KINDS: dict[Callable[..., Any], str] = {
 }
 
 _SIGNATURES = {func: inspect.signature(func) for func in CALL_KINDS}
+_ENTRY: dict[str, Callable[..., Any]] = {
+    "backward": torch.autograd.backward, "grad": torch.autograd.grad}
 
 
 def _as_tuple(value: Any) -> tuple[Any, ...]:
@@ -110,6 +115,8 @@ def run_call(
     inputs = _as_tuple(arguments.get("inputs"))
     call = len(recorder.calls)
     origin = recorder.origin()
+    if recorder.running:  # made while an outer call ran (a reentrant checkpoint's recompute)
+        origin = Origin(origin.line, None, recorder.running[0])
     recorder.snapshot_labels()
     for tensor in roots:
         recorder.discover(tensor.grad_fn, origin)
@@ -117,7 +124,8 @@ def run_call(
     handles = _install_hooks(recorder, call, [t.grad_fn for t in roots])
     recorder.tensors.flush()  # the engine writes into existing .grad tensors in place
     try:
-        result = func(*args, **kwargs)
+        with _seeing_nested_calls(recorder, call):
+            result = func(*args, **kwargs)
     finally:
         for handle in handles:
             handle.remove()
@@ -128,6 +136,32 @@ def run_call(
     if arguments.get("create_graph"):
         _discover_created(recorder, call, origin, roots, result)
     return result
+
+
+@contextmanager
+def _seeing_nested_calls(recorder: Recorder, call: int) -> Iterator[None]:
+    """While call ``call`` runs, backward calls made inside it are instrumented too.
+
+    The engine runs without the recorder's mode (a mode's handler runs with the mode
+    off), so a backward call made while backward runs (a reentrant checkpoint's, in its
+    node's backward) would go unseen. Torch's Python code reaches the engine through
+    ``torch.autograd.backward`` / ``grad``: those two are swapped for the call's duration.
+    """
+    def nested(kind: str) -> Callable[..., Any]:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            if torch._C._current_graph_task_id() == -1:  # not yet in the engine: the call's own
+                return _ENTRY[kind](*args, **kwargs)  # way there (Tensor.backward calls this)
+            return run_call(recorder, _ENTRY[kind], kind, args, kwargs)
+        return run
+
+    before = torch.autograd.backward, torch.autograd.grad
+    recorder.running.append(call)
+    torch.autograd.backward, torch.autograd.grad = nested("backward"), nested("grad")
+    try:
+        yield
+    finally:
+        torch.autograd.backward, torch.autograd.grad = before
+        recorder.running.pop()
 
 
 def _run_batched(recorder: Recorder, func: Callable[..., Any], kind: str, args: tuple[Any, ...],

@@ -86,6 +86,7 @@ class Recorder:
         self._leaf_origins: dict[int, tuple[torch.Tensor, Origin]] = {}
         self._grads = GradOwners()
         self.limit_error: TraceLimitError | None = None
+        self.running: list[int] = []  # backward calls running now, outermost first
         self.writes = inplace.new_log(program_line)  # for the in-place error's hint
 
     def snapshot_labels(self) -> None:

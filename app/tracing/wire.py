@@ -20,7 +20,10 @@ says each thing once:
   always present; ``value``, ``grad`` (a leaf's final ``.grad``), ``shape`` and ``dtype``
   (only when no value shows them), ``label``, ``line``, ``module_call``, ``saved``
   (``{name: tensor}``) and ``created_in_call`` are omitted when null or empty. A node is a
-  leaf exactly when its op is ``AccumulateGrad``. ``"recomputed": true`` (else omitted)
+  leaf exactly when its op is ``AccumulateGrad``. ``created_in_call`` is the backward call
+  that made the node: one with ``create_graph=True``, or one during which a reentrant
+  checkpoint ran its segment again (its own backward through it is the next call, listed
+  while the outer one runs). ``"recomputed": true`` (else omitted)
   marks a node made inside a non-reentrant ``torch.utils.checkpoint`` segment: its saved
   tensors were not kept, and backward runs the segment again to recompute them.
 * ``module_calls[i]`` is ``{"module", "n", "parent"}``: the ``n``-th forward call of the

@@ -86,17 +86,13 @@ def bare_stdout(source: str) -> str:
     return out.getvalue()
 
 
-def assert_traces_as_plain(source: str, *, nested_calls: int = 0) -> dict[str, Any]:
+def assert_traces_as_plain(source: str) -> dict[str, Any]:
     """Trace ``source``, run it plainly, and compare everything; returns the compact trace.
 
     Under the program's saved-tensor hooks the trace shows no saved tensors (reading them
-    would run the hooks): the oracle's are dropped there. ``nested_calls`` backward calls
-    that torch makes inside a running backward (a reentrant checkpoint's) are not listed
-    by the tracer, which does not see into a running backward pass.
+    would run the hooks): the oracle's are dropped there.
     """
     trace, result, plain = trace_both(source)
-    if nested_calls:
-        plain.calls = plain.calls[:-nested_calls]
     plain.stdout = bare_stdout(source)
     if "saved_tensors_hooks" in source or "save_on_cpu" in source or "checkpoint" in source:
         plain.saved.clear()
