@@ -150,7 +150,8 @@ def _candidates(log: WriteLog, match: re.Match[str]) -> list[Write]:
         if shape in write.shapes and write.before <= saved < write.after <= now
         and _type_name(write.dtype) == match["type"]
     ]
-    named = [write for write in found if match["op"] in write.ops]
+    op = _BACKWARD_SUFFIX.sub("", match["op"] or "")  # "Sigmoid"; older torch: SigmoidBackward0
+    named = [write for write in found if op in write.ops]
     return named or found
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.tracing import trace_source
+from app.tracing import inplace, trace_source
 from app.tracing.errors import hint_for
 from tests.tracing.oracle import run_plain
 
@@ -159,3 +159,15 @@ def test_a_log_that_missed_writes_names_no_line() -> None:
     error = trace_source(source)["error"]
     assert plain is not None and error["message"] == plain.message
     assert error["hint"] == hint_for(plain.message)
+
+
+def test_older_messages_name_the_node_and_still_match() -> None:
+    """Before 2.x the message said "output 0 of SigmoidBackward0"; both spellings match."""
+    source = AMBIGUOUS.replace("b = x.exp()", "b = x.sigmoid()").replace(
+        "b.mul_(2)", "b.mul_(2)  # the write (mul_)").replace("y = a * b", "y = b.sigmoid()")
+    plain = run_plain(source).error
+    assert plain is not None and "output 0 of Sigmoid," in plain.message
+    trace_source(source)  # leaves its write log current, as describe_error reads it
+    older = plain.message.replace("output 0 of Sigmoid,", "output 0 of SigmoidBackward0,")
+    write = inplace.write_of(older)
+    assert write is not None and (write.line, write.op) == (_marked(source)[0], "mul_")
