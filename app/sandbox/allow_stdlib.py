@@ -73,10 +73,10 @@ STDLIB_MODULES: dict[str, frozenset[str]] = {
 }
 
 # Methods and fields of the objects above: deque, Counter, defaultdict, OrderedDict,
-# partial, lru_cache wrappers, dataclass fields (``hash``/``repr``/``compare`` are their
-# flags), ``itertools.chain.from_iterable``.
+# partial, lru_cache wrappers and their ``cache_info()``, dataclass fields (``hash``,
+# ``repr``, ``compare`` are their flags), ``itertools.chain.from_iterable``.
 STDLIB_ATTRS = _names("""
     appendleft popleft extendleft rotate maxlen most_common elements subtract total
     default_factory move_to_end func keywords cache_info cache_clear from_iterable
-    default hash repr compare kw_only
+    default hash repr compare kw_only hits misses currsize maxsize
 """)

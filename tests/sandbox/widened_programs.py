@@ -7,6 +7,8 @@ PyTorch (with the reason); they belong to the tracer's side of the issue.
 
 from __future__ import annotations
 
+from tests.sandbox.widened_programs_more import MORE
+
 PROGRAMS: dict[str, str] = {
     "func_grad": """
 import torch
@@ -411,6 +413,8 @@ elapsed = time.perf_counter() - start
 print(w.grad, random.randint(0, 10), random.choice([1, 2, 3]), elapsed >= 0.0)
 """,
 }
+
+PROGRAMS.update(MORE)
 
 TRACER_XFAIL: dict[str, str] = {
     "checkpoint": "tracer: nodes recorded inside checkpoint() lack their saved tensors",
