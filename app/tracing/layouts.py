@@ -92,6 +92,6 @@ def _with_zeros(stats: list[float], stored: int, total: int) -> list[float]:
 
 def _shape(data: torch.Tensor) -> list[int]:
     try:
-        return list(data.shape)
-    except RuntimeError:  # a nested tensor of ragged components has no single shape
-        return [data.size(0)] if data.dim() else []
+        return [int(size) for size in data.shape]
+    except (RuntimeError, AttributeError, TypeError):  # ragged: no single shape
+        return [int(data.size(0))] if data.dim() else []

@@ -35,7 +35,7 @@ def _label_nodes(recorder: Recorder) -> None:
 def _node_json(record: NodeRecord, recorder: Recorder) -> dict[str, Any]:
     """A node in wire form: fields that are null or empty are left out (app.tracing.wire)."""
     node: dict[str, Any] = {"op": record.op, "inputs": record.input_edges}
-    shape = None if record.shape is None else list(record.shape)
+    shape = None if record.shape is None else _sizes(record.shape)
     dtype = None if record.dtype is None else dtype_name(record.dtype)
     shown = None if record.value is None else recorder.tensors.shape_of(record.value)
     if shape is not None and shown != (shape, dtype):
@@ -53,6 +53,13 @@ def _node_json(record: NodeRecord, recorder: Recorder) -> dict[str, Any]:
     if record.recomputed:
         node["recomputed"] = True
     return node
+
+
+def _sizes(shape: torch.Size) -> list[int] | None:
+    """A shape as JSON numbers; None for a nested tensor's (a ragged size is symbolic)."""
+    if all(type(size) is int for size in shape):
+        return list(shape)
+    return None
 
 
 def _variables(recorder: Recorder) -> dict[str, Any]:

@@ -95,11 +95,10 @@ class TensorTable:
         self._held = 0
         groups: dict[tuple[torch.dtype, torch.Size], list[tuple[int, torch.Tensor]]] = {}
         for index, tensor in pending:
-            try:
-                key = (tensor.dtype, tensor.shape)
-            except RuntimeError:  # a nested tensor has no single shape
+            if tensor.is_nested:  # no single shape (app.tracing.layouts)
                 self._entries[index] = unusual_entry(tensor, self.max_values)
                 continue
+            key = (tensor.dtype, tensor.shape)
             groups.setdefault(key, []).append((index, tensor))
         # no_grad, not detach(): nothing computed here may enter the graph, and one context
         # costs less than a detach per tensor

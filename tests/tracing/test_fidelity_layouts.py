@@ -17,6 +17,7 @@ import torch
 from app.tracing import trace_source
 from app.tracing.tensors import TensorTable
 from app.tracing.wire import dumps, expand_tensor
+from tests.tracing.fidelity import bare_stdout
 from tests.tracing.oracle_checks import assert_view
 
 
@@ -101,3 +102,22 @@ def test_wrapper_escaping_a_transform_does_not_fail_the_trace() -> None:
     trace = trace_source(source)
     assert trace["ok"], trace["error"]
     assert set(trace["variables"]) >= {"out", "g", "batched", "tracked"}
+
+
+def test_jagged_nested_tensor_program() -> None:
+    """A nested (jagged) leaf's gradient: shown padded and marked, the trace valid JSON."""
+    source = (
+        "import torch\nparts = [torch.randn(2, 3), torch.randn(4, 3)]\n"
+        "nt = torch.nested.nested_tensor(parts, layout=torch.jagged, requires_grad=True)\n"
+        "out = torch.nn.functional.linear(nt, torch.ones(2, 3))\n"
+        "loss = out.values().pow(2).sum()\nloss.backward()\n"
+        "print(nt.grad.to_padded_tensor(0.0))\n")
+    trace = orjson.loads(dumps(trace_source(source)))
+    assert trace["ok"], trace["error"]
+    assert trace["stdout"] == bare_stdout(source)
+    namespace: dict[str, Any] = {}
+    torch.manual_seed(0)
+    exec(source.replace("print(", "str("), namespace)
+    grad = trace["tensors"][trace["variables"]["nt"]["grad"]]
+    assert grad["layout"] == "jagged"
+    assert_view(expand_tensor(grad), namespace["nt"].grad.to_padded_tensor(0.0), "nt.grad")
