@@ -231,4 +231,3 @@ def test_mutation_on_saved_tensors() -> None:
     trace = trace_source(source)
     assert trace["ok"], trace["error"]
     assert trace["stdout"] == bare_stdout(source)
-
