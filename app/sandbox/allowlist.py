@@ -192,6 +192,8 @@ def _widened_samples() -> list[object]:
         rnn.pack_sequence([torch.ones(1)]), t.max(0), dual, forward_ad.dual_level(),
         graph.saved_tensors_hooks(torch.clone, torch.clone), graph.get_gradient_edge(t * 2),
         torch.func.grad(torch.sin), functools.partial(print), functools.lru_cache(print),
+        functools.cached_property(print), parametrize.cached(),
+        iter(torch.utils.data.DataLoader(data)),
         collections.deque(), collections.Counter(), collections.OrderedDict(),
         collections.defaultdict(list), collections.namedtuple("P", ()),
         dataclasses.field(), itertools.chain(), itertools.count(),

@@ -212,4 +212,56 @@ power.backward()
 print(torch.allclose(x.grad, 2 * 16 * x), torch.fft.fftshift(torch.arange(4)))
 print(torch.special.log_ndtr(torch.tensor([0.0])), torch.special.gammaln(torch.tensor([3.0])))
 """,
+    "dqn_replay_memory": """
+import math
+import random
+from collections import deque, namedtuple
+from itertools import count
+import torch
+import torch.nn as nn
+import torch.optim as optim
+
+Transition = namedtuple("Transition", ("state", "action", "next_state", "reward"))
+
+class ReplayMemory:
+    def __init__(self, capacity):
+        self.memory = deque([], maxlen=capacity)
+
+    def push(self, *args):
+        self.memory.append(Transition(*args))
+
+    def sample(self, batch_size):
+        return random.sample(self.memory, batch_size)
+
+    def __len__(self):
+        return len(self.memory)
+
+torch.manual_seed(0)
+policy_net = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 2))
+target_net = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 2))
+target_net.load_state_dict(policy_net.state_dict())
+optimizer = optim.AdamW(policy_net.parameters(), lr=1e-3, amsgrad=True)
+memory = ReplayMemory(100)
+for t in count():
+    state = torch.randn(1, 4)
+    eps = 0.05 + 0.85 * math.exp(-t / 10)
+    if random.random() > eps:
+        with torch.no_grad():
+            action = policy_net(state).max(1).indices.view(1, 1)
+    else:
+        action = torch.tensor([[random.randrange(2)]])
+    memory.push(state, action, torch.randn(1, 4), torch.tensor([1.0]))
+    if t >= 9:
+        break
+batch = Transition(*zip(*memory.sample(8)))
+state_action_values = policy_net(torch.cat(batch.state)).gather(1, torch.cat(batch.action))
+next_values = target_net(torch.cat(batch.next_state)).max(1).values.detach()
+expected = next_values * 0.99 + torch.cat(batch.reward)
+loss = nn.SmoothL1Loss()(state_action_values, expected.unsqueeze(1))
+optimizer.zero_grad()
+loss.backward()
+torch.nn.utils.clip_grad_value_(policy_net.parameters(), 100)
+optimizer.step()
+print(len(memory), round(loss.item(), 6))
+""",
 }
