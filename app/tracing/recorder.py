@@ -23,7 +23,7 @@ import torch
 from torch.autograd.function import Function
 from torch.overrides import TorchFunctionMode
 
-from app.tracing import backward, duals, inplace, module_hooks, tensor_hooks
+from app.tracing import backward, duals, inplace, module_hooks, saved_hooks, tensor_hooks
 from app.tracing.errors import PROGRAM_FILENAME, TraceLimitError
 from app.tracing.grad_writes import GradOwners
 from app.tracing.graph import GraphIndex, NodeRecord, Origin
@@ -282,7 +282,8 @@ class Recorder:
 
         Function.apply = classmethod(apply)  # type: ignore[assignment,method-assign]
         try:
-            with self.modules.active(), module_hooks.watching(self), _Mode(self):
+            with (self.modules.active(), module_hooks.watching(self),
+                  saved_hooks.watching(self), _Mode(self)):
                 yield
         finally:
             Function.apply = original_apply  # type: ignore[method-assign]

@@ -57,6 +57,14 @@ says each thing once:
   ``grad_inputs``) or "hook" (it also got what the node sends to its inputs), ``result``
   the gradients it returned in their place (null: None). The node's hooks' runs come before
   its own backward event, which shows the gradients after every hook. Format 5 added these.
+  An object with ``saved_hook`` is one run of a saved-tensor hook the program passed to
+  ``torch.autograd.graph.saved_tensors_hooks(pack, unpack)``: ``{"saved_hook": "pack" |
+  "unpack", "line", "name", "call", "tensor", "result"}``, ``line`` being where the hooks
+  were given, ``tensor`` what the hook got (for pack, the tensor autograd saves; null when
+  not a tensor) and ``result`` what it returned (null when not a tensor). A pack runs in
+  the forward pass while the op that saves the tensor runs, so it comes before that op's
+  forward event (``call`` null); an unpack runs in backward call ``call``, before the
+  backward event of the node that needed the tensor.
 * ``variables``, ``calls``, ``stdout``, ``warnings``, ``error`` and ``ok`` are as before. A
   variable's ``grad`` is its ``.grad`` at the end, a non-leaf's too when it has one (it
   called ``retain_grad()``, or the program set it).
@@ -127,6 +135,32 @@ def _tensors(tensor: Any, indices: list[int | None] | None) -> list[Any] | None:
     return None if indices is None else [tensor(t) for t in indices]
 
 
+def _program_event(item: dict[str, Any], tensor: Any) -> dict[str, Any] | None:
+    """The long form of an event the program's own code caused (None: a backward event)."""
+    if "module_hook" in item:
+        return {"phase": "module_hook", "module": item["module_hook"], "kind": item["kind"],
+                "line": item["line"], "name": item["name"], "call": item["call"],
+                "got": _tensors(tensor, item["got"]), "result": _tensors(tensor, item["result"])}
+    if "node_hook" in item:
+        return {"phase": "node_hook", "call": item["call"], "node": item["node_hook"],
+                "kind": item["kind"], "line": item["line"], "name": item["name"],
+                "grad_outputs": _tensors(tensor, item["grad_outputs"]),
+                "grad_inputs": _tensors(tensor, item["grad_inputs"]),
+                "result": _tensors(tensor, item["result"])}
+    if "hook" in item:
+        return {"phase": "hook", "call": item["call"], "node": item["hook"],
+                "line": item["line"], "name": item["name"],
+                "grad": tensor(item["grad"]), "result": tensor(item["result"])}
+    if "saved_hook" in item:
+        return {"phase": "saved_hook", "kind": item["saved_hook"], "line": item["line"],
+                "name": item["name"], "call": item["call"], "tensor": tensor(item["tensor"]),
+                "result": tensor(item["result"])}
+    if "grad_write" in item:
+        return {"phase": "grad", "node": item["grad_write"], "line": item["line"],
+                "op": item["op"], "grad": tensor(item["grad"])}
+    return None
+
+
 def _events(trace: dict[str, Any], nodes: list[dict[str, Any]], tensor: Any) -> list[Any]:
     events: list[dict[str, Any]] = []
     next_node = 0
@@ -139,27 +173,9 @@ def _events(trace: dict[str, Any], nodes: list[dict[str, Any]], tensor: Any) -> 
                 events.append(event)
             next_node += item
             continue
-        if "module_hook" in item:
-            events.append({"phase": "module_hook", "module": item["module_hook"],
-                           "kind": item["kind"], "line": item["line"], "name": item["name"],
-                           "call": item["call"], "got": _tensors(tensor, item["got"]),
-                           "result": _tensors(tensor, item["result"])})
-            continue
-        if "node_hook" in item:
-            events.append({"phase": "node_hook", "call": item["call"], "node": item["node_hook"],
-                           "kind": item["kind"], "line": item["line"], "name": item["name"],
-                           "grad_outputs": _tensors(tensor, item["grad_outputs"]),
-                           "grad_inputs": _tensors(tensor, item["grad_inputs"]),
-                           "result": _tensors(tensor, item["result"])})
-            continue
-        if "hook" in item:
-            events.append({"phase": "hook", "call": item["call"], "node": item["hook"],
-                           "line": item["line"], "name": item["name"],
-                           "grad": tensor(item["grad"]), "result": tensor(item["result"])})
-            continue
-        if "grad_write" in item:
-            events.append({"phase": "grad", "node": item["grad_write"], "line": item["line"],
-                           "op": item["op"], "grad": tensor(item["grad"])})
+        program = _program_event(item, tensor)
+        if program is not None:  # a hook of the program's, or its write into a .grad
+            events.append(program)
             continue
         event = {"phase": "backward", "call": item["call"], "node": item["node"]}
         if item.get("captured"):

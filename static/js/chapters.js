@@ -28,7 +28,7 @@ export function writeName(ev, model, assigned = '…') {
 /** Key of the chapter an event belongs to. */
 function keyOf(ev) {
   if (ev.phase === 'grad') return 'grad';
-  if (ev.phase === 'module_hook' && ev.call == null) return 'forward'; // a forward hook
+  if ((ev.phase === 'module_hook' || ev.phase === 'saved_hook') && ev.call == null) return 'forward'; // a forward hook, a pack
   if (ev.phase !== 'forward') return `call:${ev.call}`;
   return ev.call == null ? 'forward' : `built:${ev.call}`;
 }

@@ -217,7 +217,7 @@ export class TraceModel {
         st.lit.add(ev.node);
         continue;
       }
-      if (ev.phase === 'module_hook') continue; // the caption tells: no node changes
+      if (ev.phase === 'module_hook' || ev.phase === 'saved_hook') continue; // the caption tells: no node changes
       if (ev.phase === 'grad') { // the program wrote into a leaf's .grad (x.grad.zero_())
         st.leafGrad.set(ev.node, ev.grad);
         continue;

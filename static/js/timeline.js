@@ -15,6 +15,13 @@ function nodeHook(ev, name) {
   return `node ${ev.kind} ${ev.name} (line ${ev.line ?? '?'}) on ${name} got ${grads(ev.grad_outputs)} arriving${sent}, ${back}`;
 }
 
+/** "backward() #1: saved-tensor unpack hook unpack (line 9) got (3,) …, returned (3,) …". */
+function savedHook(ev, model) {
+  const when = ev.call == null ? 'forward' : callName(model.calls[ev.call], ev.call);
+  const what = (t) => (t ? shortTensor(t) : 'a non-tensor');
+  return `${when}: saved-tensor ${ev.kind} hook ${ev.name} (line ${ev.line ?? '?'}) got ${what(ev.tensor)}, returned ${what(ev.result)}`;
+}
+
 /** Gradients as a caption lists them, '–' for an absent one (or for none at all). */
 function grads(ts) {
   return ts.map((g) => (g ? shortTensor(g) : '–')).join(', ') || '–';
@@ -110,6 +117,7 @@ export class Timeline {
     const ev = st.current;
     if (!ev) return `${head}: before the program ran.`;
     if (ev.phase === 'module_hook') return `${head} · ${this.moduleHook(ev)}`;
+    if (ev.phase === 'saved_hook') return `${head} · ${savedHook(ev, this.model)}`;
     const n = this.model.nodes.get(ev.node);
     // an op's module box says where it is in a big model ("AddmmBackward0 in model.layers.1.linear1")
     const box = n?.kind === 'op' ? this.model.box.get(n.id) : null;

@@ -72,6 +72,11 @@ function expandEvents(items, nodes, tensor) {
                     grad: tensor(item.grad), result: tensor(item.result) });
       continue;
     }
+    if ('saved_hook' in item) { // one run of the program's saved-tensor pack or unpack hook
+      events.push({ phase: 'saved_hook', kind: item.saved_hook, line: item.line, name: item.name,
+                    call: item.call, tensor: tensor(item.tensor), result: tensor(item.result) });
+      continue;
+    }
     if ('grad_write' in item) { // the program wrote into a leaf's .grad (x.grad.zero_())
       events.push({ phase: 'grad', node: item.grad_write, line: item.line, op: item.op, grad: tensor(item.grad) });
       continue;

@@ -8,6 +8,7 @@ cannot look and still give PyTorch's results (``app.tracing.transforms``).
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import pytest
 import torch
@@ -221,3 +222,43 @@ def test_reentrant_checkpoint_recomputes_inside_backward() -> None:
     assert not any(n["recomputed"] for n in long["graph"]["nodes"])
     inner = {e["node"] for e in long["events"] if e["phase"] == "backward" and e["call"] == 1}
     assert inner == {n["id"] for n in made}
+
+
+SAVED_HOOKS = """
+packed, unpacked = [], []
+def pack(t):
+    packed.append(t.detach().clone())
+    return t.clone()
+def unpack(t):
+    unpacked.append(t.detach().clone())
+    return t
+x = torch.randn(3, requires_grad=True)
+with torch.autograd.graph.saved_tensors_hooks(pack, unpack):
+    y = x.pow(2) * x.exp()
+loss = y.sum()
+loss.backward()
+"""
+
+
+def test_saved_tensor_hooks_are_events() -> None:
+    """Each run of the program's pack and unpack hooks is an event, with what it got, in
+    the order and with the tensors of a plain run; torch's own (save_on_cpu, checkpoint)
+    are not the program's and make none."""
+    source = PRELUDE + SAVED_HOOKS
+    events = expand(assert_traces_as_plain(source))["events"]
+    plain: dict[str, Any] = {}
+    torch.manual_seed(0)
+    exec(compile(source, "<program>", "exec"), plain)
+    line = source.splitlines().index(
+        "with torch.autograd.graph.saved_tensors_hooks(pack, unpack):") + 1
+    for kind, expected, call in (("pack", plain["packed"], None),
+                                 ("unpack", plain["unpacked"], 0)):
+        runs = [e for e in events if e["phase"] == "saved_hook" and e["kind"] == kind]
+        assert len(runs) == len(expected), kind
+        for run, tensor in zip(runs, expected, strict=True):
+            assert (run["line"], run["name"], run["call"]) == (line, kind, call)
+            assert_view(run["tensor"], tensor, f"{kind} got")
+            assert_view(run["result"], tensor, f"{kind} returned")
+    for name in ("save-on-cpu", "checkpoint-non-reentrant"):
+        long = expand(assert_traces_as_plain(PRELUDE + MEMORY[name]))
+        assert not [e for e in long["events"] if e["phase"] == "saved_hook"], name
