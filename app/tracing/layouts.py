@@ -31,9 +31,9 @@ _COMPRESSED = (torch.sparse_csr, torch.sparse_csc, torch.sparse_bsr, torch.spars
 
 def unusual_entry(tensor: torch.Tensor, max_values: int) -> TensorEntry:
     """The table entry of a tensor the dense paths cannot read (see the module's doc)."""
-    data = unwrapped(tensor).detach()
+    data = unwrapped(tensor)
     try:
-        entry = _entry(data, max_values)
+        entry = _entry(data.detach(), max_values)
     except (RuntimeError, NotImplementedError, TypeError, ValueError):
         entry = entry_head(_shape(data), data.dtype)
         entry["stats"] = None
