@@ -1,8 +1,9 @@
-"""Tensors of every kind and hand-written training loops, traced as plain PyTorch.
+"""Tensors of every kind, the blog posts' spellings and hand-written loops, as plain PyTorch.
 
 Lazy, named, bfloat16, complex32 and uint8 tensors, custom Functions with non-tensor
-outputs, a tensor subclass with its own ``__torch_function__``, and the manual SGD loop of
-the first autograd tutorial (``tests.tracing.fidelity``).
+outputs, a tensor subclass with its own ``__torch_function__``, the autograd blog posts'
+looks inside the graph (saved tensors, hooks on nodes), and the manual SGD loop of the
+first autograd tutorial (``tests.tracing.fidelity``).
 """
 
 from __future__ import annotations
@@ -109,9 +110,73 @@ print(type(y).__name__, x.grad)
 '''
 
 
-@pytest.mark.parametrize("name", list(KINDS))
+# The autograd blog posts' and mechanics notes' spellings: saved-tensor attributes and
+# per-tensor pack hooks, Variable(...).type(...), hooks on graph nodes and AccumulateGrad.
+BLOGS = {
+    "raw-saved-hooks": """
+def pack_hook(t):
+    print('packing', t.shape)
+    return t * 1
+def unpack_hook(t):
+    print('unpacking')
+    return t
+x = torch.randn(5, requires_grad=True)
+y = x.pow(2)
+y.grad_fn._raw_saved_self.register_hooks(pack_hook, unpack_hook)
+y.sum().backward()
+print(torch.equal(x.grad, 2 * x))
+""",
+    "saved-attrs": """
+x = torch.tensor([0.5, 0.75], requires_grad=True)
+y = x.exp()
+print(y.grad_fn._saved_result)
+print(y.grad_fn._saved_result is y, torch.equal(y.grad_fn._saved_result, y))
+z = x.pow(2)
+print(z.grad_fn._saved_exponent, z.grad_fn._saved_self.shape)
+""",
+    "blog-variable-type": """
+from torch.autograd import Variable
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(2, 2)
+    def forward(self, x):
+        return self.fc(x)
+net = Net()
+def hook(module, grad_input, grad_output):
+    print(module.__class__.__name__, [g.shape if g is not None else None for g in grad_input])
+net.fc.register_full_backward_hook(hook)
+x = Variable(torch.randn(3, 2), requires_grad=True)
+out = net(x)
+g = Variable(torch.ones(1)).type(type(out.data))
+out.sum().backward()
+print(g.dtype)
+""",
+    "node-hooks-blog": """
+a = torch.tensor(2.0, requires_grad=True)
+b = torch.tensor(3.0, requires_grad=True)
+c = a * b
+d = c.sin()
+c.grad_fn.register_prehook(lambda go: print('pre', go))
+d.grad_fn.register_hook(lambda gi, go: print('post', gi, go))
+d.backward()
+print(a.grad, b.grad)
+print(isinstance(d.grad_fn, torch.autograd.graph.Node))
+""",
+    "accumulate-grad-node": """
+x = torch.ones(2, requires_grad=True)
+y = x * 3
+acc = y.grad_fn.next_functions[0][0]
+print(type(acc).__name__, acc.variable is x)
+acc.register_hook(lambda gi, go: print('acc', go))
+y.sum().backward()
+""",
+}
+
+
+@pytest.mark.parametrize("name", list({**KINDS, **BLOGS}))
 def test_traces_as_plain_pytorch(name: str) -> None:
-    assert_traces_as_plain(PRELUDE + KINDS[name])
+    assert_traces_as_plain(PRELUDE + {**KINDS, **BLOGS}[name])
 
 
 @pytest.mark.parametrize("name", list(MANUAL_SGD))
