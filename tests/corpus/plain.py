@@ -34,7 +34,12 @@ def dense(tensor: torch.Tensor | None) -> torch.Tensor | None:
 # checkpoint's) can only be read by running the unpack hook: the program's print, or a
 # recomputation. Reading them would change the very run being observed, so for programs
 # that use these hooks the oracle does not read saved tensors at all (nor does the tracer).
-HOOKED_SAVES = ("saved_tensors_hooks", "save_on_cpu", "checkpoint")
+HOOKED_SAVES = (
+    "saved_tensors_hooks",
+    "save_on_cpu",
+    "checkpoint",
+    "allow_mutation_on_saved_tensors",
+)
 
 
 def _observed(source: str) -> Any:

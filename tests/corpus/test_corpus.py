@@ -36,6 +36,9 @@ KNOWN_GAPS: dict[str, str] = {
     "autocast_cpu": "policy: torch.autocast (CPU mixed-precision recipe)",
     "fundamentals_autograd_profiler": "policy: torch.autograd.profiler.profile, refused as "
     "'attribute .profile is unknown' (the message misleads)",
+    "allow_mutation_saved": "policy: torch.autograd.graph.allow_mutation_on_saved_tensors",
+    "distributions_transforms": "policy: torch.distributions.constraints",
+    "func_linearize_chunked": "policy: torch.func.linearize",
     "embedding_sparse_adam": "policy: torch.optim.SparseAdam",
     "fundamentals_inplace_leaf_error": "policy: torch.sin_ (in-place function form)",
     "forward_ad_module": "policy: delattr (the forward-AD tutorial's module recipe)",
