@@ -104,10 +104,14 @@ def facades() -> Mapping[str, ModuleFacade]:
     """Build every facade once per process (deepest modules first, parents hold children).
 
     Also imports :data:`PRELOAD`, the modules the allowed API imports on first use: a
-    worker forked after this has no ``open`` left (seccomp), so a lazy import there fails.
+    worker forked after this has no ``open`` left (seccomp), so a lazy import there fails;
+    and makes sparse tensors' ``indices()`` a copy (``facade_shims.guard_sparse_indices``).
     """
+    from app.sandbox.facade_shims import guard_sparse_indices
+
     for module in PRELOAD:
         importlib.import_module(module)
+    guard_sparse_indices()
     built: dict[str, ModuleFacade] = {}
     for path in sorted(MODULES, key=lambda p: -p.count(".")):
         real = importlib.import_module(path)

@@ -21,6 +21,7 @@ __all__ = [
     "TensorShim",
     "TypeShim",
     "deepcopy",
+    "guard_sparse_indices",
     "legacy_tensor_shims",
     "safe_type",
 ]
@@ -201,3 +202,27 @@ def deepcopy(x: Any) -> Any:
 
 
 deepcopy.__module__ = "copy"
+
+
+def guard_sparse_indices() -> None:
+    """Make ``sparse.indices()`` return a copy instead of the tensor's own index storage.
+
+    ``.indices`` must be a readable name (``x.max(1).indices`` is a named-tuple field), and
+    on a coalesced sparse tensor the method returns an alias: ``s.indices().add_(n)`` then
+    points the sparse tensor's entries past its bounds, and ``dense.add_(s)`` (what SGD does
+    with a sparse gradient) writes outside the dense tensor's memory. A copy keeps every
+    sparse tensor valid; only writing into the returned indices behaves differently from
+    plain PyTorch (it no longer changes the sparse tensor). Applied once per process, by
+    :func:`app.sandbox.facade.facades`, before any program runs; idempotent.
+    """
+    current = torch.Tensor.indices
+    if getattr(current, "__sandbox_guard__", False):
+        return
+
+    def indices(self: torch.Tensor) -> torch.Tensor:
+        return current(self).clone()
+
+    indices.__doc__ = current.__doc__
+    indices.__name__ = indices.__qualname__ = "indices"
+    indices.__sandbox_guard__ = True  # type: ignore[attr-defined]
+    setattr(torch.Tensor, "indices", indices)  # noqa: B010 - a method on a C-level base

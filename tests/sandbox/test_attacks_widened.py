@@ -125,6 +125,37 @@ def test_uninitialised_memory_is_never_reachable_through_the_stand_ins() -> None
     assert run_isolated(source) == ("ok", "0.0 0.0 0.0\n")
 
 
+SPARSE_OUT_OF_BOUNDS = (
+    "import torch\nbig = torch.zeros(10)\nd = big[:3]\n"
+    "s = torch.ones(3).to_sparse().coalesce()\ns.indices().add_(4)\nd.add_(s)\n"
+    "e = torch.nn.Embedding(5, 2, sparse=True)\n"
+    "e(torch.tensor([0, 1, 1])).sum().backward()\ng = e.weight.grad.abs()\n"
+    "g.indices().fill_(10 ** 6)\ne.weight.data.add_(g)\n"
+    "print(big.tolist(), s.indices().tolist(), g.indices().tolist())\n"
+)
+
+
+@pytest.mark.parametrize("mode", ["policy", "facade"])
+def test_sparse_indices_cannot_point_outside_the_tensor(mode: str) -> None:
+    """``.indices`` is allowed (named tuples); on a sparse tensor it returns a copy.
+
+    In plain PyTorch the first write lands in ``big[4:7]``, past the view ``d``; with a
+    large offset it is a write anywhere in the process's memory.
+    """
+    outcome, detail = run_isolated(SPARSE_OUT_OF_BOUNDS, mode=mode)
+    assert (outcome, detail) == (
+        "ok", f"{[1.0, 1.0, 1.0] + [0.0] * 7} [[0, 1, 2]] [[0, 1]]\n"), detail
+    small = SPARSE_OUT_OF_BOUNDS.split("e = ")[0] + "print(big.tolist())\n"
+    plain = run_isolated(small, mode="plain")  # (the large write crashes a plain process)
+    assert plain[1].startswith("[0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0"), plain
+
+
+def test_sparse_indices_are_copies_on_the_server(http: httpx.Client) -> None:
+    body = http.post("/api/v1/trace", json={"code": SPARSE_OUT_OF_BOUNDS}).json()
+    assert body["ok"], body["error"]
+    assert body["stdout"] == f"{[1.0, 1.0, 1.0] + [0.0] * 7} [[0, 1, 2]] [[0, 1]]\n"
+
+
 def test_the_attack_preamble_itself_runs() -> None:
     """Otherwise every attack above would "fail" for the wrong reason."""
     assert run_isolated(IMPORTS + "print('ready')") == ("ok", "ready\n")
