@@ -11,6 +11,8 @@ from __future__ import annotations
 import torch
 from torch.autograd import forward_ad
 
+from app.tracing.transforms import legacy_batched
+
 __all__ = ["level_open", "tangent_of"]
 
 
@@ -25,8 +27,14 @@ def tangent_of(tensor: torch.Tensor) -> torch.Tensor | None:
     Torch-function handling is off: this runs inside the recorder, whose own calls must not
     be recorded (nor come back to it).
     """
-    if not (tensor.is_floating_point() or tensor.is_complex()):
-        return None
+    if not (tensor.is_floating_point() or tensor.is_complex()) or legacy_batched(tensor):
+        return None  # batched: forward-mode jacobian/hessian(vectorize=True) inside vmap
     with torch._C.DisableTorchFunction():
-        tangent: torch.Tensor | None = torch._VF._unpack_dual(tensor, forward_ad._current_level)[1]
+        try:
+            tangent: torch.Tensor | None = torch._VF._unpack_dual(
+                tensor, forward_ad._current_level)[1]
+        except RuntimeError:  # a tensor torch cannot unpack here: no tangent to show
+            return None
+    if tangent is not None and legacy_batched(tangent):  # jacfwd's batch of tangents
+        return None
     return tangent

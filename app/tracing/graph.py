@@ -16,6 +16,7 @@ import torch
 
 from app.tracing.errors import TraceLimitError
 from app.tracing.tensors import TensorTable
+from app.tracing.transforms import legacy_batched
 from app.tracing.wire import LEAF_OP
 
 __all__ = ["GraphIndex", "NodeRecord", "Origin", "grad_fn_of"]
@@ -227,7 +228,7 @@ class GraphIndex:
                 value = getattr(fn, attr)
             except Exception:  # freed by a backward pass (so are the others), or see above
                 break
-            if isinstance(value, torch.Tensor):
+            if isinstance(value, torch.Tensor) and not legacy_batched(value):
                 saved[name] = self.tensors.add(value)
         return saved
 
@@ -240,5 +241,5 @@ class GraphIndex:
         return {
             f"saved_tensors[{index}]": self.tensors.add(t)
             for index, t in enumerate(tensors or ())
-            if isinstance(t, torch.Tensor)
+            if isinstance(t, torch.Tensor) and not legacy_batched(t)
         }

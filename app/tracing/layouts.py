@@ -3,7 +3,8 @@
 The tensor table summarises dense tensors by reading their memory (``numpy()``, batched
 reductions). Other tensors refuse that: a sparse ``.grad`` (``nn.Embedding(sparse=True)``)
 has no ``nbytes``, a nested tensor no single shape, a quantized one no float view, a meta
-one no data at all, and a functorch wrapper lives at a level the program never sees. Each
+one (or forward AD's zero tensor) no data at all, and a functorch wrapper lives at a level
+the program never sees. Each
 is shown as the dense tensor it stands for (a sparse tensor's zeros included), with
 ``"layout"`` naming what it really is whenever that is not ``strided``; when even that
 fails, the entry keeps its shape and dtype and leaves the numbers out.
@@ -49,6 +50,8 @@ def _entry(data: torch.Tensor, max_values: int) -> TensorEntry:
         entry = entry_head(list(data.shape), data.dtype)
         entry["stats"] = None
         return entry
+    if data._is_zerotensor():  # forward AD's zeros that hold no memory
+        return tensor_entry(torch.zeros(data.shape, dtype=data.dtype), max_values)
     if data.is_nested:  # its components, zero-padded to one shape
         return tensor_entry(data.to_padded_tensor(0.0), max_values)
     if data.is_quantized:  # the real numbers it stands for, under its own dtype

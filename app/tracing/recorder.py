@@ -30,7 +30,7 @@ from app.tracing.graph import GraphIndex, NodeRecord, Origin
 from app.tracing.modules import ModuleTracker
 from app.tracing.options import TraceOptions
 from app.tracing.tensors import TensorTable
-from app.tracing.transforms import transforming
+from app.tracing.transforms import legacy_batched, transforming
 
 __all__ = ["Recorder"]
 
@@ -256,7 +256,7 @@ class Recorder:
                 if out.requires_grad and id(out) not in self._leaf_origins:
                     self._leaf_origins[id(out)] = (out, origin or self.origin())
                 continue
-            if self.graph.id_of_fn(fn) is not None:
+            if self.graph.id_of_fn(fn) is not None or legacy_batched(out):
                 continue
             origin = origin or self.origin()
             self.record_output(out, origin)

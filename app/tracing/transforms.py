@@ -9,18 +9,22 @@ transform runs, torch calls go straight to torch and hooks make no events; the t
 results come back as ordinary tensors, and the recorder meets them (and any graph they have
 at the program's level) at their first use. ``autograd.grad(..., is_grads_batched=True)``
 (what ``jacobian``/``hessian(vectorize=True)`` call) runs the engine under the older vmap,
-which has no interpreter to ask: its gradients are batched tensors too.
+which has no interpreter to ask: its gradients, and the results and saved tensors of the
+ops it runs, are batched tensors too, which the recorder leaves out as it meets them.
 """
 
 from __future__ import annotations
 
 import torch
 
-__all__ = ["transforming", "unwrapped"]
+__all__ = ["legacy_batched", "transforming", "unwrapped"]
 
 _peek = torch._C._functorch.peek_interpreter_stack
 _wrapped = torch._C._functorch.is_functorch_wrapped_tensor
 _unwrap = torch._C._functorch.get_unwrapped
+# A tensor of the older vmap (is_grads_batched, jacobian/hessian(vectorize=True)): one
+# example's shape over a batch, unreadable (no detach, no data) once its vmap has ended.
+legacy_batched = torch._C._functorch.is_legacy_batchedtensor
 
 
 def transforming() -> bool:

@@ -49,8 +49,6 @@ KNOWN_GAPS: dict[str, str] = {
     "stdlib_namedtuple_dataclass": "policy: namedtuple._fields (public API)",
     # Traced differently from PyTorch (the field that differs).
     "anomaly_detection_nan": "tracer: anomaly mode's forward-traceback warning is missing",
-    "functional_vectorized": "tracer: hessian(vectorize=True, forward-mode) raises "
-    "'Batching rule not implemented for aten::_unpack_dual'",
     "detach_vs_data": "tracer: saved result shown as at forward, PyTorch's was zeroed via .data",
 }
 

@@ -48,6 +48,11 @@ FUNC = {
     "def f(x):\n    return x ** 2 + x.sum()\nx = torch.randn(3)\n"
     "j = jacobian(f, x, vectorize=True)\nh = hessian(lambda t: (t ** 3).sum(), x, vectorize=True)\n"
     "j0 = jacobian(f, x)\nprint(torch.allclose(j, j0))\n",
+    "autograd-functional-forward-mode": "from torch.autograd.functional import hessian\n"
+    "def energy(x):\n    return (x ** 4).sum() + x.prod()\nx = torch.tensor([0.5, -1.0])\n"
+    "h = hessian(energy, x, vectorize=True)\n"
+    "h_fwd = hessian(energy, x, vectorize=True, outer_jacobian_strategy='forward-mode')\n"
+    "print(torch.allclose(h, h_fwd))\n",
     "grads-batched": "x = torch.randn(3, requires_grad=True)\n"
     "(rows,) = torch.autograd.grad(x ** 2, x, torch.eye(3), is_grads_batched=True)\n",
 }
