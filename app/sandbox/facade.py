@@ -73,6 +73,7 @@ def _special_members() -> dict[tuple[str, str], object]:
         TensorShim,
         deepcopy,
         legacy_tensor_shims,
+        pad_packed_sequence,
     )
 
     legacy = {("torch", name): shim for name, shim in legacy_tensor_shims().items()}
@@ -82,6 +83,7 @@ def _special_members() -> dict[tuple[str, str], object]:
         ("numpy", "ndarray"): NdarrayShim,
         ("torch.utils.data", "DataLoader"): SandboxDataLoader,
         ("copy", "deepcopy"): deepcopy,
+        ("torch.nn.utils.rnn", "pad_packed_sequence"): pad_packed_sequence,
     }
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import torch
+import torch.nn.utils.rnn as _real_rnn
 
 __all__ = [
     "LEGACY_TENSOR_TYPES",
@@ -23,6 +24,7 @@ __all__ = [
     "deepcopy",
     "guard_sparse_indices",
     "legacy_tensor_shims",
+    "pad_packed_sequence",
     "safe_type",
 ]
 
@@ -226,3 +228,51 @@ def guard_sparse_indices() -> None:
     indices.__name__ = indices.__qualname__ = "indices"
     indices.__sandbox_guard__ = True  # type: ignore[attr-defined]
     setattr(torch.Tensor, "indices", indices)  # noqa: B010 - a method on a C-level base
+
+
+def pad_packed_sequence(
+    sequence: Any, batch_first: bool = False, padding_value: float = 0.0,
+    total_length: int | None = None,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """``torch.nn.utils.rnn.pad_packed_sequence`` that checks the sequence first.
+
+    A ``PackedSequence`` is a tuple a program can build or change itself (its
+    ``batch_sizes`` is an ordinary tensor), and torch's C++ padding trusts it: batch sizes
+    that grow, or do not add up to the data, make it write outside its buffers (measured:
+    ``free(): invalid pointer``). The fields are read once, past any override a subclass
+    could add, the sizes are copied, and torch gets a fresh PackedSequence of exactly what
+    was checked. The ones ``pack_padded_sequence`` makes always pass.
+    """
+    if not isinstance(sequence, tuple) or tuple.__len__(sequence) != 4:
+        raise TypeError("pad_packed_sequence() expects a PackedSequence")
+    data, sizes, sorted_indices, unsorted_indices = (
+        tuple.__getitem__(sequence, i) for i in range(4)
+    )
+    if type(sizes) is torch.Tensor:
+        sizes = sizes.clone()  # checked and used: nothing can change it in between
+    if not _consistent(data, sizes):
+        raise ValueError(
+            "pad_packed_sequence() got a PackedSequence whose batch_sizes do not describe its "
+            "data (they must be positive, never grow, and add up to data.size(0)); build it "
+            "with pack_padded_sequence or pack_sequence."
+        )
+    checked = tuple.__new__(
+        _real_rnn.PackedSequence, (data, sizes, sorted_indices, unsorted_indices)
+    )
+    return _real_rnn.pad_packed_sequence(checked, batch_first, padding_value, total_length)
+
+
+def _consistent(data: object, sizes: object) -> bool:
+    """Batch sizes a plain 1-d int64 CPU tensor, positive, non-increasing, summing to rows."""
+    base = torch._C.TensorBase
+    if not isinstance(data, torch.Tensor) or type(sizes) is not torch.Tensor:
+        return False
+    if base.dim(data) < 1 or sizes.dim() != 1 or sizes.numel() == 0:
+        return False
+    if sizes.dtype != torch.int64 or sizes.device.type != "cpu":
+        return False
+    positive = bool((sizes >= 1).all()) and bool((sizes[1:] <= sizes[:-1]).all())
+    return positive and int(sizes.sum()) == base.size(data, 0)
+
+
+pad_packed_sequence.__module__ = "torch.nn.utils.rnn"

@@ -82,6 +82,24 @@ ATTACKS: list[tuple[str, str]] = [
     ("dataloader-context", "d = DataLoader([1])\nprint(d.multiprocessing_context)"),
     ("dataloader-collate-open", "print(list(DataLoader(['CANARY'], collate_fn=open)))"),
     ("worker-info", "from torch.utils.data import get_worker_info"),
+    ("packed-growing-sizes",
+     "from torch.nn.utils.rnn import PackedSequence, pad_packed_sequence\n"
+     "for sizes in ([1, 5, 6], [3, 0, 2], [6, 5, 1], [6, 3, 0, 2]):\n"
+     "    print(pad_packed_sequence(PackedSequence(torch.ones(11, 2), torch.tensor(sizes))))"),
+    ("packed-sizes-changed",
+     "from torch.nn.utils.rnn import pack_sequence, pad_packed_sequence\n"
+     "p = pack_sequence([torch.ones(3, 2), torch.ones(2, 2)])\n"
+     "data, sizes, a, b = p\nsizes.copy_(torch.tensor([1, 2, 2]))\n"
+     "print(pad_packed_sequence(p))"),
+    ("packed-subclass-lies",
+     "from torch.nn.utils.rnn import PackedSequence, pack_sequence, pad_packed_sequence\n"
+     "class P(PackedSequence):\n    def __iter__(self):\n"
+     "        return iter([torch.ones(4, 2), torch.tensor([2, 2]), None, None])\n"
+     "p = P(torch.ones(4, 2), torch.tensor([1, 5]))\nprint(pad_packed_sequence(p))"),
+    ("unpack-sequence", "from torch.nn.utils.rnn import unpack_sequence"),
+    ("ctc-loss-targets",
+     "print(nn.functional.ctc_loss(torch.randn(5, 2, 4).log_softmax(2),"
+     " torch.tensor([[100000, 2], [1, 1]]), torch.tensor([5, 5]), torch.tensor([2, 2])))"),
     ("tensor-real-class", "print(torch.Tensor.real(10 ** 6).sum())"),
     ("legacy-real-class", "print(torch.FloatTensor.real(10 ** 6).sum())"),
     ("class-base", "print(torch.ones(1).__class__.__base__)"),
@@ -96,6 +114,7 @@ ATTACKS: list[tuple[str, str]] = [
 
 # The layer that stops these is the facade (a stand-in or a missing name), not the policy.
 FACADE_ALONE = {"dataloader-workers", "dataloader-workers-later", "deepcopy-memo",
+                "packed-growing-sizes", "packed-sizes-changed", "packed-subclass-lies",
                 "tensor-real-class", "legacy-real-class", "partial-type-3-args",
                 "reduce-type-3-args", "typing-type", "make-dataclass", "worker-info"}
 
@@ -156,13 +175,25 @@ def test_sparse_indices_are_copies_on_the_server(http: httpx.Client) -> None:
     assert body["stdout"] == f"{[1.0, 1.0, 1.0] + [0.0] * 7} [[0, 1, 2]] [[0, 1]]\n"
 
 
+def test_a_packed_sequence_that_corrupts_plain_pytorch_is_refused() -> None:
+    source = (
+        "import torch\nfrom torch.nn.utils.rnn import PackedSequence, pad_packed_sequence\n"
+        "for _ in range(3):\n"
+        "    print(pad_packed_sequence(PackedSequence(torch.ones(11, 2),"
+        " torch.tensor([6, 3, 0, 2]))))\n"
+    )
+    assert run_isolated(source, mode="plain")[0] == "crash"  # free(): invalid next size
+    outcome, detail = run_isolated(source)
+    assert outcome == "runtime" and detail.startswith("ValueError: pad_packed_sequence()")
+
+
 def test_the_attack_preamble_itself_runs() -> None:
     """Otherwise every attack above would "fail" for the wrong reason."""
     assert run_isolated(IMPORTS + "print('ready')") == ("ok", "ready\n")
 
 
 SERVER_ATTACKS = [a for a in ATTACKS if "CANARY" in a[1] or a[0].startswith(
-    ("dataloader", "partial", "deepcopy", "tensor-real", "dataclass"))]
+    ("dataloader", "partial", "deepcopy", "tensor-real", "dataclass", "packed"))]
 
 
 @pytest.mark.parametrize(("name", "code"), SERVER_ATTACKS, ids=[a[0] for a in SERVER_ATTACKS])
