@@ -25,10 +25,18 @@ from app.tracing.options import TraceOptions
 from app.tracing.recorder import Recorder
 from app.tracing.result import build_result
 
-__all__ = ["GC_THRESHOLDS", "compile_program", "fewer_collections", "run_traced", "trace_source"]
+__all__ = [
+    "GC_THRESHOLDS",
+    "compile_program",
+    "fewer_collections",
+    "run_traced",
+    "trace_source",
+]
 
 # The collector's thresholds while a program is traced (see fewer_collections).
 GC_THRESHOLDS = (10_000, 20, 100)
+# what anomaly mode's warning says before the stack that made the failing node
+_FORWARD_STACK = "Traceback of forward call that caused the error:\n"
 
 
 class _CappedWriter(io.TextIOBase):
@@ -99,10 +107,32 @@ def fewer_collections() -> Iterator[None]:
         gc.set_threshold(*thresholds)
 
 
+def _program_frames(message: str) -> str:
+    """A warning's stack trace with the program's frames only.
+
+    Anomaly mode (``torch.autograd.detect_anomaly()``) warns with the stack that made the
+    failing node: run as a script, that stack is the program's; traced, it also holds the
+    tracer's and its host's frames, which are no part of the program.
+    """
+    head, marker, stack = message.partition(_FORWARD_STACK)
+    if not marker:
+        return message
+    kept: list[str] = []
+    keep = True
+    for line in stack.split("\n"):
+        if line.startswith('  File "'):
+            keep = line.startswith(f'  File "{PROGRAM_FILENAME}"')
+        elif not line.startswith("    "):  # past the stack: "(Triggered internally at ...)"
+            keep = True
+        if keep:
+            kept.append(line)
+    return head + marker + "\n".join(kept)
+
+
 def _warning_texts(caught: list[warnings.WarningMessage]) -> list[str]:
     texts: list[str] = []
     for item in caught:
-        text = f"{item.category.__name__}: {item.message}"
+        text = f"{item.category.__name__}: {_program_frames(str(item.message))}"
         if text not in texts:
             texts.append(text)
     return texts

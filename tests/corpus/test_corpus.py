@@ -48,7 +48,6 @@ KNOWN_GAPS: dict[str, str] = {
     "mechanics_saved_tensors": "policy: grad_fn._saved_self (autograd mechanics notes)",
     "stdlib_namedtuple_dataclass": "policy: namedtuple._fields (public API)",
     # Traced differently from PyTorch (the field that differs).
-    "anomaly_detection_nan": "tracer: anomaly mode's forward-traceback warning is missing",
     "detach_vs_data": "tracer: saved result shown as at forward, PyTorch's was zeroed via .data",
 }
 

@@ -177,8 +177,22 @@ def _execute(source: str) -> tuple[dict[str, Any], str, list[str], PlainError | 
             error = PlainError(type(exc).__name__, exc.msg, exc.lineno)
         except Exception as exc:
             error = PlainError(type(exc).__name__, str(exc), program_line(exc.__traceback__))
-    texts = list(dict.fromkeys(str(item.message) for item in caught))
+    texts = list(dict.fromkeys(_program_frames(str(item.message)) for item in caught))
     return namespace, out.getvalue(), texts, error, observer
+
+
+def _program_frames(message: str) -> str:
+    """Anomaly mode's warning with the program's frames only, as running it as a script
+    shows it: the frames of this harness (exec, pytest) are no part of the program."""
+    head, marker, stack = message.partition("Traceback of forward call that caused the error:\n")
+    lines = stack.split("\n")
+    keep = [True] * len(lines)
+    for index, line in enumerate(lines):
+        if line.startswith('  File "') and not line.startswith(f'  File "{PROGRAM}"'):
+            keep[index] = False
+            if index + 1 < len(lines) and lines[index + 1].startswith("    "):
+                keep[index + 1] = False
+    return head + marker + "\n".join(line for line, kept in zip(lines, keep, strict=True) if kept)
 
 
 def _variable(tensor: torch.Tensor) -> PlainVariable:

@@ -190,3 +190,18 @@ def test_tensor_subclass() -> None:
     source = PRELUDE + SUBCLASS
     line = source.splitlines().index("y.backward()") + 1
     assert_traces_as_plain(source, calls=[("backward", line)])
+
+
+def test_anomaly_mode_names_the_programs_forward_line() -> None:
+    """detect_anomaly's warning carries the stack that made the failing node: the
+    program's frames only, as running it as a script shows (the events hold NaN)."""
+    source = PRELUDE + (
+        "x = torch.tensor([4.0, 0.0], requires_grad=True)\n"
+        "with torch.autograd.detect_anomaly():\n    y = x.sqrt()\n    z = (y * 0.0).sum()\n"
+        "    z.backward()\n")
+    trace = assert_traces_as_plain(source, events=False)
+    stack = [w for w in trace["warnings"] if "Traceback of forward call" in w]
+    assert stack, trace["warnings"]
+    frames = [line for line in stack[0].splitlines() if line.startswith('  File "')]
+    line = source.splitlines().index("    y = x.sqrt()") + 1
+    assert frames == [f'  File "<program>", line {line}, in <module>'], frames
