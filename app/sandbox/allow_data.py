@@ -4,7 +4,7 @@
 a training loop. With ``num_workers=0`` (the default) the loader is a plain Python iterator
 over the program's own tensors. ``num_workers > 0`` starts worker *processes*: the worker's
 seccomp filter refuses ``fork`` anyway, but the error would be an obscure ``OSError``, so the
-playground's ``DataLoader`` (``facade_shims.SandboxDataLoader``, a subclass that answers
+playground's ``DataLoader`` (``facade_guards.SandboxDataLoader``, a subclass that answers
 ``isinstance`` like the real one) refuses it up front with a sentence saying why.
 
 What stays out, and why:

@@ -101,7 +101,7 @@ PARAMETRIZE_MEMBERS = _names(
 
 PARAMETRIZATIONS_MEMBERS = _names("orthogonal spectral_norm weight_norm")
 
-# ``pad_packed_sequence`` is served by a checking wrapper (``facade_shims``): torch's C++
+# ``pad_packed_sequence`` is served by a checking wrapper (``facade_guards``): torch's C++
 # padding trusts a PackedSequence's ``batch_sizes``, which a program can build or change,
 # and writes out of bounds when they are inconsistent. ``unpack_sequence`` calls the
 # unchecked one internally, so it is left out (``pad_packed_sequence`` + a list does it).

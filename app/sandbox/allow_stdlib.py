@@ -33,7 +33,7 @@ it, a string some API evaluates, a wrapper that writes dunder attributes). For e
   own ``__reduce_ex__``/``__deepcopy__``; tensors copy through ``clone()`` (never
   uninitialised memory) and the facades cannot be copied (their member table is a
   mappingproxy, which does not pickle). ``deepcopy`` is served without its ``memo``
-  argument (``facade_shims.deepcopy``): the memo collects the originals of everything
+  argument (``facade_guards.deepcopy``): the memo collects the originals of everything
   copied, real ``__dict__`` of library objects included.
 - ``random``: seeded generator functions. ``Random``/``SystemRandom`` (``os.urandom``),
   ``getstate``/``setstate`` and ``randbytes`` are left out. The state is the process's and a

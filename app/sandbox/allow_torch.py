@@ -22,7 +22,7 @@ refused                                            reason
 The legacy typed constructors (``FloatTensor`` ...) are listed but served by zero-filling
 stand-ins (``facade_shims``), like ``Tensor``. Sparse tensors are reachable (``to_sparse``,
 ``nn.Embedding(sparse=True)`` gradients), so ``indices()`` returns a copy
-(``facade_shims.guard_sparse_indices``): its alias would let a program point a sparse
+(``facade_guards.guard_sparse_indices``): its alias would let a program point a sparse
 tensor's entries outside memory.
 """
 

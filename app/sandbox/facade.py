@@ -67,14 +67,8 @@ class ModuleFacade:
 @functools.cache
 def _special_members() -> dict[tuple[str, str], object]:
     """Members served by a stand-in instead of the real object."""
-    from app.sandbox.facade_shims import (
-        NdarrayShim,
-        SandboxDataLoader,
-        TensorShim,
-        deepcopy,
-        legacy_tensor_shims,
-        pad_packed_sequence,
-    )
+    from app.sandbox.facade_guards import SandboxDataLoader, deepcopy, pad_packed_sequence
+    from app.sandbox.facade_shims import NdarrayShim, TensorShim, legacy_tensor_shims
 
     legacy = {("torch", name): shim for name, shim in legacy_tensor_shims().items()}
     return {
@@ -107,9 +101,9 @@ def facades() -> Mapping[str, ModuleFacade]:
 
     Also imports :data:`PRELOAD`, the modules the allowed API imports on first use: a
     worker forked after this has no ``open`` left (seccomp), so a lazy import there fails;
-    and makes sparse tensors' ``indices()`` a copy (``facade_shims.guard_sparse_indices``).
+    and makes sparse tensors' ``indices()`` a copy (``facade_guards.guard_sparse_indices``).
     """
-    from app.sandbox.facade_shims import guard_sparse_indices
+    from app.sandbox.facade_guards import guard_sparse_indices
 
     for module in PRELOAD:
         importlib.import_module(module)
