@@ -24,6 +24,7 @@ TOPICS = (
     "Hooks",
     "Turning tracking off",
     "Models",
+    "Beyond backward(): forward mode, torch.func, checkpointing",
 )
 
 
