@@ -154,4 +154,8 @@ TENSOR_ATTRS = _MATH | TENSOR_DATA_ATTRS | _names("""
     index_put_ index_put scatter_ scatter_add_ normal_ uniform_ bernoulli_ random_ exponential_
     fill_diagonal_ t_ transpose_ squeeze_ unsqueeze_ lerp_ addcmul_ addcdiv_ reciprocal_ square_
     argwhere type to_dense to_sparse is_coalesced coalesce sparse_dim dense_dim
-""") | RETURN_TYPE_FIELDS
+""") | RETURN_TYPE_FIELDS | frozenset(f"{name}_" for name in _MATH)
+"""``_MATH | {f"{f}_"}``: the in-place form of every allowed function (``cumsum_``, ``sign_``,
+``clamp_min_``...) is as harmless as the function; names torch does not define simply fail
+at run time. Raw-memory in-place methods (``set_``, ``resize_``, ``as_strided_``) are not
+in-place forms of anything listed."""

@@ -113,6 +113,13 @@ def test_named_tuple_fields_of_public_ops_are_known() -> None:
             assert known_attribute(field), (type(value).__name__, field)
 
 
+def test_in_place_forms_of_allowed_math_are_allowed_and_raw_memory_ones_are_not() -> None:
+    check("import torch\nx = torch.ones(3)\nx.cumsum_(0).sign_().clamp_min_(0.5)", LIMIT)
+    for name in ("set_", "resize_", "as_strided_", "share_memory_", "put_"):
+        with pytest.raises(PolicyError):
+            check(f"import torch\ntorch.ones(3).{name}()", LIMIT)
+
+
 def test_string_names_count_as_the_programs_own() -> None:
     check("import torch.nn as nn\nfrom collections import OrderedDict, namedtuple\n"
           "m = nn.Sequential(OrderedDict([('hidden', nn.Linear(2, 2))]))\nprint(m.hidden)\n"
