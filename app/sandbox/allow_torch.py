@@ -36,6 +36,7 @@ __all__ = [
     "SPECIAL_MEMBERS",
     "TENSOR_ATTRS",
     "TENSOR_DATA_ATTRS",
+    "TESTING_MEMBERS",
     "TORCH_DTYPES",
     "TORCH_MEMBERS",
     "UNINITIALISED_SUBSTITUTES",
@@ -72,6 +73,9 @@ _MATH = _names("""
     clone detach conj real imag angle is_floating_point is_complex is_nonzero numel
     cov corrcoef inverse det logdet slogdet pinverse cholesky matrix_power matrix_exp
     dropout celu selu rrelu threshold hardshrink
+    renorm nextafter igamma igammac mvlgamma cholesky_solve cholesky_inverse prelu stft istft
+    adjoint resolve_conj resolve_neg conj_physical split_with_sizes narrow_copy
+    bitwise_left_shift bitwise_right_shift is_conj is_neg is_signed is_inference
 """)
 
 TORCH_MEMBERS = _MATH | _names("""
@@ -88,7 +92,7 @@ TORCH_MEMBERS = _MATH | _names("""
     Tensor Size dtype device pi e inf nan view_as_real view_as_complex frexp histogram
     lu_unpack FloatTensor DoubleTensor HalfTensor BFloat16Tensor LongTensor IntTensor
     ShortTensor CharTensor ByteTensor BoolTensor
-    autograd nn optim linalg cuda special fft func distributions utils
+    autograd nn optim linalg cuda special fft func distributions utils testing
 """)
 
 TORCH_DTYPES = _names("""
@@ -116,6 +120,9 @@ SPECIAL_MEMBERS = _names("""
     legendre_polynomial_p shifted_chebyshev_polynomial_t shifted_chebyshev_polynomial_u
     shifted_chebyshev_polynomial_v shifted_chebyshev_polynomial_w
 """)
+
+# ``torch.testing.assert_close``: how the torch.func and gradcheck tutorials compare results.
+TESTING_MEMBERS = _names("assert_close")
 
 FFT_MEMBERS = _names("""
     fft ifft fft2 ifft2 fftn ifftn rfft irfft rfft2 irfft2 rfftn irfftn hfft ihfft hfft2
@@ -153,7 +160,8 @@ TENSOR_ATTRS = _MATH | TENSOR_DATA_ATTRS | _names("""
     tanh_ relu_ floor_ ceil_ round_ sin_ cos_ masked_fill_ index_add_ index_copy_ index_fill_
     index_put_ index_put scatter_ scatter_add_ normal_ uniform_ bernoulli_ random_ exponential_
     fill_diagonal_ t_ transpose_ squeeze_ unsqueeze_ lerp_ addcmul_ addcdiv_ reciprocal_ square_
-    argwhere type to_dense to_sparse is_coalesced coalesce sparse_dim dense_dim
+    argwhere ndimension get_device is_cpu type to_dense to_sparse is_coalesced coalesce
+    sparse_dim dense_dim
 """) | RETURN_TYPE_FIELDS | frozenset(f"{name}_" for name in _MATH)
 """``_MATH | {f"{f}_"}``: the in-place form of every allowed function (``cumsum_``, ``sign_``,
 ``clamp_min_``...) is as harmless as the function; names torch does not define simply fail

@@ -46,6 +46,7 @@ MODULES: dict[str, frozenset[str]] = {
     "torch.cuda": allow_torch.CUDA_MEMBERS,
     "torch.special": allow_torch.SPECIAL_MEMBERS,
     "torch.fft": allow_torch.FFT_MEMBERS,
+    "torch.testing": allow_torch.TESTING_MEMBERS,
     "torch.nn": allow_nn.NN_MEMBERS,
     "torch.nn.functional": allow_nn.FUNCTIONAL_MEMBERS,
     "torch.nn.init": allow_nn.INIT_MEMBERS,
