@@ -41,6 +41,7 @@ f = lambda x: x.sin() * x
 x = torch.tensor([0.1, 0.2, 0.3])
 print(jacrev(f)(x))
 print(jacfwd(f)(x))
+torch.testing.assert_close(jacrev(f)(x), jacfwd(f)(x))
 print(hessian(lambda t: t.pow(3).sum())(x))
 out, tangent = jvp(f, (x,), (torch.ones(3),))
 print(out, tangent)
