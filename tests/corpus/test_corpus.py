@@ -44,7 +44,6 @@ KNOWN_GAPS: dict[str, str] = {
     "fundamentals_inplace_leaf_error": "policy: torch.sin_ (in-place function form)",
     "forward_ad_module": "policy: delattr (the forward-AD tutorial's module recipe)",
     "mechanics_inplace_saved_error": "policy: tensor._version (autograd mechanics notes)",
-    "mechanics_requires_grad": "policy: Tensor.is_inference",
     "mechanics_saved_tensors": "policy: grad_fn._saved_self (autograd mechanics notes)",
     "stdlib_namedtuple_dataclass": "policy: namedtuple._fields (public API)",
     # Traced differently from PyTorch (the field that differs).
