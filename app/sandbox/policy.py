@@ -22,8 +22,10 @@ from app.sandbox.allowlist import (
 from app.sandbox.errors import PolicyError
 from app.sandbox.policy_hints import (
     attribute_refusal,
+    builtin_refusal,
     import_refusal,
     member_refusal,
+    underscore_hint,
 )
 from app.sandbox.policy_modules import ModuleAliases
 from app.sandbox.policy_nodes import forbidden_reason
@@ -140,12 +142,8 @@ class _Checker:
                 hint="Rename it without the leading underscore.",
             )
         if load and name in _UNAVAILABLE and name not in self.names.bound:
-            raise self.forbid(
-                f"`{name}` is not available in the playground: programs cannot read files, "
-                "load code or inspect the interpreter.",
-                hint=f"Import what you need from: {_TOP_MODULES}; the usual builtins "
-                "(print, range, len, ...) are there.",
-            )
+            message, hint = builtin_refusal(name, _TOP_MODULES)
+            raise self.forbid(message, hint)
 
     def attribute(self, node: ast.Attribute) -> None:
         store = not isinstance(node.ctx, ast.Load)
@@ -185,8 +183,7 @@ class _Checker:
             raise self.forbid(
                 f"The attribute `.{attr}` is not allowed: attributes starting with an "
                 "underscore are Python and PyTorch internals.",
-                hint="Only `super().__init__()`, `.__name__`, `.__qualname__` and "
-                "`x.__class__.__name__` may use one.",
+                hint=underscore_hint(attr),
             )
         if store:
             self.attribute_store(attr, receiver)

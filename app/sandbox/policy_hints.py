@@ -14,8 +14,10 @@ from app.sandbox.allowlist import IMPORTABLE, MODULES
 __all__ = [
     "IMPORT_LIST",
     "attribute_refusal",
+    "builtin_refusal",
     "import_refusal",
     "member_refusal",
+    "underscore_hint",
 ]
 
 IMPORT_LIST = ", ".join(IMPORTABLE)
@@ -150,3 +152,61 @@ def attribute_refusal(attr: str, library_name: bool) -> tuple[str, str | None]:
         f"Check the spelling; an attribute of your own object works once the program sets it "
         f"(obj.{attr} = ...).",
     )
+
+
+# Builtins the playground leaves out -> (why, what to write instead).
+_BY_STRING = "it looks attributes up by a string, which would get around the attribute rules"
+_CODE_STRING = "it runs a string as code"
+_SCOPE = "it hands out the program's namespace, builtins included"
+_BUILTINS: dict[str, tuple[str, str]] = {
+    "getattr": (_BY_STRING, "write the attribute directly: obj.name"),
+    "setattr": (_BY_STRING, "assign it directly: obj.name = value"),
+    "hasattr": (_BY_STRING, "use try/except AttributeError, or isinstance"),
+    "delattr": (_BY_STRING, "set the attribute to None instead"),
+    "vars": ("it hands out an object's attribute dictionary",
+             "read the attributes you need by name"),
+    "dir": ("it lists internals", "print the object, or read the attributes you need"),
+    "id": ("it exposes memory addresses", "compare objects with `is`"),
+    "input": ("a program has no keyboard here", "assign the value in the program"),
+    "open": ("it reads and writes files",
+             "build the data in the program (torch.tensor, torch.randn, ...)"),
+    "eval": (_CODE_STRING, "write the expression itself"),
+    "exec": (_CODE_STRING, "write the statements themselves"),
+    "compile": (_CODE_STRING, "write the code itself"),
+    "globals": (_SCOPE, "use the variable by name"),
+    "locals": (_SCOPE, "use the variable by name"),
+    "exit": ("it would stop the playground's worker", "let the program end, or raise"),
+    "quit": ("it would stop the playground's worker", "let the program end, or raise"),
+    "BaseException": ("catching it would also catch the playground's own time and output "
+                      "limits", "catch Exception"),
+    "memoryview": ("it exposes raw memory", "work with tensors or lists"),
+    "breakpoint": ("there is no debugger here", "print the values you want to see"),
+}
+
+
+def builtin_refusal(name: str, top_modules: str) -> tuple[str, str]:
+    """Message and hint for a builtin the playground leaves out."""
+    why, instead = _BUILTINS.get(name, (
+        "programs cannot read files, load code or inspect the interpreter",
+        f"import what you need from: {top_modules}; the usual builtins (print, range, len, "
+        "...) are there",
+    ))
+    return (f"`{name}` is not available in the playground: {why}.",
+            instead[0].upper() + instead[1:] + ".")
+
+
+_UNDERSCORE_INSTEAD: dict[str, str] = {
+    "__class__": "use type(x), or x.__class__.__name__ for its name",
+    "__dict__": "read the attributes you need by name",
+    "_asdict": "build the dict yourself: {'x': p.x, 'y': p.y}",
+    "_replace": "make a new one: P(x=..., y=p.y)",
+    "_fields": "list the field names in the program",
+}
+
+
+def underscore_hint(attr: str) -> str:
+    """What to write instead of reading ``.attr``, else which underscore names are allowed."""
+    instead = _UNDERSCORE_INSTEAD.get(attr)
+    allowed = ("Only `super().__init__()`, `.__name__`, `.__qualname__` and "
+               "`x.__class__.__name__` may use one.")
+    return f"{instead[0].upper()}{instead[1:]}. {allowed}" if instead else allowed

@@ -166,8 +166,21 @@ def test_an_attribute_refusal_never_guesses_the_intent_wrongly() -> None:
 def test_the_import_hint_lists_every_importable_module() -> None:
     hint = _refusal("import os").hint or ""
     assert all(module in hint for module in MODULES)
-    name_hint = _refusal("print(open)").hint or ""
+    name_hint = _refusal("print(help)").hint or ""
     assert all(path.split(".")[0] in name_hint for path in MODULES)
+
+
+@pytest.mark.parametrize(("source", "why", "instead"), [
+    ("print(getattr(1, 'real'))", "by a string", "obj.name"),
+    ("x = eval('1')", "string as code", "expression itself"),
+    ("x = 1\nprint(x.__class__)", "underscore", "type(x)"),
+    ("from collections import namedtuple\nP = namedtuple('P', 'x')\nprint(P(1)._asdict())",
+     "underscore", "Build the dict yourself"),
+])
+def test_a_refusal_says_why_and_what_to_write_instead(source: str, why: str,
+                                                       instead: str) -> None:
+    err = _refusal(source)
+    assert why in err.message and instead in (err.hint or ""), (err.message, err.hint)
 
 
 def test_widened_programs_are_valid_python() -> None:
