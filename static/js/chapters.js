@@ -42,7 +42,18 @@ function linesText(lines) {
   return low === high ? `, line ${low}` : `, lines ${low}–${high}`;
 }
 
-function label(chapter, model) {
+/** First and last event index of each call. */
+function callSpans(events) {
+  const span = new Map();
+  events.forEach((ev, i) => {
+    if (ev.call == null) return;
+    const [first] = span.get(ev.call) ?? [i];
+    span.set(ev.call, [first, i]);
+  });
+  return span;
+}
+
+function label(chapter, model, spans) {
   const [kind, index] = chapter.key.split(':');
   const count = chapter.end - chapter.start;
   if (kind === 'grad') {
@@ -55,9 +66,29 @@ function label(chapter, model) {
   }
   const call = model.calls[Number(index)];
   const name = callName(call, Number(index));
-  if (kind === 'built') return `Graph built by ${name} (${count} node${count === 1 ? '' : 's'})`;
+  const nodes = `${count} node${count === 1 ? '' : 's'}`;
+  // without create_graph, a call builds nodes only when a reentrant checkpoint reruns its segment
+  if (kind === 'built' && !call?.create_graph) return `${name} recomputes the checkpointed segment (${nodes})`;
+  if (kind === 'built') return `Graph built by ${name} (${nodes})`;
   const line = call?.line != null ? `, line ${call.line}` : '';
-  return `${name}${line} (${count} step${count === 1 ? '' : 's'})`;
+  const outer = outerCall(spans, Number(index));
+  const inside = outer === null ? '' : ` inside ${callName(model.calls[outer], outer)}`;
+  return `${name}${inside}${line} (${count} step${count === 1 ? '' : 's'})`;
+}
+
+/**
+ * The call that call `index` ran inside (null: none): a reentrant checkpoint runs its own
+ * backward through the recomputed segment while the outer backward waits, so the outer
+ * call's events come both before and after the inner one's.
+ */
+function outerCall(span, index) {
+  const inner = span.get(index);
+  if (!inner) return null;
+  let outer = null;
+  for (const [call, [first, last]] of span) {
+    if (call !== index && first < inner[0] && inner[1] < last) outer = call; // the innermost wins
+  }
+  return outer;
 }
 
 /**
@@ -78,5 +109,6 @@ export function chaptersOf(model) {
       chapters.push({ key, start: i, end: i + 1, lines: [line] });
     }
   });
-  return chapters.map((c) => ({ key: c.key, start: c.start, end: c.end, label: label(c, model) }));
+  const spans = callSpans(model.events);
+  return chapters.map((c) => ({ key: c.key, start: c.start, end: c.end, label: label(c, model, spans) }));
 }

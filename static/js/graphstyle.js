@@ -16,7 +16,8 @@ export function graphStyle() {
     saved: cssVar('--saved', '#ffa500'), nodeFg: cssVar('--node-fg', '#111'),
     edge: cssVar('--edge', '#8a8f98'), grad: cssVar('--grad', '#d9480f'), accent: cssVar('--accent', '#1c7ed6'),
     group: cssVar('--group', '#6b7280'), bg: cssVar('--bg', '#fff'), hl: cssVar('--highlight', '#fab005'),
-    found: cssVar('--found', '#ae3ec9'),
+    found: cssVar('--found', '#ae3ec9'), recomputed: cssVar('--recomputed', '#7048e8'),
+    tangent: cssVar('--tangent', '#0b7285'),
   };
   return [
     { selector: 'node', style: {
@@ -29,6 +30,10 @@ export function graphStyle() {
     { selector: 'node.op', style: { 'background-color': c.op } },
     { selector: 'node.root', style: { 'background-color': c.root } },
     { selector: 'node.saved', style: { 'background-color': c.saved, shape: 'rectangle', 'font-size': 10 } },
+    // a checkpointed segment's node, run again in backward: dashed like something not kept
+    { selector: 'node.recomputed', style: { 'border-style': 'dashed', 'border-width': 2, 'border-color': c.recomputed } },
+    // a value carrying a forward-mode tangent (its label has a ṫ line)
+    { selector: 'node.dual', style: { 'border-color': c.tangent, 'border-width': 2 } },
     { selector: 'node[type = "collapsed"]', style: {
       'background-color': c.bg, 'border-width': 2, 'border-style': 'double', 'border-color': c.group,
       color: c.fg, 'font-weight': 'bold',

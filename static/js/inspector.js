@@ -6,7 +6,8 @@
 // large ones as summary statistics plus a heat-map.
 import { grid, num, shape, stats, tensorText } from './format.js';
 import { boxLabel, isBoxOf, within } from './groups.js';
-import { EXPAND_ALL_LIMIT } from './model.js';
+import { EXPAND_ALL_LIMIT, recomputedIn } from './model.js';
+import { callName } from './chapters.js';
 
 const h = (tag, attrs = {}, ...kids) => {
   const el = document.createElement(tag);
@@ -31,22 +32,44 @@ export function tensorBlock(tv, caption, onLoad = null) {
     box.append(h('div', { class: 'muted' }, 'None'));
     return box;
   }
-  box.append(h('div', { class: 'muted' }, `${shape(tv.shape)} ${tv.dtype ?? ''}`));
+  box.append(h('div', { class: 'muted' }, [shape(tv.shape), tv.dtype ?? '', layoutText(tv)].join(' ').trim()));
   const rows = grid(tv);
   if (rows && tv.numel <= 64 && !tv.truncated) {
     const table = h('table', { class: 'tensor-table' });
     for (const r of rows) table.append(h('tr', {}, ...r.map((x) => h('td', {}, num(x)))));
     box.append(table);
-    return box;
+  } else {
+    box.append(h('div', { class: 'stats' }, stats(tv)));
+    if (rows) box.append(heatmap(rows, tv));
+    else if (onLoad && tv.numel <= DETAIL_VALUES) {
+      const btn = h('button', { type: 'button' }, 'Load values for a heat-map');
+      btn.addEventListener('click', onLoad);
+      box.append(btn);
+    }
   }
-  box.append(h('div', { class: 'stats' }, stats(tv)));
-  if (rows) box.append(heatmap(rows, tv));
-  else if (onLoad && tv.numel <= DETAIL_VALUES) {
-    const btn = h('button', { type: 'button' }, 'Load values for a heat-map');
-    btn.addEventListener('click', onLoad);
-    box.append(btn);
-  }
+  // forward-mode AD: the tangent this dual tensor carried (no backward event shows it)
+  if (tv.tangent) box.append(tensorBlock(tv.tangent, 'tangent (forward-mode)'));
   return box;
+}
+
+/**
+ * "· sparse_coo, 2 of 30 values non-zero" for a tensor that is not strided (its values are
+ * the dense tensor's it stands for), '' for an ordinary one.
+ */
+export function layoutText(tv) {
+  if (!tv.layout) return '';
+  if (tv.values == null || tv.truncated) return `· ${tv.layout}`;
+  const flat = [tv.values].flat(Infinity);
+  const nonzero = flat.filter((v) => v !== 0).length;
+  return `· ${tv.layout}, ${nonzero} of ${tv.numel} values non-zero`;
+}
+
+/** What one run of a saved-tensor pack or unpack hook got and returned. */
+function savedHookBlocks(run) {
+  const where = `saved-tensor ${run.kind} hook ${run.name} (line ${run.line ?? '?'})`;
+  const block = (t, what) => (t ? tensorBlock(t, `${where} ${what}`)
+    : h('p', { class: 'muted' }, `${where} ${what} a non-tensor.`));
+  return [block(run.tensor, 'got'), block(run.result, 'returned')];
 }
 
 /** What one run of the program's tensor or node hook got and gave back (None: left unchanged). */
@@ -191,17 +214,29 @@ export class Inspector {
     return repeated ? `${n.module} (call ${call.n})` : n.module;
   }
 
+  /** Where a node came from when backward made it: a create_graph call, or a checkpoint rerun. */
+  recomputeFacts(n) {
+    const again = recomputedIn(n, this.model.calls);
+    if (again !== null) return [['recomputed', `in backward call #${again + 1} (checkpoint)`]];
+    if (n.recomputed) return [['recomputed', 'in backward, when it reaches the segment (checkpoint)']];
+    if (n.created_in_call == null) return [];
+    return [['built by', `${callName(this.model.calls[n.created_in_call], n.created_in_call)} (create_graph)`]];
+  }
+
   nodeView(n) {
     const out = [h('h3', {}, [n.op, n.label].filter(Boolean).join(' · '))];
     const dl = h('dl', { class: 'facts' });
     const facts = [['kind', n.kind], ['op', n.op], ['shape', shape(n.shape)], ['dtype', n.dtype],
       ['line', n.line ?? '–'], ['module', this.moduleText(n)]];
-    if (n.created_in_call != null) facts.push(['built by', `call #${n.created_in_call + 1} (create_graph)`]);
+    facts.push(...this.recomputeFacts(n));
     for (const [k, v] of facts) dl.append(h('dt', {}, k), h('dd', {}, String(v ?? '–')));
     const full = this.model.detail?.get(n.id) ?? n;
     const load = () => this.bus.emit('values:request', { nodeId: n.id });
     out.push(dl, tensorBlock(full.value, 'forward value', load));
     for (const s of full.saved ?? []) out.push(tensorBlock(s.value, `saved: ${s.name}`, load));
+    const packs = this.model.savedHooks.get(n.id) ?? [];
+    if (packs.length) out.push(h('h4', {}, 'Saved-tensor hooks on its saved tensors'));
+    for (const run of packs.slice(0, 16)) out.push(...savedHookBlocks(run));
     const st = this.state;
     if (st) {
       const recv = st.received.get(n.id);

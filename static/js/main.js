@@ -136,6 +136,8 @@ bus.on('run:finished', ({ trace, ms }) => {
   inspector.setModel(model);
   timeline.setModel(model);
   finder.setModel(model);
+  const marks = model.marks(); // the legend explains the dashed / ṫ nodes only when there are some
+  for (const el of document.querySelectorAll('.legend [data-legend]')) el.hidden = !marks.has(el.dataset.legend);
   bus.emit('status', { text: `Traced in ${Math.round(ms)} ms: ${model.nodes.size} nodes, ${model.events.length} events.` });
 });
 bus.on('run:failed', ({ message }) => {

@@ -5,7 +5,7 @@
 // represented by the module's box, their edges merged), size hints for the layout, and
 // the state of every node and edge at step k of the events (replayed from the start, so
 // any step can be reached directly by the slider).
-import { shape } from './format.js';
+import { shape, shortTensor } from './format.js';
 import { boxPaths, buildGroups, groupTitle, initialCollapsed, within } from './groups.js';
 
 /** Graphs with at most this many nodes also draw saved tensors as their own nodes. */
@@ -26,8 +26,9 @@ export const COLLAPSE_BUDGET = 60;
 export const EXPAND_ALL_LIMIT = 2000;
 
 /**
- * Label lines of a trace node: op name (ops), variable/parameter name, shape, and the
- * program's tensor or node hooks that ran on it (`hooks: show, clip`).
+ * Label lines of a trace node: op name (ops), variable/parameter name, shape, the
+ * forward-mode tangent its value carried (`ṫ [2.223, 0, 0]`: forward AD has no backward
+ * event to show it on), and the program's tensor or node hooks that ran on it (`hooks: show, clip`).
  */
 export function nodeLines(n, hooks = []) {
   const lines = [];
@@ -35,8 +36,45 @@ export function nodeLines(n, hooks = []) {
   if (n.label) lines.push(n.label);
   if (n.kind === 'leaf' && !n.label) lines.push('leaf');
   lines.push(shape(n.shape));
+  if (n.value?.tangent) lines.push(`ṫ ${shortTensor(n.value.tangent)}`);
   if (hooks.length) lines.push(`${hooks.length === 1 ? 'hook' : 'hooks'}: ${hooks.join(', ')}`);
   return lines;
+}
+
+/**
+ * Backward call in which node `n`'s checkpointed segment was run again (null: not
+ * recomputed, or unknown for a non-reentrant segment, which reruns in the backward call that
+ * reaches it). A reentrant checkpoint rebuilds its segment as new nodes during backward call
+ * N without create_graph; a create_graph call's new nodes are its double-backward graph.
+ */
+export function recomputedIn(n, calls) {
+  if (n.created_in_call == null) return null;
+  return calls[n.created_in_call]?.create_graph ? null : n.created_in_call;
+}
+
+/**
+ * The node each saved-tensor hook run belongs to, by its place in the timeline: a pack runs
+ * while the op that saves the tensor runs (before that op's forward event, after those of
+ * the leaves it is the first to use), an unpack before
+ * the backward event of the node that needs it. Map node id -> its runs, in order.
+ */
+function savedHookRuns(events, nodes) {
+  const runs = new Map();
+  let pending = [];
+  for (const ev of events) {
+    if (ev.phase === 'saved_hook') {
+      pending.push(ev);
+      continue;
+    }
+    // a leaf the op uses is drawn (its forward event) just before the op: the op saved it
+    if (ev.phase === 'forward' && nodes.get(ev.node)?.kind === 'leaf') continue;
+    const owner = (ev.phase === 'forward' && pending[0]?.kind === 'pack')
+      || (ev.phase === 'backward' && pending[0]?.kind === 'unpack');
+    if (owner) runs.set(ev.node, [...(runs.get(ev.node) ?? []), ...pending]);
+    if (owner) for (const run of pending) run.owner = ev.node; // the caption names the node
+    if (ev.phase === 'forward' || ev.phase === 'backward') pending = [];
+  }
+  return runs;
 }
 
 /** Names of the program's tensor and node hooks that ran on each node, from the hook events. */
@@ -74,6 +112,25 @@ export class TraceModel {
     this.showSaved = graph.nodes.length <= SAVED_NODE_LIMIT;
     this.birth = this.birthSteps();
     this.hooks = hookNames(this.events);
+    /** node id -> the runs of the program's saved-tensor pack/unpack hooks for its saved tensors */
+    this.savedHooks = savedHookRuns(this.events, this.nodes);
+    for (const [id, runs] of this.savedHooks) { // their names join the node's label like other hooks'
+      const names = this.hooks.get(id) ?? [];
+      for (const run of runs) if (!names.includes(run.name)) names.push(run.name);
+      this.hooks.set(id, names);
+    }
+  }
+
+  /** The graph's special marks (`recomputed`, `dual`) that its legend must explain. */
+  marks() {
+    const all = [...this.nodes.values()];
+    return new Set([all.some((n) => this.isRecomputed(n)) ? 'recomputed' : null,
+      all.some((n) => n.value?.tangent) ? 'dual' : null].filter(Boolean));
+  }
+
+  /** True for a node of a checkpointed segment that backward runs again (drawn dashed). */
+  isRecomputed(n) {
+    return n.recomputed || recomputedIn(n, this.calls) !== null;
   }
 
   /** torchviz colour role: leaf (blue), root/output (green), op (grey). */
@@ -162,7 +219,8 @@ export class TraceModel {
       if (this.collapsedOwner(n.id) !== null) continue;
       const lines = nodeLines(n, this.hooks.get(n.id));
       const parent = parentOf(this.box.get(n.id));
-      nodes.push({ id: `n${n.id}`, type: 'node', nodeId: n.id, role: this.role(n), parent, lines, ...sizeOf(lines) });
+      const marks = [this.isRecomputed(n) ? 'recomputed' : '', n.value?.tangent ? 'dual' : ''].join(' ').trim();
+      nodes.push({ id: `n${n.id}`, type: 'node', nodeId: n.id, role: this.role(n), marks, parent, lines, ...sizeOf(lines) });
       if (!this.showSaved) continue;
       (n.saved ?? []).forEach((s, i) => {
         const sl = [s.name, shape(s.value?.shape)];

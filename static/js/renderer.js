@@ -67,7 +67,7 @@ export class Renderer {
         line: n.nodeId != null ? lineOf(n.nodeId) : null,
       },
       position: positions[n.id] ? { ...positions[n.id] } : undefined,
-      classes: n.role ?? n.type,
+      classes: [n.role ?? n.type, n.marks ?? ''].join(' ').trim(), // marks: recomputed, dual
     }));
     for (const e of graph.edges) {
       els.push({ group: 'edges', data: { ...e, glabel: '' }, classes: [e.saved ? 'saved' : '', e.shared ? 'shared' : ''].join(' ').trim() });

@@ -7,6 +7,7 @@
 import { callName, chaptersOf, writeName } from './chapters.js';
 import { shape, shortTensor } from './format.js';
 import { boxLabel } from './groups.js';
+import { recomputedIn } from './model.js';
 
 /** "node prehook show_arrival (line 27) on SumBackward0 got 1 arriving, returned None (unchanged)". */
 function nodeHook(ev, name) {
@@ -15,11 +16,19 @@ function nodeHook(ev, name) {
   return `node ${ev.kind} ${ev.name} (line ${ev.line ?? '?'}) on ${name} got ${grads(ev.grad_outputs)} arriving${sent}, ${back}`;
 }
 
-/** "backward() #1: saved-tensor unpack hook unpack (line 9) got (3,) …, returned (3,) …". */
+/** "backward() #1: saved-tensor unpack hook unpack (line 9) for MulBackward0 b got [1, 2, 3], returned …". */
 function savedHook(ev, model) {
   const when = ev.call == null ? 'forward' : callName(model.calls[ev.call], ev.call);
   const what = (t) => (t ? shortTensor(t) : 'a non-tensor');
-  return `${when}: saved-tensor ${ev.kind} hook ${ev.name} (line ${ev.line ?? '?'}) got ${what(ev.tensor)}, returned ${what(ev.result)}`;
+  const n = model.nodes.get(ev.owner);
+  const of = n ? ` for ${[n.op, n.label].filter(Boolean).join(' ')}` : '';
+  return `${when}: saved-tensor ${ev.kind} hook ${ev.name} (line ${ev.line ?? '?'})${of} got ${what(ev.tensor)}, returned ${what(ev.result)}`;
+}
+
+/** "; its tangent (forward mode) is [2.223, 0, 0]" for a node whose value is a dual tensor. */
+function tangentText(n) {
+  const t = n?.value?.tangent;
+  return t ? `; its value carries the forward-mode tangent ${shortTensor(t)}` : '';
 }
 
 /** Gradients as a caption lists them, '–' for an absent one (or for none at all). */
@@ -122,7 +131,13 @@ export class Timeline {
     // an op's module box says where it is in a big model ("AddmmBackward0 in model.layers.1.linear1")
     const box = n?.kind === 'op' ? this.model.box.get(n.id) : null;
     const name = n ? [n.op, n.label, box ? `in ${boxLabel(box)}` : null].filter(Boolean).join(' ') : `node ${ev.node}`;
-    if (ev.phase === 'forward') return `${head} · forward, line ${ev.line ?? n?.line ?? '?'}: ${name}`;
+    if (ev.phase === 'forward') {
+      const line = ev.line ?? n?.line ?? '?';
+      const again = n ? recomputedIn(n, this.model.calls) : null;
+      if (again !== null) return `${head} · ${callName(this.model.calls[again], again)} recomputes the checkpointed segment, line ${line}: ${name}`;
+      const kept = n?.recomputed ? ' (in a checkpointed segment: its saved tensors are not kept, backward recomputes them)' : '';
+      return `${head} · forward, line ${line}: ${name}${kept}${tangentText(n)}`;
+    }
     if (ev.phase === 'grad') {
       const left = ev.grad ? shortTensor(ev.grad) : 'None';
       const what = ev.op === 'set' ? writeName(ev, this.model, left) : `${writeName(ev, this.model)} → ${left}`;

@@ -18,6 +18,7 @@ export function expandTensor(entry) {
     numel: entry.shape.reduce((a, b) => a * b, 1),
   };
   STATS.forEach((key, i) => { view[key] = entry.stats ? entry.stats[i] : null; });
+  if ('layout' in entry) view.layout = entry.layout; // sparse_coo, jagged, ...: only when not strided
   return view;
 }
 
@@ -38,6 +39,7 @@ function expandNode(node, id, tensor, calls) {
     module_call: call,
     saved: Object.entries(node.saved ?? {}).map(([name, t]) => ({ name, value: tensor(t) })),
     created_in_call: node.created_in_call ?? null,
+    recomputed: node.recomputed ?? false, // made in a non-reentrant checkpoint segment
     inputs: node.inputs,
   };
 }
@@ -94,7 +96,10 @@ function expandEvents(items, nodes, tensor) {
 
 /** The long form of a trace (a failure without a graph passes through too). */
 export function expandTrace(trace) {
-  const table = (trace.tensors ?? []).map(expandTensor);
+  const entries = trace.tensors ?? [];
+  const table = entries.map(expandTensor);
+  // a dual tensor's forward-mode tangent: the index becomes the (shared) entry itself
+  entries.forEach((entry, i) => { if ('tangent' in entry) table[i].tangent = table[entry.tangent]; });
   const tensor = (i) => (i == null ? null : table[i]);
   const calls = trace.module_calls ?? [];
   const nodes = trace.graph.nodes.map((node, id) => expandNode(node, id, tensor, calls));
