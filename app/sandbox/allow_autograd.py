@@ -14,6 +14,11 @@ refused                                       reason
                                               an in-process run; ``with dual_level():``
 ``graph.allow_mutation_on_saved_tensors``    swaps tensors' storage under a dispatch mode
 ``graph.increment_version``, ``set_*``       raw version counters / process-wide settings
+``graph.GradientEdge``, ``get_gradient_edge``  torch's C++ trusts an edge's ``output_nr``:
+                                              ``autograd.grad(z, GradientEdge(node, 10**5))``
+                                              returned an arbitrary object from memory and
+                                              other numbers segfaulted (measured); and
+                                              ``type(edge)`` is the constructor
 ``checkpoint.set_checkpoint_debug_enabled``  process-wide switch (``debug=True`` per call
                                               works the same way)
 ``checkpoint.set_checkpoint_early_stop``     process-wide switch
@@ -53,13 +58,10 @@ FORWARD_AD_MEMBERS = _names("dual_level make_dual unpack_dual UnpackedDualTensor
 
 AUTOGRAD_FUNCTION_MEMBERS = _names("Function FunctionCtx once_differentiable")
 
-GRAPH_EXTRA_MEMBERS = _names("""
-    saved_tensors_hooks save_on_cpu disable_saved_tensors_hooks GradientEdge get_gradient_edge
-""")
+GRAPH_EXTRA_MEMBERS = _names("saved_tensors_hooks save_on_cpu disable_saved_tensors_hooks")
 
 CHECKPOINT_MEMBERS = _names("checkpoint checkpoint_sequential")
 
-# Attribute names of the objects these return: ``unpack_dual(...).primal/.tangent``, a
-# GradientEdge's ``node``/``output_nr``, ``FunctionCtx.save_for_forward``, the options of
-# ``vmap`` (``in_dims`` as a keyword needs no entry) and ``torch.func.grad``'s ``argnums``.
-AUTOGRAD_OBJECT_ATTRS = _names("primal tangent node output_nr save_for_forward")
+# Attribute names of the objects these return: ``unpack_dual(...).primal/.tangent`` and
+# ``FunctionCtx.save_for_forward``.
+AUTOGRAD_OBJECT_ATTRS = _names("primal tangent save_for_forward")

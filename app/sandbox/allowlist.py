@@ -191,7 +191,7 @@ def _widened_samples() -> list[object]:
         data, torch.utils.data.DataLoader(data), torch.utils.data.RandomSampler(data),
         torch.utils.data.Subset(data, [0]), lin, lin.parametrizations,
         rnn.pack_sequence([torch.ones(1)]), t.max(0), dual, forward_ad.dual_level(),
-        graph.saved_tensors_hooks(torch.clone, torch.clone), graph.get_gradient_edge(t * 2),
+        graph.saved_tensors_hooks(torch.clone, torch.clone),
         torch.func.grad(torch.sin), functools.partial(print), functools.lru_cache(print),
         functools.cached_property(print), parametrize.cached(),
         iter(torch.utils.data.DataLoader(data)),

@@ -57,6 +57,10 @@ _REASONS: dict[str, tuple[str, str | None]] = {
     "skip_init": (_MEMORY, "build the module normally"),
     "ctc_loss": ("its targets index memory without a bounds check", None),
     "CTCLoss": ("its targets index memory without a bounds check", None),
+    "GradientEdge": ("torch trusts an edge's output number: a made-up one reads outside memory",
+                     "pass the tensors themselves to autograd.grad"),
+    "get_gradient_edge": ("the edge it returns can be rebuilt with a made-up output number, "
+                          "which torch trusts", "pass the tensors themselves to autograd.grad"),
     "unpack_sequence": ("it pads the sequence without checking it",
                         "use pad_packed_sequence"),
     "set_default_dtype": (_GLOBAL, "pass dtype=torch.float64 to the tensors you create"),

@@ -49,6 +49,13 @@ ATTACKS: list[tuple[str, str]] = [
      "    (x * x).sum().backward()"),
     ("saved-hook-fields", "h = saved_tensors_hooks(print, print)\nprint(h.pack_hook)"),
     ("saved-hook-enter", "saved_tensors_hooks(print, print).__enter__()"),
+    ("gradient-edge-forged",
+     "from torch.autograd.graph import GradientEdge\nx = torch.ones(2, requires_grad=True)\n"
+     "y = x * 2\nprint(torch.autograd.grad(y.sum(), GradientEdge(y.grad_fn, 10 ** 5)))"),
+    ("gradient-edge-type",
+     "from torch.autograd.graph import get_gradient_edge\nx = torch.ones(2, requires_grad=True)\n"
+     "y = x * 2\nE = type(get_gradient_edge(y))\n"
+     "print(torch.autograd.grad(y.sum(), E(y.grad_fn, 1)))"),
     ("dual-level-enter", "import torch.autograd.forward_ad as f\nf.enter_dual_level()"),
     ("distribution-global", "Normal(0.0, 1.0).set_default_validate_args(False)"),
     ("distribution-register-kl", "from torch.distributions import register_kl"),
@@ -115,6 +122,7 @@ ATTACKS: list[tuple[str, str]] = [
 # The layer that stops these is the facade (a stand-in or a missing name), not the policy.
 FACADE_ALONE = {"dataloader-workers", "dataloader-workers-later", "deepcopy-memo",
                 "packed-growing-sizes", "packed-sizes-changed", "packed-subclass-lies",
+                "gradient-edge-forged", "gradient-edge-type",
                 "tensor-real-class", "legacy-real-class", "partial-type-3-args",
                 "reduce-type-3-args", "typing-type", "make-dataclass", "worker-info"}
 
@@ -185,6 +193,17 @@ def test_a_packed_sequence_that_corrupts_plain_pytorch_is_refused() -> None:
     assert run_isolated(source, mode="plain")[0] == "crash"  # free(): invalid next size
     outcome, detail = run_isolated(source)
     assert outcome == "runtime" and detail.startswith("ValueError: pad_packed_sequence()")
+
+
+def test_a_forged_gradient_edge_that_crashes_plain_pytorch_is_refused() -> None:
+    source = (
+        "import torch\nfrom torch.autograd.graph import GradientEdge\n"
+        "x = torch.ones(2, requires_grad=True)\ny = x * 2\n"
+        "print(torch.autograd.grad(y.sum(), GradientEdge(y.grad_fn, 1)))\n"
+    )
+    assert run_isolated(source, mode="plain")[0] == "crash"  # segmentation fault
+    assert run_isolated(source)[0] == "forbidden"
+    assert run_isolated(source, mode="facade")[0] == "runtime"
 
 
 def test_the_attack_preamble_itself_runs() -> None:
