@@ -199,7 +199,7 @@ export class Inspector {
     const list = h('ul', { class: 'box-params', 'aria-label': `Parameters in ${name}` });
     for (const leaf of leaves) {
       const grad = this.state?.leafGrad.get(leaf.id) ?? null;
-      list.append(h('li', {}, h('code', {}, `${leaf.label ?? `leaf #${leaf.id}`}.grad`), ` = ${tensorText(grad, 4)}`));
+      list.append(h('li', {}, h('code', {}, `${this.model.leafName(leaf)}.grad`), ` = ${tensorText(grad, 4)}`));
     }
     return [h('h4', {}, "Its parameters' .grad at this step"), list];
   }

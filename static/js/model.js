@@ -30,11 +30,12 @@ export const EXPAND_ALL_LIMIT = 2000;
  * forward-mode tangent its value carried (`ṫ [2.223, 0, 0]`: forward AD has no backward
  * event to show it on), and the program's tensor or node hooks that ran on it (`hooks: show, clip`).
  */
-export function nodeLines(n, hooks = []) {
+export function nodeLines(n, hooks = [], recomputed = false) {
   const lines = [];
   if (n.kind === 'op') lines.push(n.op);
   if (n.label) lines.push(n.label);
-  if (n.kind === 'leaf' && !n.label) lines.push('leaf');
+  // a reentrant checkpoint reruns its segment on detached copies of its inputs: new leaves
+  if (n.kind === 'leaf' && !n.label) lines.push(recomputed ? 'checkpoint input' : 'leaf');
   lines.push(shape(n.shape));
   if (n.value?.tangent) lines.push(`ṫ ${shortTensor(n.value.tangent)}`);
   if (hooks.length) lines.push(`${hooks.length === 1 ? 'hook' : 'hooks'}: ${hooks.join(', ')}`);
@@ -119,6 +120,21 @@ export class TraceModel {
       for (const run of runs) if (!names.includes(run.name)) names.push(run.name);
       this.hooks.set(id, names);
     }
+  }
+
+  /** How the page names a leaf: its variable or parameter name, else `leaf #3`. */
+  leafName(leaf) {
+    return leaf.label ?? `${this.isRecomputed(leaf) ? 'checkpoint input' : 'leaf'} #${leaf.id}`;
+  }
+
+  /**
+   * Backward calls listed without events: made inside a torch.func transform (grad, vmap,
+   * jacrev...) or with is_grads_batched=True, whose graph and gradients are the transform's,
+   * which the tracer does not draw.
+   */
+  untracedCalls() {
+    const seen = new Set(this.events.map((ev) => ev.call).filter((c) => c != null));
+    return this.calls.map((call, i) => ({ ...call, index: i })).filter((call) => !seen.has(call.index));
   }
 
   /** The graph's special marks (`recomputed`, `dual`) that its legend must explain. */
@@ -217,7 +233,7 @@ export class TraceModel {
     const edges = [];
     for (const n of this.nodes.values()) {
       if (this.collapsedOwner(n.id) !== null) continue;
-      const lines = nodeLines(n, this.hooks.get(n.id));
+      const lines = nodeLines(n, this.hooks.get(n.id), this.isRecomputed(n));
       const parent = parentOf(this.box.get(n.id));
       const marks = [this.isRecomputed(n) ? 'recomputed' : '', n.value?.tangent ? 'dual' : ''].join(' ').trim();
       nodes.push({ id: `n${n.id}`, type: 'node', nodeId: n.id, role: this.role(n), marks, parent, lines, ...sizeOf(lines) });

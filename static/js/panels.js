@@ -1,4 +1,5 @@
 // panels.js: the gradients panel, the console and the error alert.
+import { callName } from './chapters.js';
 import { tensorText } from './format.js';
 
 /**
@@ -10,6 +11,9 @@ import { tensorText } from './format.js';
 export class GradientsPanel {
   constructor(root) {
     this.list = root.querySelector('[data-role="list"]');
+    this.note = document.createElement('div'); // calls the graph does not draw (torch.func)
+    this.note.dataset.role = 'untraced';
+    this.list.after(this.note);
     this.model = null;
     this.rows = new Map();
     this.marked = null;
@@ -24,7 +28,7 @@ export class GradientsPanel {
       const li = document.createElement('li');
       li.dataset.node = String(leaf.id);
       const k = document.createElement('code');
-      k.textContent = `${leaf.label ?? `leaf #${leaf.id}`}.grad`;
+      k.textContent = `${model.leafName(leaf)}.grad`;
       const v = document.createElement('span');
       li.append(k, v);
       this.rows.set(leaf.id, { li, v, shown: undefined });
@@ -37,6 +41,14 @@ export class GradientsPanel {
       items.push(li);
     }
     this.list.replaceChildren(...items);
+    this.note.replaceChildren(...(model?.untracedCalls() ?? []).map((call) => {
+      const p = document.createElement('p');
+      p.className = 'muted';
+      p.textContent = `${callName(call, call.index)} (line ${call.line ?? '?'}) ran inside a torch.func `
+        + 'transform (grad, vmap, jacrev…) or with is_grads_batched=True: listed, not drawn, since its graph '
+        + "and gradients (one per sample under vmap) are the transform's own; the program's output shows them.";
+      return p;
+    }));
   }
 
   render(state) {

@@ -18,7 +18,14 @@ import torch
 import torch.autograd.forward_ad as fwAD  # noqa: N812 (as PyTorch's docs spell it)
 
 from app.tracing.wire import expand
-from tests.browser.helpers import NUMBER, cy_eval, open_timed, torch_run, wait_drawn
+from tests.browser.helpers import (
+    NUMBER,
+    cy_eval,
+    leaf_grad_numbers,
+    open_timed,
+    torch_run,
+    wait_drawn,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -171,8 +178,12 @@ def test_forward_mode_tangent_is_pytorchs(page, server_url) -> None:  # type: ig
 
 
 def test_checkpoint_recomputation_is_marked_and_its_backward_is_a_chapter(page, server_url) -> None:  # type: ignore[no-untyped-def]
-    trace, _ = open_timed(page, server_url, _example_code(server_url, "checkpointing"))
+    code = _example_code(server_url, "checkpointing")
+    w = torch_run(code)["w"]
+    assert isinstance(w, torch.Tensor) and w.grad is not None
+    trace, _ = open_timed(page, server_url, code)
     assert trace["ok"], trace["error"]
+    assert leaf_grad_numbers(page, "w") == pytest.approx(w.grad.flatten().tolist(), abs=1e-3)
     again = [n["id"] for n in trace["graph"]["nodes"] if n["created_in_call"] is not None]
     assert again  # a reentrant checkpoint rebuilds its segment in backward
     marked = cy_eval(page, "(cy) => cy.nodes('.recomputed').map((n) => n.data('nodeId'))")
@@ -181,6 +192,9 @@ def test_checkpoint_recomputation_is_marked_and_its_backward_is_a_chapter(page, 
     chapters = page.get_by_label("Jump to").locator("option").all_inner_texts()
     assert any(c.startswith("backward() #1 recomputes the checkpointed segment") for c in chapters)
     assert any(c.startswith("backward() #2 inside backward() #1") for c in chapters), chapters
+    copies = [n for n in trace["graph"]["nodes"] if n["id"] in again and n["kind"] == "leaf"]
+    for leaf in copies:  # the segment reruns on detached copies of its inputs
+        assert leaf_grad_numbers(page, f"checkpoint input #{leaf['id']}") is not None
     _tap(page, f"n{again[0]}")
     inspector = page.get_by_role("region", name="Inspector").inner_text()
     assert "in backward call #1 (checkpoint)" in inspector
@@ -197,6 +211,24 @@ def test_a_non_reentrant_checkpoint_is_marked_too(page, server_url) -> None:  # 
     sparse = next(n for n in trace["graph"]["nodes"] if n["label"] == "emb.weight")
     _tap(page, f"n{sparse['id']}")
     assert "sparse_coo" in page.get_by_role("region", name="Inspector").inner_text()
+
+
+def test_per_sample_gradients_call_is_said_and_the_batch_gradient_is_pytorchs(  # type: ignore[no-untyped-def]
+        page, server_url) -> None:
+    code = _example_code(server_url, "per-sample-gradients")
+    model = torch_run(code)["model"]
+    assert isinstance(model, torch.nn.Module) and model.weight.grad is not None
+    trace, _ = open_timed(page, server_url, code)
+    assert trace["ok"], trace["error"]
+    shown = leaf_grad_numbers(page, "model.weight")
+    assert shown == pytest.approx(model.weight.grad.flatten().tolist(), abs=1e-3)
+    drawn = {ev.get("call") for ev in trace["events"]}
+    (inside,) = [c for c in trace["calls"] if c["index"] not in drawn]  # torch.func.grad's own
+    vmap_line = next(i for i, text in enumerate(code.splitlines(), 1) if "vmap(grad(" in text)
+    assert inside["line"] == vmap_line
+    note = page.get_by_role("region", name="Gradients").inner_text()
+    said = f"autograd.grad #{inside['index'] + 1} (line {vmap_line}) ran inside a torch.func"
+    assert said in note
 
 
 def test_saved_tensor_hooks_are_pack_and_unpack_steps(page, server_url) -> None:  # type: ignore[no-untyped-def]
