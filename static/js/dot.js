@@ -14,7 +14,9 @@ export function toDot(model) {
   const emitNodes = (ids, indent) => {
     for (const id of ids) {
       const n = model.nodes.get(id);
-      out.push(`${indent}n${n.id} [label=${q(nodeLines(n, model.hooks.get(n.id)).join('\n'))} fillcolor=${FILL[model.role(n)]}];`);
+      const again = model.isRecomputed(n); // a checkpoint's recomputed node is dashed, as on the page
+      const look = again ? ' style="filled,rounded,dashed"' : '';
+      out.push(`${indent}n${n.id} [label=${q(nodeLines(n, model.hooks.get(n.id), again).join('\n'))} fillcolor=${FILL[model.role(n)]}${look}];`);
       (n.saved ?? []).forEach((s, i) => {
         out.push(`${indent}s${n.id}_${i} [label=${q(`${s.name}\n${shape(s.value?.shape)}`)} fillcolor=orange shape=box style=filled];`);
       });
