@@ -25,6 +25,11 @@ refused                                       reason
 ``autograd.function.InplaceFunction`` etc.   legacy internals; ``Function`` covers them
 ============================================  ==============================================
 
+Two are served checked (``facade_guards``): ``saved_tensors_hooks`` (an unpack hook could
+return its own tensor for a saved index tensor, and max-pool's backward would write where it
+points) and ``checkpoint``'s recomputation (the same swap through a function that computes
+something else the second time); both compare the tensor with what was saved.
+
 Why the allowed ones cannot reach outside: the ``torch.func`` transforms, ``dual_level``,
 ``checkpoint`` and ``saved_tensors_hooks`` only call the program's own functions with
 tensors (the transforms wrap tensors in ``BatchedTensor``/``GradTrackingTensor``, which are

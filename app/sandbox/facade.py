@@ -67,7 +67,12 @@ class ModuleFacade:
 @functools.cache
 def _special_members() -> dict[tuple[str, str], object]:
     """Members served by a stand-in instead of the real object."""
-    from app.sandbox.facade_guards import SandboxDataLoader, deepcopy, pad_packed_sequence
+    from app.sandbox.facade_guards import (
+        SandboxDataLoader,
+        SandboxSavedTensorsHooks,
+        deepcopy,
+        pad_packed_sequence,
+    )
     from app.sandbox.facade_shims import NdarrayShim, TensorShim, legacy_tensor_shims
 
     legacy = {("torch", name): shim for name, shim in legacy_tensor_shims().items()}
@@ -77,6 +82,7 @@ def _special_members() -> dict[tuple[str, str], object]:
         ("numpy", "ndarray"): NdarrayShim,
         ("torch.utils.data", "DataLoader"): SandboxDataLoader,
         ("copy", "deepcopy"): deepcopy,
+        ("torch.autograd.graph", "saved_tensors_hooks"): SandboxSavedTensorsHooks,
         ("torch.nn.utils.rnn", "pad_packed_sequence"): pad_packed_sequence,
     }
 
@@ -101,13 +107,15 @@ def facades() -> Mapping[str, ModuleFacade]:
 
     Also imports :data:`PRELOAD`, the modules the allowed API imports on first use: a
     worker forked after this has no ``open`` left (seccomp), so a lazy import there fails;
-    and makes sparse tensors' ``indices()`` a copy (``facade_guards.guard_sparse_indices``).
+    makes sparse tensors' ``indices()`` a copy and checkpoint's recomputation checked
+    (``facade_guards.guard_sparse_indices``, ``guard_checkpoint_recomputation``).
     """
-    from app.sandbox.facade_guards import guard_sparse_indices
+    from app.sandbox.facade_guards import guard_checkpoint_recomputation, guard_sparse_indices
 
     for module in PRELOAD:
         importlib.import_module(module)
     guard_sparse_indices()
+    guard_checkpoint_recomputation()
     built: dict[str, ModuleFacade] = {}
     for path in sorted(MODULES, key=lambda p: -p.count(".")):
         real = importlib.import_module(path)

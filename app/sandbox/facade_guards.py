@@ -13,7 +13,15 @@ from typing import Any
 import torch
 import torch.nn.utils.rnn as _real_rnn
 
-__all__ = ["SandboxDataLoader", "deepcopy", "guard_sparse_indices", "pad_packed_sequence"]
+__all__ = [
+    "SandboxDataLoader",
+    "SandboxSavedTensorsHooks",
+    "SavedLayout",
+    "deepcopy",
+    "guard_checkpoint_recomputation",
+    "guard_sparse_indices",
+    "pad_packed_sequence",
+]
 
 
 class SandboxDataLoader(torch.utils.data.DataLoader):  # type: ignore[type-arg]
@@ -130,3 +138,101 @@ def _consistent(data: object, sizes: object) -> bool:
 
 
 pad_packed_sequence.__module__ = "torch.nn.utils.rnn"
+
+
+class SavedLayout:
+    """What a backward kernel may rely on in a saved tensor, to compare two of them.
+
+    Shape, strides, dtype, device and layout always; the values too for integer and bool
+    tensors (max-pool indices, gather indices...: a kernel writes where they point) and for
+    non-strided layouts. Floating-point values may differ (a pack/unpack pair that
+    compresses them, a recomputation that differs by rounding): they cannot move a write.
+    """
+
+    __slots__ = ("contiguous", "meta", "values")
+    __hash__ = None  # type: ignore[assignment]
+
+    def __init__(self, tensor: torch.Tensor) -> None:
+        with torch._C.DisableTorchFunction():  # the tracer must not see these reads
+            strided = tensor.layout == torch.strided
+            stride = tuple(tensor.stride()) if strided else None
+            self.meta = (tuple(tensor.shape), stride, tensor.dtype, tensor.device, tensor.layout)
+            self.contiguous = strided and tensor.is_contiguous()
+            floating = tensor.is_floating_point() or tensor.is_complex()
+            exact = not strided or not floating
+            dense = tensor if strided else tensor.to_dense()
+            self.values = dense.detach().clone() if exact else None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SavedLayout) or self.meta != other.meta:
+            return False
+        if self.values is None or other.values is None:
+            return self.values is None and other.values is None
+        with torch._C.DisableTorchFunction():
+            return bool(torch.equal(self.values, other.values))
+
+    def accepts(self, other: SavedLayout) -> bool:
+        """Equal, or equal but for the strides of a contiguous ``other`` (``t.clone()``)."""
+        if self == other:
+            return True
+        if not other.contiguous or self.meta[2:] != other.meta[2:]:
+            return False
+        if self.meta[0] != other.meta[0]:
+            return False
+        if self.values is None or other.values is None:
+            return self.values is None and other.values is None
+        with torch._C.DisableTorchFunction():
+            return bool(torch.equal(self.values, other.values))
+
+    def __repr__(self) -> str:
+        shape, stride, dtype, device, _layout = self.meta
+        return f"SavedLayout(shape={shape}, stride={stride}, dtype={dtype}, device={device})"
+
+
+def guard_checkpoint_recomputation() -> None:
+    """Make non-reentrant ``checkpoint`` compare recomputed saved tensors by :class:`SavedLayout`.
+
+    torch matches the tensors a recomputation saves to the original ones by their order and,
+    by default, checks only shape, dtype and device: a checkpointed function that computes
+    something else the second time (a counter, a branch) can hand ``max_pool2d``'s backward
+    an int64 tensor of its own as the pooling indices, and the backward writes where they
+    point (measured: segfault). Every determinism mode (``"default"`` and ``"none"``) gets
+    the strict comparison; a deterministic function, which is every tutorial's, passes it.
+    """
+    import torch.utils.checkpoint as real_checkpoint
+
+    modes = real_checkpoint._allowed_determinism_checks_to_fns
+    for mode in list(modes):
+        modes[mode] = SavedLayout
+
+
+class SandboxSavedTensorsHooks(torch.autograd.graph.saved_tensors_hooks):
+    """``saved_tensors_hooks`` whose unpack result must be laid out like what was packed.
+
+    An unpack hook may return any tensor, and torch hands it to the backward kernel as is:
+    returning large numbers for ``max_pool2d``'s saved indices makes its backward write
+    outside memory (measured: segfault). The program's hooks run exactly as in PyTorch;
+    the unpacked tensor must match the packed one by :class:`SavedLayout` (strides may differ
+    when it is contiguous, as ``t.clone()`` is), or the backward stops with a sentence.
+    """
+
+    def __init__(self, pack_hook: Any, unpack_hook: Any) -> None:
+        def pack(tensor: torch.Tensor) -> tuple[Any, SavedLayout]:
+            return pack_hook(tensor), SavedLayout(tensor)
+
+        def unpack(packed: tuple[Any, SavedLayout]) -> Any:
+            value, layout = packed
+            result = unpack_hook(value)
+            if not isinstance(result, torch.Tensor) or not layout.accepts(SavedLayout(result)):
+                raise RuntimeError(
+                    "The unpack hook of saved_tensors_hooks returned a tensor unlike the one "
+                    f"that was packed ({layout!r}): it must have the same shape, strides, "
+                    "dtype and device, and an integer tensor the same values."
+                )
+            return result
+
+        super().__init__(pack, unpack)
+
+
+SandboxSavedTensorsHooks.__name__ = SandboxSavedTensorsHooks.__qualname__ = "saved_tensors_hooks"
+SandboxSavedTensorsHooks.__module__ = "torch.autograd.graph"

@@ -206,6 +206,39 @@ def test_a_forged_gradient_edge_that_crashes_plain_pytorch_is_refused() -> None:
     assert run_isolated(source, mode="facade")[0] == "runtime"
 
 
+CHECKPOINT_SWAP = (
+    "import torch\nimport torch.nn.functional as F\n"
+    "from torch.utils.checkpoint import checkpoint\n"
+    "calls = [0]\nbad = torch.full((1, 1, 2, 2), 10 ** 7)\n"
+    "def f(x):\n    calls[0] += 1\n    if calls[0] == 1:\n        return F.max_pool2d(x, 2)\n"
+    "    return x.sin()[..., :2, :2] * bad\n"
+    "x = torch.randn(1, 1, 4, 4, requires_grad=True)\n"
+    "y = checkpoint(f, x, use_reentrant=False, determinism_check=MODE)\n"
+    "y.sum().backward()\nprint(x.grad.sum())\n"
+)
+HOOK_SWAP = (
+    "import torch\nimport torch.nn.functional as F\n"
+    "from torch.autograd.graph import saved_tensors_hooks\n"
+    "x = torch.randn(1, 1, 4, 4, requires_grad=True)\n"
+    "def unpack(t):\n    return torch.full_like(t, 10 ** 7) if t.dtype == torch.int64 else t\n"
+    "with saved_tensors_hooks(lambda t: t, unpack):\n    y = F.max_pool2d(x, 2)\n"
+    "y.sum().backward()\nprint(x.grad.sum())\n"
+)
+
+
+@pytest.mark.parametrize("source", [
+    CHECKPOINT_SWAP.replace("MODE", "'default'"), CHECKPOINT_SWAP.replace("MODE", "'none'"),
+    HOOK_SWAP,
+], ids=["checkpoint-default", "checkpoint-none", "saved-tensors-hooks"])
+def test_a_swapped_saved_tensor_that_crashes_plain_pytorch_is_refused(source: str) -> None:
+    """Max-pool indices replaced by a program's tensor: plain PyTorch writes out of bounds."""
+    assert run_isolated(source, mode="plain")[0] == "crash"  # segmentation fault
+    for mode in ("policy", "facade"):
+        outcome, detail = run_isolated(source, mode=mode)
+        assert outcome == "runtime", (mode, detail)
+        assert "SavedLayout" in detail, detail
+
+
 def test_the_attack_preamble_itself_runs() -> None:
     """Otherwise every attack above would "fail" for the wrong reason."""
     assert run_isolated(IMPORTS + "print('ready')") == ("ok", "ready\n")
