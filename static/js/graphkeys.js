@@ -19,7 +19,8 @@ export function describe(el) {
     return d.type === 'collapsed' ? `closed module ${name}. Enter opens it.` : `open module ${name}. Enter closes it.`;
   }
   const line = d.line != null ? `, line ${d.line}` : '';
-  return `${d.role === 'root' ? 'output' : d.role} ${text}${line}`;
+  const again = el.hasClass('recomputed') ? ', recomputed in backward (checkpoint)' : '';
+  return `${d.role === 'root' ? 'output' : d.role} ${text.replace('ṫ ', 'tangent ')}${line}${again}`;
 }
 
 /** The element nearest to `from` in direction [dx, dy] (along-axis distance + 2x off-axis). */

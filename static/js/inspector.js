@@ -219,6 +219,10 @@ export class Inspector {
     const again = recomputedIn(n, this.model.calls);
     if (again !== null) return [['recomputed', `in backward call #${again + 1} (checkpoint)`]];
     if (n.recomputed) return [['recomputed', 'in backward, when it reaches the segment (checkpoint)']];
+    if (n.op === 'CheckpointFunctionBackward') { // a reentrant checkpoint's one node for its segment
+      const where = this.model.marks().has('recomputed') ? ' (the dashed nodes)' : '';
+      return [['checkpoint', `backward runs its segment again${where} to differentiate it`]];
+    }
     if (n.created_in_call == null) return [];
     return [['built by', `${callName(this.model.calls[n.created_in_call], n.created_in_call)} (create_graph)`]];
   }

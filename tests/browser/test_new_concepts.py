@@ -198,6 +198,12 @@ def test_checkpoint_recomputation_is_marked_and_its_backward_is_a_chapter(page, 
     _tap(page, f"n{again[0]}")
     inspector = page.get_by_role("region", name="Inspector").inner_text()
     assert "in backward call #1 (checkpoint)" in inspector
+    said = cy_eval(page, "(cy, id) => cy.getElementById(id).hasClass('recomputed')", f"n{again[0]}")
+    assert said
+    (segment,) = [n for n in trace["graph"]["nodes"] if n["op"] == "CheckpointFunctionBackward"]
+    _tap(page, f"n{segment['id']}")
+    inspector = page.get_by_role("region", name="Inspector").inner_text()
+    assert "backward runs its segment again (the dashed nodes)" in inspector
 
 
 def test_a_non_reentrant_checkpoint_is_marked_too(page, server_url) -> None:  # type: ignore[no-untyped-def]
