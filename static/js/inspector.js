@@ -6,7 +6,8 @@
 // large ones as summary statistics plus a heat-map.
 import { grid, num, shape, stats, tensorText } from './format.js';
 import { boxLabel, isBoxOf, within } from './groups.js';
-import { EXPAND_ALL_LIMIT, recomputedIn } from './model.js';
+import { EXPAND_ALL_LIMIT } from './model.js';
+import { recomputedIn } from './beyond.js';
 import { callName } from './chapters.js';
 
 const h = (tag, attrs = {}, ...kids) => {

@@ -7,6 +7,7 @@
 // any step can be reached directly by the slider).
 import { shape, shortTensor } from './format.js';
 import { boxPaths, buildGroups, groupTitle, initialCollapsed, within } from './groups.js';
+import { recomputedIn, savedHookRuns, untracedCalls } from './beyond.js';
 
 /** Graphs with at most this many nodes also draw saved tensors as their own nodes. */
 export const SAVED_NODE_LIMIT = 40;
@@ -40,42 +41,6 @@ export function nodeLines(n, hooks = [], recomputed = false) {
   if (n.value?.tangent) lines.push(`ṫ ${shortTensor(n.value.tangent)}`);
   if (hooks.length) lines.push(`${hooks.length === 1 ? 'hook' : 'hooks'}: ${hooks.join(', ')}`);
   return lines;
-}
-
-/**
- * Backward call in which node `n`'s checkpointed segment was run again (null: not
- * recomputed, or unknown for a non-reentrant segment, which reruns in the backward call that
- * reaches it). A reentrant checkpoint rebuilds its segment as new nodes during backward call
- * N without create_graph; a create_graph call's new nodes are its double-backward graph.
- */
-export function recomputedIn(n, calls) {
-  if (n.created_in_call == null) return null;
-  return calls[n.created_in_call]?.create_graph ? null : n.created_in_call;
-}
-
-/**
- * The node each saved-tensor hook run belongs to, by its place in the timeline: a pack runs
- * while the op that saves the tensor runs (before that op's forward event, after those of
- * the leaves it is the first to use), an unpack before
- * the backward event of the node that needs it. Map node id -> its runs, in order.
- */
-function savedHookRuns(events, nodes) {
-  const runs = new Map();
-  let pending = [];
-  for (const ev of events) {
-    if (ev.phase === 'saved_hook') {
-      pending.push(ev);
-      continue;
-    }
-    // a leaf the op uses is drawn (its forward event) just before the op: the op saved it
-    if (ev.phase === 'forward' && nodes.get(ev.node)?.kind === 'leaf') continue;
-    const owner = (ev.phase === 'forward' && pending[0]?.kind === 'pack')
-      || (ev.phase === 'backward' && pending[0]?.kind === 'unpack');
-    if (owner) runs.set(ev.node, [...(runs.get(ev.node) ?? []), ...pending]);
-    if (owner) for (const run of pending) run.owner = ev.node; // the caption names the node
-    if (ev.phase === 'forward' || ev.phase === 'backward') pending = [];
-  }
-  return runs;
 }
 
 /** Names of the program's tensor and node hooks that ran on each node, from the hook events. */
@@ -133,8 +98,7 @@ export class TraceModel {
    * which the tracer does not draw.
    */
   untracedCalls() {
-    const seen = new Set(this.events.map((ev) => ev.call).filter((c) => c != null));
-    return this.calls.map((call, i) => ({ ...call, index: i })).filter((call) => !seen.has(call.index));
+    return untracedCalls(this.events, this.calls);
   }
 
   /** The graph's special marks (`recomputed`, `dual`) that its legend must explain. */

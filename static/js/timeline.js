@@ -7,7 +7,7 @@
 import { callName, chaptersOf, writeName } from './chapters.js';
 import { shape, shortTensor } from './format.js';
 import { boxLabel } from './groups.js';
-import { recomputedIn } from './model.js';
+import { recomputedIn } from './beyond.js';
 
 /** "node prehook show_arrival (line 27) on SumBackward0 got 1 arriving, returned None (unchanged)". */
 function nodeHook(ev, name) {
