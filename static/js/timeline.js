@@ -153,7 +153,9 @@ export class Timeline {
     const got = (ev.grad_outputs ?? []).map(shortTensor).join(', ');
     const sent = grads(ev.grad_inputs ?? []);
     const leaf = ev.leaf_grad !== undefined ? `; .grad now ${shortTensor(ev.leaf_grad)}` : '';
-    return `${head} · ${what}: ${name} received ${got || '–'}, sent ${sent}${leaf}`;
+    // a non-reentrant checkpoint's node: backward ran the segment again for its saved tensors
+    const again = n?.recomputed ? ' (checkpointed: its saved tensors recomputed)' : '';
+    return `${head} · ${what}: ${name}${again} received ${got || '–'}, sent ${sent}${leaf}`;
   }
 
   /** "forward hook keep_activation (line 18) on conv got (1, 2, 5, 5) …, returned None". */

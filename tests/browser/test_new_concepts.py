@@ -214,6 +214,11 @@ def test_a_non_reentrant_checkpoint_is_marked_too(page, server_url) -> None:  # 
     assert any(n["recomputed"] for n in trace["graph"]["nodes"])
     marked = cy_eval(page, "(cy) => cy.nodes('.recomputed').map((n) => n.data('nodeId'))")
     assert set(marked) == again
+    sin = next(n for n in trace["graph"]["nodes"] if n["recomputed"] and n["op"] == "SinBackward0")
+    step = next(i for i, ev in enumerate(trace["events"], 1)
+                if ev["phase"] == "backward" and ev["node"] == sin["id"])
+    page.get_by_role("slider", name="Timeline").fill(str(step))
+    assert "SinBackward0 (checkpointed: its saved tensors recomputed) received" in _caption(page)
     sparse = next(n for n in trace["graph"]["nodes"] if n["label"] == "emb.weight")
     _tap(page, f"n{sparse['id']}")
     assert "sparse_coo" in page.get_by_role("region", name="Inspector").inner_text()
