@@ -3,7 +3,9 @@
 // A query is whitespace-separated terms; a node matches when every term occurs, ignoring
 // case, in one of its facts: op name (`SoftmaxBackward0`), kind (`leaf`, `op`), variable
 // or parameter name (`z`, `layers.3.linear1.weight`), module box (`model.layers.3.self_attn`,
-// `cell #3`), shape (`(64, 64)`) or the program's tensor or node hooks that ran on it (`hook clip`).
+// `cell #3`), shape (`(64, 64)`), the program's tensor, node or saved-tensor hooks that ran on
+// it (`hook clip`), `recomputed checkpoint` for a checkpoint's recomputed node, `tangent dual`
+// for a value carrying a forward-mode tangent.
 // Numbers match whole numbers only, so "layers.1 addmm" finds the matrix products of the
 // second layer and not those of layers.10 to layers.19.
 // Clicking a line in the editor already marks the nodes a line made, so lines are not
@@ -25,6 +27,8 @@ function factsOf(model) {
     const hooks = model.hooks.get(n.id);
     if (hooks) lines.push(`hook ${hooks.join(' ')}`);
     if (box) lines.push(box, boxLabel(box));
+    if (model.isRecomputed(n)) lines.push('recomputed checkpoint');
+    if (n.value?.tangent) lines.push('tangent dual');
     texts.set(n.id, lines.join('\n').toLowerCase());
   }
   facts.set(model, texts);

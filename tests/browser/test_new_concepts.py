@@ -189,6 +189,8 @@ def test_checkpoint_recomputation_is_marked_and_its_backward_is_a_chapter(page, 
     marked = cy_eval(page, "(cy) => cy.nodes('.recomputed').map((n) => n.data('nodeId'))")
     assert sorted(marked) == sorted(again)
     assert page.locator(".legend", has_text="recomputed (checkpoint)").is_visible()
+    page.get_by_label("Find nodes").fill("recomputed")
+    assert page.locator(".find-count").inner_text() == f"{len(again)} matches"
     chapters = page.get_by_label("Jump to").locator("option").all_inner_texts()
     assert any(c.startswith("backward() #1 recomputes the checkpointed segment") for c in chapters)
     assert any(c.startswith("backward() #2 inside backward() #1") for c in chapters), chapters
