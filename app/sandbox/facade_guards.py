@@ -217,12 +217,17 @@ class SandboxSavedTensorsHooks(torch.autograd.graph.saved_tensors_hooks):
     """
 
     def __init__(self, pack_hook: Any, unpack_hook: Any) -> None:
+        # The program's hooks go to torch's __init__ unchanged first, so that a tracer
+        # watching saved_tensors_hooks sees them as the program's; the check wraps after.
+        super().__init__(pack_hook, unpack_hook)
+        program_pack, program_unpack = self.pack_hook, self.unpack_hook
+
         def pack(tensor: torch.Tensor) -> tuple[Any, SavedLayout]:
-            return pack_hook(tensor), SavedLayout(tensor)
+            return program_pack(tensor), SavedLayout(tensor)
 
         def unpack(packed: tuple[Any, SavedLayout]) -> Any:
             value, layout = packed
-            result = unpack_hook(value)
+            result = program_unpack(value)
             if not isinstance(result, torch.Tensor) or not layout.accepts(SavedLayout(result)):
                 raise RuntimeError(
                     "The unpack hook of saved_tensors_hooks returned a tensor unlike the one "
@@ -231,7 +236,7 @@ class SandboxSavedTensorsHooks(torch.autograd.graph.saved_tensors_hooks):
                 )
             return result
 
-        super().__init__(pack, unpack)
+        self.pack_hook, self.unpack_hook = pack, unpack
 
 
 SandboxSavedTensorsHooks.__name__ = SandboxSavedTensorsHooks.__qualname__ = "saved_tensors_hooks"

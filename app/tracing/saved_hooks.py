@@ -15,6 +15,7 @@ import functools
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 import torch
@@ -55,17 +56,31 @@ def _seen(recorder: Recorder, kind: str, hook: Callable[..., Any],
     return seen
 
 
+def _program_line(caller: FrameType | None, pack_hook: Any) -> int | None:
+    """The program line that passed ``pack_hook``, or None when torch made the hooks.
+
+    A subclass's ``__init__`` that hands on the very hooks it was given (the sandbox's
+    checked stand-in does) is looked through; one that passes hooks of its own
+    (``save_on_cpu``, a checkpoint) is not, so torch's own hooks make no events.
+    """
+    while (caller is not None and caller.f_code.co_name == "__init__"
+           and caller.f_locals.get("pack_hook") is pack_hook):
+        caller = caller.f_back
+    if caller is not None and caller.f_code.co_filename == PROGRAM_FILENAME:
+        return caller.f_lineno
+    return None
+
+
 @contextmanager
 def watching(recorder: Recorder) -> Iterator[None]:
     """Wrap the program's saved-tensor hooks while the block runs; restore after."""
     original = saved_tensors_hooks.__init__
 
     def init(self: saved_tensors_hooks, pack_hook: Any, unpack_hook: Any) -> None:
-        caller = sys._getframe(1)  # the program's line, or a torch subclass's __init__
-        if (caller.f_code.co_filename == PROGRAM_FILENAME and callable(pack_hook)
-                and callable(unpack_hook)):
-            pack_hook = _seen(recorder, "pack", pack_hook, caller.f_lineno)
-            unpack_hook = _seen(recorder, "unpack", unpack_hook, caller.f_lineno)
+        line = _program_line(sys._getframe(1), pack_hook)
+        if line is not None and callable(pack_hook) and callable(unpack_hook):
+            pack_hook = _seen(recorder, "pack", pack_hook, line)
+            unpack_hook = _seen(recorder, "unpack", unpack_hook, line)
         original(self, pack_hook, unpack_hook)
 
     saved_tensors_hooks.__init__ = init  # type: ignore[method-assign]
