@@ -23,6 +23,7 @@ from app.sandbox.errors import PolicyError
 from app.sandbox.limits import ProcessLimits, harden
 from app.sandbox.local import trace_file
 from app.sandbox.policy import check
+from app.tracing import trace_source
 from app.tracing.wire import dumps, expand
 from tests.sandbox.child import returned
 from tests.sandbox.hardened import Runner, trace_json
@@ -186,3 +187,17 @@ def test_a_refusal_says_why_and_what_to_write_instead(source: str, why: str,
 def test_widened_programs_are_valid_python() -> None:
     for source in PROGRAMS.values():
         ast.parse(source)
+
+
+def test_saved_tensor_hook_runs_are_events_under_the_sandbox_as_in_trusted_mode() -> None:
+    """The checked stand-in of saved_tensors_hooks still lets the tracer see the program's hooks."""
+    source = PROGRAMS["saved_tensor_hooks"]
+    sandboxed, _ = trace_file(source)
+    trusted = trace_source(source)
+
+    def hook_runs(result: dict[str, Any]) -> list[tuple[str, str, int]]:
+        return [(e["saved_hook"], e["name"], e["line"]) for e in result["events"]
+                if isinstance(e, dict) and "saved_hook" in e]
+
+    assert hook_runs(trusted), "the program's pack and unpack hooks run"
+    assert hook_runs(sandboxed) == hook_runs(trusted)
