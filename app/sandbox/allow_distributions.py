@@ -10,16 +10,26 @@ refused                                        reason
 ``register_kl``                                adds to a process-wide dispatch table
 ``Distribution.set_default_validate_args``     process-wide switch; pass
                                                ``validate_args=`` to the constructor
-``constraints``, ``constraint_registry``,      internals of parameter checking; the
-``biject_to``, ``transform_to``                constraint objects are reached through
-                                               ``dist.support`` (pure predicates)
+``constraint_registry``, ``biject_to``,       they add to process-wide registries
+``transform_to`` registration                  (``register``); the constraint objects are
+                                               in ``constraints`` (pure predicates)
 the submodules (``normal``, ``kl``, ...)       the classes are the same, one name each
 =============================================  =============================================
+
+``constraints`` and ``transforms`` (the submodules the docs import by name) are allowed
+whole, as listed in their ``__all__``: a constraint is a predicate on a tensor
+(``constraints.positive.check(x)``), a transform is tensor math with its inverse and
+log-determinant; neither keeps state beyond its own cache or touches anything else.
 """
 
 from __future__ import annotations
 
-__all__ = ["DISTRIBUTIONS_MEMBERS", "DISTRIBUTION_ATTRS"]
+__all__ = [
+    "CONSTRAINTS_MEMBERS",
+    "DISTRIBUTIONS_MEMBERS",
+    "DISTRIBUTION_ATTRS",
+    "TRANSFORMS_MEMBERS",
+]
 
 
 def _names(text: str) -> frozenset[str]:
@@ -36,7 +46,23 @@ DISTRIBUTIONS_MEMBERS = _names("""
     VonMises Weibull Wishart kl_divergence
     Transform AbsTransform AffineTransform ComposeTransform ExpTransform PowerTransform
     SigmoidTransform SoftmaxTransform SoftplusTransform TanhTransform StickBreakingTransform
-    LowerCholeskyTransform
+    LowerCholeskyTransform constraints transforms
+""")
+
+CONSTRAINTS_MEMBERS = _names("""
+    Constraint boolean cat corr_cholesky dependent dependent_property greater_than
+    greater_than_eq independent integer_interval interval half_open_interval is_dependent
+    less_than lower_cholesky lower_triangular MixtureSameFamilyConstraint multinomial
+    nonnegative nonnegative_integer one_hot positive positive_semidefinite positive_definite
+    positive_integer real real_vector simplex square stack symmetric unit_interval
+""")
+
+TRANSFORMS_MEMBERS = _names("""
+    AbsTransform AffineTransform CatTransform ComposeTransform CorrCholeskyTransform
+    CumulativeDistributionTransform ExpTransform IndependentTransform LowerCholeskyTransform
+    PositiveDefiniteTransform PowerTransform ReshapeTransform SigmoidTransform
+    SoftplusTransform TanhTransform SoftmaxTransform StackTransform StickBreakingTransform
+    Transform identity_transform
 """)
 
 # Parameters, properties and methods of distributions and transforms.
@@ -48,4 +74,5 @@ DISTRIBUTION_ATTRS = _names("""
     low high param_shape temperature mixture_distribution component_distribution
     cov_factor cov_diag transforms inv log_abs_det_jacobian
     support arg_constraints check event_dim is_discrete domain codomain bijective
+    lower_bound upper_bound forward_shape inverse_shape parts with_cache
 """)

@@ -113,6 +113,7 @@ RNN_UTILS_MEMBERS = _names("""
 AUTOGRAD_MEMBERS = _names("""
     grad backward Function Variable gradcheck gradgradcheck no_grad enable_grad set_grad_enabled
     inference_mode detect_anomaly set_detect_anomaly functional graph forward_ad function
+    profiler
 """)
 
 AUTOGRAD_FUNCTIONAL_MEMBERS = _names("jacobian hessian vjp jvp hvp vhp")
@@ -121,6 +122,7 @@ AUTOGRAD_GRAPH_MEMBERS = _names("Node register_multi_grad_hook")
 
 OPTIM_MEMBERS = _names("""
     Optimizer SGD Adam AdamW RMSprop Adagrad Adadelta Adamax NAdam RAdam LBFGS lr_scheduler
+    SparseAdam
 """)
 
 LR_SCHEDULER_MEMBERS = _names("""

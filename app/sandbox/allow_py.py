@@ -25,7 +25,8 @@ def _names(text: str) -> frozenset[str]:
 
 
 # ``type`` is replaced by a one-argument wrapper in the facade; ``object`` and ``super`` are
-# needed for classes. Not here on purpose: eval exec compile open getattr setattr delattr
+# needed for classes; ``setattr``/``delattr`` are checked stand-ins (``facade_attrs``: only on
+# nn.Module instances, only data names). Not here on purpose: eval exec compile open getattr
 # hasattr globals locals vars dir id input breakpoint help exit quit memoryview __import__
 # (replaced), BaseException/KeyboardInterrupt/SystemExit (a program must not swallow the
 # sandbox's own limit exceptions).
@@ -36,7 +37,7 @@ BUILTIN_NAMES = _names("""
     pow divmod chr ord bin oct hex ascii NotImplemented Ellipsis
     Exception ArithmeticError AssertionError AttributeError IndexError KeyError LookupError
     NameError NotImplementedError OverflowError RuntimeError StopIteration TypeError ValueError
-    ZeroDivisionError UserWarning Warning
+    ZeroDivisionError UserWarning Warning setattr delattr
 """)
 
 MATH_MEMBERS = _names("""

@@ -29,6 +29,7 @@ tensor's entries outside memory.
 from __future__ import annotations
 
 __all__ = [
+    "AMP_MEMBERS",
     "CUDA_MEMBERS",
     "FFT_MEMBERS",
     "LINALG_MEMBERS",
@@ -93,7 +94,17 @@ TORCH_MEMBERS = _MATH | _names("""
     lu_unpack FloatTensor DoubleTensor HalfTensor BFloat16Tensor LongTensor IntTensor
     ShortTensor CharTensor ByteTensor BoolTensor
     autograd nn optim linalg cuda special fft func distributions utils testing
-""")
+    is_anomaly_enabled autocast amp
+""") | frozenset(f"{name}_" for name in _MATH)
+"""The in-place function forms (``torch.sin_(a)``, ``torch.relu_``) are ``a.sin_()`` spelled at
+module level: as harmless as the method. ``is_anomaly_enabled`` only reads a flag.
+``autocast`` (also ``torch.amp.autocast``) is a ``with`` block or decorator whose dtype
+choice is thread-local and restored on exit; a program cannot call ``__enter__`` by hand, an
+unfinished generator holding the block open is closed when it is collected, and every
+program runs in a fresh process anyway, so the setting cannot outlive the program."""
+
+# ``torch.amp``: the device-generic spelling of ``torch.autocast``.
+AMP_MEMBERS = _names("autocast")
 
 TORCH_DTYPES = _names("""
     float32 float float64 double float16 half bfloat16 complex64 cfloat complex128 cdouble

@@ -44,6 +44,7 @@ MODULES: dict[str, frozenset[str]] = {
     "torch": allow_torch.TORCH_MEMBERS | allow_torch.TORCH_DTYPES,
     "torch.linalg": allow_torch.LINALG_MEMBERS,
     "torch.cuda": allow_torch.CUDA_MEMBERS,
+    "torch.amp": allow_torch.AMP_MEMBERS,
     "torch.special": allow_torch.SPECIAL_MEMBERS,
     "torch.fft": allow_torch.FFT_MEMBERS,
     "torch.testing": allow_torch.TESTING_MEMBERS,
@@ -60,11 +61,14 @@ MODULES: dict[str, frozenset[str]] = {
     | allow_autograd.GRAPH_EXTRA_MEMBERS,
     "torch.autograd.forward_ad": allow_autograd.FORWARD_AD_MEMBERS,
     "torch.autograd.function": allow_autograd.AUTOGRAD_FUNCTION_MEMBERS,
+    "torch.autograd.profiler": allow_autograd.PROFILER_MEMBERS,
     "torch.func": allow_autograd.FUNC_MEMBERS,
     "torch.utils": frozenset({"checkpoint", "data"}),
     "torch.utils.checkpoint": allow_autograd.CHECKPOINT_MEMBERS,
     "torch.utils.data": allow_data.DATA_MEMBERS,
     "torch.distributions": allow_distributions.DISTRIBUTIONS_MEMBERS,
+    "torch.distributions.constraints": allow_distributions.CONSTRAINTS_MEMBERS,
+    "torch.distributions.transforms": allow_distributions.TRANSFORMS_MEMBERS,
     "torch.optim": allow_nn.OPTIM_MEMBERS,
     "torch.optim.lr_scheduler": allow_nn.LR_SCHEDULER_MEMBERS,
     "math": allow_py.MATH_MEMBERS,
@@ -97,6 +101,7 @@ ATTRIBUTE_NAMES: frozenset[str] = frozenset().union(
     allow_nn.MODULE_CONSTANTS,
     allow_nn.NN_OBJECT_ATTRS,
     allow_autograd.AUTOGRAD_OBJECT_ATTRS,
+    allow_autograd.PROFILER_ATTRS,
     allow_distributions.DISTRIBUTION_ATTRS,
     allow_data.DATA_ATTRS,
     allow_stdlib.STDLIB_ATTRS,
@@ -199,7 +204,22 @@ def _widened_samples() -> list[object]:
         collections.defaultdict(list), collections.namedtuple("P", ()),
         dataclasses.field(), itertools.chain(), itertools.count(),
         typing.List[int], typing.Optional[int],  # noqa: UP006, UP045 - the alias objects
-        collections.abc.Iterable, torch.ones(1).to_sparse(),
+        collections.abc.Iterable, torch.ones(1).to_sparse(), *_profiler_samples(),
+    ]
+
+
+def _profiler_samples() -> list[object]:
+    """The profiler's objects (their file-writing exports must stay reserved), autocast."""
+    import torch
+    from torch.autograd import profiler_util
+
+    events = profiler_util.EventList()  # type: ignore[no-untyped-call]
+    return [
+        torch.autograd.profiler.profile(), events, profiler_util.FunctionEvent,
+        profiler_util.FunctionEventAvg,
+        torch.autograd.profiler.record_function("x"), torch.autocast("cpu"),
+        torch.autograd.graph.allow_mutation_on_saved_tensors(),
+        torch.distributions.constraints.positive, torch.distributions.AffineTransform(0, 1),
     ]
 
 

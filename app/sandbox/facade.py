@@ -164,12 +164,15 @@ def sandbox_import(
 
 
 def _builtins() -> dict[str, object]:
+    from app.sandbox.facade_attrs import checked_delattr, checked_setattr
     from app.sandbox.facade_shims import safe_type
 
     table: dict[str, object] = {
         name: getattr(builtins, name) for name in BUILTIN_NAMES if hasattr(builtins, name)
     }
     table["type"] = safe_type
+    table["setattr"] = checked_setattr
+    table["delattr"] = checked_delattr
     table["__import__"] = sandbox_import
     table["__build_class__"] = builtins.__build_class__
     table["__name__"] = "builtins"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import builtins
 
+from app.sandbox.allow_private import readable_private
 from app.sandbox.allow_py import BUILTIN_NAMES
 from app.sandbox.allowlist import (
     DEFINABLE_DUNDERS,
@@ -25,7 +26,7 @@ from app.sandbox.policy_hints import (
     builtin_refusal,
     import_refusal,
     member_refusal,
-    underscore_hint,
+    underscore_refusal,
 )
 from app.sandbox.policy_modules import ModuleAliases
 from app.sandbox.policy_nodes import forbidden_reason
@@ -177,14 +178,10 @@ class _Checker:
         raise self.forbid(message, hint)
 
     def attribute_name(self, attr: str, *, store: bool, receiver: ast.expr | None) -> None:
-        if attr in _READABLE_DUNDERS and not store:
-            return  # super().__init__(...), Base.__init__(self, ...), type(x).__name__
+        if not store and (attr in _READABLE_DUNDERS or readable_private(attr)):
+            return  # super().__init__(...), type(x).__name__, t._version, node._saved_self
         if attr.startswith("_"):
-            raise self.forbid(
-                f"The attribute `.{attr}` is not allowed: attributes starting with an "
-                "underscore are Python and PyTorch internals.",
-                hint=underscore_hint(attr),
-            )
+            raise self.forbid(*underscore_refusal(attr))
         if store:
             self.attribute_store(attr, receiver)
         elif not known_attribute(attr) and not self.own_attribute(attr):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 
+from app.sandbox.allow_private import refusal_reason
 from app.sandbox.allowlist import IMPORTABLE, MODULES
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "import_refusal",
     "member_refusal",
     "underscore_hint",
+    "underscore_refusal",
 ]
 
 IMPORT_LIST = ", ".join(IMPORTABLE)
@@ -82,6 +84,14 @@ _REASONS: dict[str, tuple[str, str | None]] = {
     "ForwardRef": ("it evaluates annotation strings as code", None),
     "sleep": ("it only holds a worker for nothing", None),
     "share_memory_": ("it moves the tensor into memory shared between processes", None),
+    "export_chrome_trace": (_FILES, "print prf.key_averages().table(sort_by=...) instead"),
+    "export_stacks": (_FILES, "print prf.key_averages().table(sort_by=...) instead"),
+    "export_memory_timeline": (_FILES, "print prf.key_averages().table(sort_by=...) instead"),
+    "tensorboard_trace_handler": (_FILES, "print prf.key_averages().table() instead"),
+    "linearize": (_CODE + " (it traces the function with make_fx and generates Python code "
+                  "for its jvp)", "call torch.func.jvp(f, (x,), (tangent,)) for each tangent"),
+    "kineto_results": ("it hands out the profiler's C++ result object",
+                       "read prf.function_events or prf.key_averages()"),
     "get_state": ("it exposes the generator's raw state", "use torch.manual_seed(n)"),
     "set_state": ("it exposes the generator's raw state", "use torch.manual_seed(n)"),
 }
@@ -94,6 +104,8 @@ _MODULE_REASONS: dict[str, str] = {
     "torch.hub": _FILES + " and uses the network", "torch.jit": _CODE,
     "torch.utils.cpp_extension": _CODE, "torch.multiprocessing": _PROCESS,
     "torch.distributed": _PROCESS, "torch.serialization": _FILES,
+    "torch.profiler": _FILES + " (its schedules and trace handlers write traces); "
+    "torch.autograd.profiler.profile records the same operators in memory",
 }
 
 
@@ -164,9 +176,7 @@ _CODE_STRING = "it runs a string as code"
 _SCOPE = "it hands out the program's namespace, builtins included"
 _BUILTINS: dict[str, tuple[str, str]] = {
     "getattr": (_BY_STRING, "write the attribute directly: obj.name"),
-    "setattr": (_BY_STRING, "assign it directly: obj.name = value"),
     "hasattr": (_BY_STRING, "use try/except AttributeError, or isinstance"),
-    "delattr": (_BY_STRING, "set the attribute to None instead"),
     "vars": ("it hands out an object's attribute dictionary",
              "read the attributes you need by name"),
     "dir": ("it lists internals", "print the object, or read the attributes you need"),
@@ -202,15 +212,24 @@ def builtin_refusal(name: str, top_modules: str) -> tuple[str, str]:
 _UNDERSCORE_INSTEAD: dict[str, str] = {
     "__class__": "use type(x), or x.__class__.__name__ for its name",
     "__dict__": "read the attributes you need by name",
-    "_asdict": "build the dict yourself: {'x': p.x, 'y': p.y}",
-    "_replace": "make a new one: P(x=..., y=p.y)",
-    "_fields": "list the field names in the program",
 }
 
 
 def underscore_hint(attr: str) -> str:
     """What to write instead of reading ``.attr``, else which underscore names are allowed."""
     instead = _UNDERSCORE_INSTEAD.get(attr)
-    allowed = ("Only `super().__init__()`, `.__name__`, `.__qualname__` and "
-               "`x.__class__.__name__` may use one.")
+    allowed = ("Only `super().__init__()`, `.__name__`, `.__qualname__`, "
+               "`x.__class__.__name__`, `._version`, a named tuple's `._fields`/`._asdict()` "
+               "and a graph node's `._saved_<name>` may use one, to read it.")
     return f"{instead[0].upper()}{instead[1:]}. {allowed}" if instead else allowed
+
+
+def underscore_refusal(attr: str) -> tuple[str, str]:
+    """Message and hint for reading or writing ``x._name``: why, and what to write instead."""
+    reason = refusal_reason(attr)
+    if reason is not None:
+        why, instead = reason
+        return (f"The attribute `.{attr}` is not allowed: {why}.",
+                f"{instead[0].upper()}{instead[1:]}.")
+    return (f"The attribute `.{attr}` is not allowed: attributes starting with an underscore "
+            "are Python and PyTorch internals.", underscore_hint(attr))

@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from tests.api.live_server import LiveServer, error_kind, still_healthy
+from tests.sandbox.test_attacks_gaps import GAP_ATTACKS, GAP_FACADE_ALONE
 from tests.sandbox.test_attacks_server import STOPPED, Traps, _attack, traps
 from tests.sandbox.test_attacks_static import run_isolated
 
@@ -73,7 +74,14 @@ ATTACKS: list[tuple[str, str]] = [
     ("wraps-dunder", "from functools import wraps\nwraps(print)(nn.Linear)"),
     ("namedtuple-dunder-field", "print(collections.namedtuple('P', '__class__ x'))"),
     ("namedtuple-code-typename", "print(collections.namedtuple('os.system', 'x'))"),
-    ("namedtuple-asdict", "P = collections.namedtuple('P', 'x')\nprint(P(1)._asdict())"),
+    ("namedtuple-replace-packed",
+     "from torch.nn.utils.rnn import pack_sequence, pad_packed_sequence\n"
+     "p = pack_sequence([torch.ones(3, 2), torch.ones(2, 2)])\n"
+     "print(pad_packed_sequence(p._replace(batch_sizes=torch.tensor([6, 3, 0, 2]))))"),
+    ("namedtuple-make-packed",
+     "from torch.nn.utils.rnn import PackedSequence\n"
+     "p = PackedSequence._make([torch.ones(11, 2), torch.tensor([6, 3, 0, 2]), None, None])\n"
+     "print(nn.GRU(2, 2)(p))"),
     ("ordereddict-dict", "print(collections.OrderedDict.__dict__)"),
     ("userdict", "print(collections.UserDict)"),
     ("deepcopy-memo", "memo = {}\ncopy.deepcopy(nn.Linear(1, 1), memo)\nprint(memo)"),
@@ -117,6 +125,7 @@ ATTACKS: list[tuple[str, str]] = [
     ("string-unlocks-nothing", "n = 'untyped_storage from_file'\n"
      "print(torch.ones(1).untyped_storage().from_file('CANARY', False, 8))"),
     ("set-default-dtype", "torch.set_default_dtype(torch.float64)"),
+    *GAP_ATTACKS,
 ]
 
 # The layer that stops these is the facade (a stand-in or a missing name), not the policy.
@@ -124,7 +133,8 @@ FACADE_ALONE = {"dataloader-workers", "dataloader-workers-later", "deepcopy-memo
                 "packed-growing-sizes", "packed-sizes-changed", "packed-subclass-lies",
                 "gradient-edge-forged", "gradient-edge-type",
                 "tensor-real-class", "legacy-real-class", "partial-type-3-args",
-                "reduce-type-3-args", "typing-type", "make-dataclass", "worker-info"}
+                "reduce-type-3-args", "typing-type", "make-dataclass", "worker-info",
+                *GAP_FACADE_ALONE}
 
 
 @pytest.mark.parametrize(("name", "code"), ATTACKS, ids=[a[0] for a in ATTACKS])
@@ -267,10 +277,16 @@ LEFT_OPEN = [
     "import torch\nimport torch.autograd.forward_ad as fwAD\n"
     "def g():\n    with fwAD.dual_level():\n        yield 1\nheld = g()\nnext(held)\n",
     "import random\nrandom.seed(99)\nprint(random.random())\n",
+    *(f"import torch\ndef g():\n    with {ctx}:\n        yield 1\nheld = g()\nnext(held)\n"
+      for ctx in ("torch.autocast('cpu', dtype=torch.bfloat16)",
+                  "torch.autograd.profiler.profile()",
+                  "torch.autograd.graph.allow_mutation_on_saved_tensors()",
+                  "torch.autograd.set_detect_anomaly(True)")),
 ]
 READER = (
     "import torch\nimport random\nx = torch.ones(2, requires_grad=True)\n"
     "(x * x).sum().backward()\nprint(x.grad.tolist(), round(random.random(), 12))\n"
+    "print(torch.mm(x.view(1, 2), x.view(2, 1)).dtype, torch.is_anomaly_enabled())\n"
 )
 
 
@@ -299,7 +315,8 @@ def _forbidden_values() -> list[object]:
               if n not in BUILTIN_NAMES and callable(v := getattr(builtins, n))]
     raw = [torch.Tensor, np.ndarray, torch.UntypedStorage, torch.TypedStorage,
            *(getattr(torch, n) for n in LEGACY_TENSOR_TYPES)]
-    return [*unsafe, *raw, sys.modules, builtins.__dict__, type]
+    return [*unsafe, *raw, builtins.setattr, builtins.delattr, sys.modules, builtins.__dict__,
+            type]
 
 
 @pytest.mark.filterwarnings("ignore")
@@ -324,3 +341,4 @@ def test_no_allowed_attribute_of_a_widened_object_reaches_outside() -> None:
             assert not isinstance(value, bad_types), where
             assert id(value) not in forbidden, where
             assert not (isinstance(value, dict) and "__builtins__" in value), where
+

@@ -175,13 +175,26 @@ def test_the_import_hint_lists_every_importable_module() -> None:
     ("print(getattr(1, 'real'))", "by a string", "obj.name"),
     ("x = eval('1')", "string as code", "expression itself"),
     ("x = 1\nprint(x.__class__)", "underscore", "type(x)"),
-    ("from collections import namedtuple\nP = namedtuple('P', 'x')\nprint(P(1)._asdict())",
-     "underscore", "Build the dict yourself"),
+    ("from collections import namedtuple\nP = namedtuple('P', 'x')\nprint(P(1)._replace(x=2))",
+     "without its class's constructor", "Make a new one"),
+    ("from torch.nn.utils.rnn import PackedSequence\nprint(PackedSequence._make([1, 2]))",
+     "PackedSequence", "P(*values)"),
+    ("import torch\nx = torch.ones(1, requires_grad=True)\nprint((x * x).grad_fn._raw_saved_self)",
+     "saved-tensor object", "_saved_<name>"),
+    ("import torch\nx = torch.ones(1, 1, 2, 2, requires_grad=True)\n"
+     "print(torch.nn.functional.max_pool2d(x, 2).grad_fn._saved_result1)",
+     "index tensor that backward trusts", "own result"),
+    ("import torch\nwith torch.autograd.profiler.profile() as p:\n    pass\n"
+     "p.export_chrome_trace('trace.json')", "writes files", "key_averages"),
+    ("import torch\nwith torch.autograd.profiler.profile() as p:\n    pass\n"
+     "p.key_averages().export_stacks('s.txt')", "writes files", "key_averages"),
+    ("import torch.profiler", "write traces", "autograd.profiler.profile"),
+    ("from torch.func import linearize", "generates Python code", "torch.func.jvp"),
 ])
 def test_a_refusal_says_why_and_what_to_write_instead(source: str, why: str,
                                                        instead: str) -> None:
     err = _refusal(source)
-    assert why in err.message and instead in (err.hint or ""), (err.message, err.hint)
+    assert why in err.message and instead in f"{err.message} {err.hint}", (err.message, err.hint)
 
 
 def test_widened_programs_are_valid_python() -> None:

@@ -8,6 +8,7 @@ PyTorch (with the reason); they belong to the tracer's side of the issue.
 from __future__ import annotations
 
 from tests.sandbox.widened_programs_data import DATA_AND_STDLIB
+from tests.sandbox.widened_programs_gaps import GAPS
 from tests.sandbox.widened_programs_more import MORE
 
 PROGRAMS: dict[str, str] = {
@@ -311,6 +312,7 @@ print(x.grad)
 
 PROGRAMS.update(MORE)
 PROGRAMS.update(DATA_AND_STDLIB)
+PROGRAMS.update(GAPS)
 
 TRACER_XFAIL: dict[str, str] = {
     "checkpoint": "tracer: nodes recorded inside checkpoint() lack their saved tensors",
@@ -318,4 +320,6 @@ TRACER_XFAIL: dict[str, str] = {
     "lack their saved tensors",
     "sparse_embedding_dense": "tracer: a sparse tensor's value is not shown (values, marked "
     "sparse)",
+    "mutation_on_saved_tensors": "tracer: nodes recorded under allow_mutation_on_saved_tensors "
+    "lack their saved tensors (PowBackward0 has no 'self')",
 }
