@@ -223,6 +223,12 @@ def _profiler_samples() -> list[object]:
     ]
 
 
+# Names programs commonly give their own attributes (``self.config = cfg``) that only the
+# profiler's objects also use, harmlessly: a bool (``enabled``, ``entered``) and a method
+# returning a config object with no public attribute. They stay the program's to use.
+_PROGRAM_NAMES = _names("config enabled entered")
+
+
 @functools.cache
 def reserved_attribute_names() -> frozenset[str]:
     """Names a program may not use for its own attributes.
@@ -236,4 +242,4 @@ def reserved_attribute_names() -> frozenset[str]:
     names: set[str] = set(_ALWAYS_RESERVED)
     for obj in _sample_objects():
         names.update(dir(obj))
-    return frozenset(names - ATTRIBUTE_NAMES)
+    return frozenset(names - ATTRIBUTE_NAMES - _PROGRAM_NAMES)

@@ -56,6 +56,10 @@ GAP_ATTACKS: list[tuple[str, str]] = [
     ("profiler-module", "import torch.profiler\nprint(torch.profiler.profile)"),
     ("profiler-handler",
      "from torch.autograd.profiler import tensorboard_trace_handler"),
+    ("profiler-record-handle", "with torch.autograd.profiler.record_function('r') as rf:\n"
+     "    print(rf.record.getattr)"),
+    ("profiler-own-name-unlocks-nothing", "class A:\n    def __init__(self):\n"
+     "        self.export_chrome_trace = 1\n" + _PRF + "p.export_chrome_trace('CANARY')"),
     ("profiler-enter", "torch.autograd.profiler.profile().__enter__()"),
     ("autocast-enter", "torch.autocast('cpu').__enter__()"),
     ("autocast-globals", "print(torch.autocast.__init__.__globals__)"),

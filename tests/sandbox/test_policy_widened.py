@@ -18,7 +18,7 @@ import pytest
 import torch
 
 from app.sandbox.allow_nn import MODULE_CONSTANTS, MODULE_DATA_ATTRS, NN_MEMBERS
-from app.sandbox.allowlist import MODULES, known_attribute
+from app.sandbox.allowlist import MODULES, known_attribute, reserved_attribute_names
 from app.sandbox.errors import PolicyError
 from app.sandbox.limits import ProcessLimits, harden
 from app.sandbox.local import trace_file
@@ -214,3 +214,12 @@ def test_saved_tensor_hook_runs_are_events_under_the_sandbox_as_in_trusted_mode(
 
     assert hook_runs(trusted), "the program's pack and unpack hooks run"
     assert hook_runs(sandboxed) == hook_runs(trusted)
+
+
+def test_profiler_names_are_reserved_but_common_program_names_stay_free() -> None:
+    """Adding the profiler's objects to the samples must not take ``self.config`` away."""
+    reserved = reserved_attribute_names()
+    assert {"export_chrome_trace", "export_stacks", "kineto_results", "record"} <= reserved
+    check("import torch.nn as nn\nclass M(nn.Module):\n    def __init__(self, config):\n"
+          "        super().__init__()\n        self.config = config\n"
+          "        self.enabled = True\nm = M(3)\nprint(m.config, m.enabled)\n", LIMIT)
