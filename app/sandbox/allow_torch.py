@@ -95,9 +95,17 @@ TORCH_MEMBERS = _MATH | _names("""
     ShortTensor CharTensor ByteTensor BoolTensor
     autograd nn optim linalg cuda special fft func distributions utils testing
     is_anomaly_enabled autocast amp
-""") | frozenset(f"{name}_" for name in _MATH)
-"""The in-place function forms (``torch.sin_(a)``, ``torch.relu_``) are ``a.sin_()`` spelled at
-module level: as harmless as the method. ``is_anomaly_enabled`` only reads a flag.
+""") | _names("""
+    abs_ acos_ acosh_ addmv_ arccos_ arccosh_ arcsin_ arcsinh_ arctan_ arctanh_ asin_ asinh_
+    atan_ atanh_ ceil_ celu_ clamp_ clamp_max_ clamp_min_ clip_ conj_physical_ cos_ cosh_
+    deg2rad_ detach_ dropout_ erf_ erfc_ exp2_ exp_ expm1_ fix_ floor_ frac_ log10_ log1p_
+    log2_ log_ logit_ nan_to_num_ neg_ negative_ rad2deg_ reciprocal_ relu_ round_ rrelu_
+    rsqrt_ selu_ sigmoid_ sin_ sinc_ sinh_ sqrt_ square_ tan_ tanh_ threshold_ trunc_ xlogy_
+""")
+"""The in-place function forms (``torch.sin_(a)``, ``torch.relu_``): every ``torch.<f>_`` of
+this torch whose ``<f>`` is listed above, ``a.sin_()`` spelled at module level, as harmless
+as the method (``as_strided_``, ``resize_as_``, ``index_put_``, ``fill_``, ``zero_`` are
+in-place forms of nothing listed and stay out). ``is_anomaly_enabled`` only reads a flag.
 ``autocast`` (also ``torch.amp.autocast``) is a ``with`` block or decorator whose dtype
 choice is thread-local and restored on exit; a program cannot call ``__enter__`` by hand, an
 unfinished generator holding the block open is closed when it is collected, and every

@@ -223,3 +223,11 @@ def test_profiler_names_are_reserved_but_common_program_names_stay_free() -> Non
     check("import torch.nn as nn\nclass M(nn.Module):\n    def __init__(self, config):\n"
           "        super().__init__()\n        self.config = config\n"
           "        self.enabled = True\nm = M(3)\nprint(m.config, m.enabled)\n", LIMIT)
+
+
+def test_torch_level_in_place_forms_are_exactly_those_of_listed_functions() -> None:
+    """``torch.sin_`` & co: every in-place form torch has of a listed function, nothing else."""
+    listed = MODULES["torch"]
+    in_place = {name for name in listed if name.endswith("_")}
+    assert in_place == {f"{name}_" for name in listed if hasattr(torch, f"{name}_")}
+    assert not in_place & {"as_strided_", "resize_as_", "index_put_", "fill_", "zero_"}
