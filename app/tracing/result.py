@@ -79,6 +79,34 @@ def _variables(recorder: Recorder) -> dict[str, Any]:
     return variables
 
 
+_COLLECTION_NAMES = 32
+_COLLECTION_TENSORS = 16
+
+
+def _collections(recorder: Recorder) -> dict[str, dict[str, int | None]]:
+    """Tensors one level inside a top-level dict, list or tuple (``per_sample["weight"]``).
+
+    torch.func returns its per-sample gradients as a dict, which ``variables`` (tensors
+    bound to names) never shows; a learner wants to see them. Only plain containers: a
+    dict whose keys are all strings, a list or a tuple (named ones included); capped so a
+    program holding a long list of tensors does not swell the trace.
+    """
+    found: dict[str, dict[str, int | None]] = {}
+    for name, value in list(recorder.program_globals.items()):
+        if name.startswith("_") or len(found) >= _COLLECTION_NAMES:
+            continue
+        if isinstance(value, dict) and all(isinstance(key, str) for key in value):
+            items = list(value.items())
+        elif isinstance(value, (list, tuple)):
+            items = [(str(index), item) for index, item in enumerate(value)]
+        else:
+            continue
+        tensors = [(key, item) for key, item in items if isinstance(item, torch.Tensor)]
+        if tensors:
+            found[name] = {key: recorder.tensor(t) for key, t in tensors[:_COLLECTION_TENSORS]}
+    return found
+
+
 def _leaf_grad(record: NodeRecord, recorder: Recorder) -> int | None:
     if record.kind != "leaf":
         return None
@@ -124,12 +152,14 @@ def build_result(
     graph = recorder.graph
     nodes = [_node_json(record, recorder) for record in graph.nodes]
     variables = _variables(recorder)
+    collections = _collections(recorder)
     return {
         "format": FORMAT,
         "ok": error is None,
         "tensors": recorder.tensors.entries(),
         "graph": {"nodes": nodes, "edges": graph.edges},
         "variables": variables,
+        **({"collections": collections} if collections else {}),
         "events": recorder.events,
         "calls": recorder.calls,
         "module_calls": recorder.modules.calls,

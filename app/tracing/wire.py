@@ -68,6 +68,11 @@ says each thing once:
 * ``variables``, ``calls``, ``stdout``, ``warnings``, ``error`` and ``ok`` are as before. A
   variable's ``grad`` is its ``.grad`` at the end, a non-leaf's too when it has one (it
   called ``retain_grad()``, or the program set it).
+* ``collections`` (left out when empty) is ``{name: {key: tensor}}``: the tensors one level
+  inside each top-level dict (string keys), list or tuple of the program's, keyed by the
+  dict key or the index as a string (``per_sample["weight"]``: torch.func's per-sample
+  gradients, which no variable holds). Names starting with ``_`` are skipped; at most 32
+  names of at most 16 tensors each. In the long form it is always present, tensors inline.
 
 :func:`expand` turns a trace back into the long form (every tensor inline, every field
 present, each node's ``module`` name and ``module_call`` filled in); it is the reference
@@ -208,7 +213,9 @@ def expand(trace: dict[str, Any]) -> dict[str, Any]:
         name: {**var, "value": tensor(var["value"]), "grad": tensor(var.get("grad"))}
         for name, var in trace["variables"].items()
     }
+    collections = {name: {key: tensor(t) for key, t in items.items()}
+                   for name, items in trace.get("collections", {}).items()}
     long = {key: value for key, value in trace.items() if key not in ("tensors", "format")}
     long.update(graph={"nodes": nodes, "edges": edges}, variables=variables, module_calls=calls,
-                events=_events(trace, nodes, tensor))
+                collections=collections, events=_events(trace, nodes, tensor))
     return long

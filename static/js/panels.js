@@ -1,6 +1,6 @@
 // panels.js: the gradients panel, the console and the error alert.
 import { callName } from './chapters.js';
-import { tensorText } from './format.js';
+import { shape, stats, tensorText } from './format.js';
 
 /**
  * Every leaf with its .grad at the current step, as text. The rows are built once per
@@ -14,6 +14,9 @@ export class GradientsPanel {
     this.note = document.createElement('div'); // calls the graph does not draw (torch.func)
     this.note.dataset.role = 'untraced';
     this.list.after(this.note);
+    this.others = document.createElement('div'); // tensors inside top-level dicts/lists/tuples
+    this.others.dataset.role = 'others';
+    this.note.after(this.others);
     this.model = null;
     this.rows = new Map();
     this.marked = null;
@@ -49,6 +52,7 @@ export class GradientsPanel {
         + "and gradients (one per sample under vmap) are the transform's own; the program's output shows them.";
       return p;
     }));
+    this.others.replaceChildren(...otherTensors(model?.trace?.collections ?? {}));
   }
 
   render(state) {
@@ -66,6 +70,34 @@ export class GradientsPanel {
       row.v.textContent = ` = ${tensorText(g, 4)}`;
     }
   }
+}
+
+/**
+ * The "Other tensors" section: tensors held in a top-level dict, list or tuple, such as
+ * torch.func's per-sample gradients (per_sample["weight"]), which no variable or leaf row
+ * shows. Their final values, as the program left them: nothing here changes with the step.
+ */
+function otherTensors(collections) {
+  const items = [];
+  for (const [name, entries] of Object.entries(collections)) {
+    for (const [key, tv] of Object.entries(entries)) {
+      const li = document.createElement('li');
+      const k = document.createElement('code');
+      k.textContent = `${name}[${/^\d+$/.test(key) ? key : JSON.stringify(key)}]`;
+      const v = document.createElement('span');
+      v.className = 'grad-value';
+      const text = tv?.values != null ? `= ${tensorText(tv, 4)}` : stats(tv);
+      v.textContent = ` ${shape(tv?.shape)} ${text}`;
+      li.append(k, v);
+      items.push(li);
+    }
+  }
+  if (!items.length) return [];
+  const title = document.createElement('h3');
+  title.textContent = 'Other tensors';
+  const list = document.createElement('ul');
+  list.replaceChildren(...items);
+  return [title, list];
 }
 
 /** stdout and warnings of the last run. */

@@ -108,7 +108,12 @@ export function expandTrace(trace) {
   for (const [name, v] of Object.entries(trace.variables)) {
     variables[name] = { ...v, value: tensor(v.value), grad: tensor(v.grad) };
   }
+  // tensors inside top-level dicts, lists and tuples (per_sample["weight"]); {} when left out
+  const collections = {};
+  for (const [name, items] of Object.entries(trace.collections ?? {})) {
+    collections[name] = Object.fromEntries(Object.entries(items).map(([k, t]) => [k, tensor(t)]));
+  }
   const { tensors, format, ...rest } = trace;
-  return { ...rest, graph: { nodes, edges }, variables, module_calls: calls,
+  return { ...rest, graph: { nodes, edges }, variables, module_calls: calls, collections,
            events: expandEvents(trace.events, nodes, tensor) };
 }
