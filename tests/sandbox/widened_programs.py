@@ -318,8 +318,6 @@ TRACER_XFAIL: dict[str, str] = {
     "checkpoint": "tracer: nodes recorded inside checkpoint() lack their saved tensors",
     "saved_tensor_hooks": "tracer: nodes whose saved tensors were packed by saved_tensors_hooks "
     "lack their saved tensors",
-    "sparse_embedding_dense": "tracer: a sparse tensor's value is not shown (values, marked "
-    "sparse)",
     "mutation_on_saved_tensors": "tracer: nodes recorded under allow_mutation_on_saved_tensors "
     "lack their saved tensors (PowBackward0 has no 'self')",
 }
