@@ -137,7 +137,7 @@ DEFINABLE_DUNDERS: frozenset[str] = _names(
 # Attribute names reserved even without looking at any library: reading them on any object
 # reaches frames, code, globals or the operating system.
 _ALWAYS_RESERVED = _names(
-    """gi_frame gi_code gi_yieldfrom gi_running gi_suspended cr_frame cr_code cr_await
+    """register gi_frame gi_code gi_yieldfrom gi_running gi_suspended cr_frame cr_code cr_await
     ag_frame ag_code tb_frame tb_next tb_lasti tb_lineno f_globals f_locals f_builtins f_back
     f_code f_trace co_code co_consts co_names func_globals func_code obj os sys builtins
     ctypes importlib subprocess system environ popen load save from_file hub ops classes

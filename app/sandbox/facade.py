@@ -67,6 +67,7 @@ class ModuleFacade:
 @functools.cache
 def _special_members() -> dict[tuple[str, str], object]:
     """Members served by a stand-in instead of the real object."""
+    from app.sandbox.facade_attrs import checked_dataclass
     from app.sandbox.facade_guards import (
         SandboxDataLoader,
         SandboxSavedTensorsHooks,
@@ -82,6 +83,7 @@ def _special_members() -> dict[tuple[str, str], object]:
         ("numpy", "ndarray"): NdarrayShim,
         ("torch.utils.data", "DataLoader"): SandboxDataLoader,
         ("copy", "deepcopy"): deepcopy,
+        ("dataclasses", "dataclass"): checked_dataclass,
         ("torch.autograd.graph", "saved_tensors_hooks"): SandboxSavedTensorsHooks,
         ("torch.nn.utils.rnn", "pad_packed_sequence"): pad_packed_sequence,
     }

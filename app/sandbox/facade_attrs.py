@@ -1,4 +1,4 @@
-"""Checked ``setattr`` and ``delattr``: by-string attribute stores on a program's modules only.
+"""Checked ``setattr``, ``delattr`` and ``dataclass``: writes onto the program's own objects only.
 
 The real builtins store or delete an attribute named by a *string*, so the static policy
 never sees the name: ``setattr(torch.Tensor, "add", f)`` would replace a method for every
@@ -21,12 +21,14 @@ names the attribute rules refuse, and every read a tutorial makes has a fixed na
 from __future__ import annotations
 
 import builtins
+import dataclasses
+from typing import Any
 
 import torch
 
 from app.sandbox.allowlist import known_attribute, reserved_attribute_names, writable_attribute
 
-__all__ = ["checked_delattr", "checked_setattr"]
+__all__ = ["checked_dataclass", "checked_delattr", "checked_setattr"]
 
 
 def _check(function: str, obj: object, name: object) -> str:
@@ -67,3 +69,29 @@ def checked_delattr(obj: object, name: object) -> None:
 checked_setattr.__name__ = checked_setattr.__qualname__ = "setattr"
 checked_delattr.__name__ = checked_delattr.__qualname__ = "delattr"
 checked_setattr.__module__ = checked_delattr.__module__ = "builtins"
+
+
+def checked_dataclass(cls: Any = None, /, **options: Any) -> Any:
+    """``dataclasses.dataclass`` for the program's own classes only.
+
+    ``dataclass`` writes ``__init__``, ``__eq__``, ``__hash__``, ``__repr__`` (and with
+    ``frozen=True`` ``__setattr__``) onto the class it is given, and it can be *called* on
+    any class: ``dataclass(nn.Linear, init=False)`` made every ``Linear`` unhashable for the
+    rest of the process. A class the program's ``class`` statement made has the program's
+    ``__name__`` as its ``__module__`` (which a program cannot assign); anything else is
+    refused.
+    """
+
+    def wrap(target: Any) -> Any:
+        if not isinstance(target, type) or target.__module__ != "__main__":
+            raise TypeError(
+                "dataclass() in the playground decorates the program's own classes only "
+                "(write @dataclass above a class you define)."
+            )
+        return dataclasses.dataclass(target, **options)
+
+    return wrap if cls is None else wrap(cls)
+
+
+checked_dataclass.__name__ = checked_dataclass.__qualname__ = "dataclass"
+checked_dataclass.__module__ = "dataclasses"

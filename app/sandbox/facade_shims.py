@@ -8,6 +8,7 @@ and ``issubclass`` like the real classes and allocate zero-filled arrays instead
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import numpy as np
@@ -57,7 +58,22 @@ def _is_size(args: tuple[Any, ...]) -> bool:
         return True
     if len(args) == 1 and isinstance(args[0], torch.Size):
         return True
-    return all(isinstance(a, int) and not isinstance(a, bool) for a in args)
+    return all(_is_index(a) for a in args)
+
+
+def _is_index(arg: Any) -> bool:
+    """Whether the legacy constructor reads ``arg`` as a size: anything with ``__index__``.
+
+    Not only ``int``: ``np.int64(64)`` and a 0-d integer array are sizes to torch too
+    (measured: uninitialised memory), while a tensor is data and a bool is refused by torch.
+    """
+    if isinstance(arg, bool | torch.Tensor):
+        return False
+    try:
+        operator.index(arg)
+    except TypeError:
+        return False
+    return True
 
 
 class _TensorMeta(_ShimMeta):

@@ -95,16 +95,30 @@ def _collections(recorder: Recorder) -> dict[str, dict[str, int | None]]:
     for name, value in list(recorder.program_globals.items()):
         if name.startswith("_") or len(found) >= _COLLECTION_NAMES:
             continue
-        if isinstance(value, dict) and all(isinstance(key, str) for key in value):
-            items = list(value.items())
-        elif isinstance(value, (list, tuple)):
-            items = [(str(index), item) for index, item in enumerate(value)]
-        else:
+        items = _plain_items(value)
+        if items is None:
             continue
         tensors = [(key, item) for key, item in items if isinstance(item, torch.Tensor)]
         if tensors:
             found[name] = {key: recorder.tensor(t) for key, t in tensors[:_COLLECTION_TENSORS]}
     return found
+
+
+def _plain_items(value: Any) -> list[tuple[str, Any]] | None:
+    """A container's items, read with the built-in types' own methods, or None.
+
+    The program has finished and its output is captured: a subclass's own ``__iter__`` or
+    ``items`` must not run now, so the unbound ``dict``/``list``/``tuple`` methods read the
+    storage directly.
+    """
+    if isinstance(value, dict):
+        items = list(dict.items(value))
+        return items if all(type(key) is str for key, _ in items) else None
+    if isinstance(value, list):
+        return [(str(index), item) for index, item in enumerate(list.__iter__(value))]
+    if isinstance(value, tuple):
+        return [(str(index), item) for index, item in enumerate(tuple.__iter__(value))]
+    return None
 
 
 def _leaf_grad(record: NodeRecord, recorder: Recorder) -> int | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.sandbox.local import trace_file
 from tests.sandbox.test_attacks_static import run_isolated
 
 __all__ = ["GAP_ATTACKS", "GAP_FACADE_ALONE"]
@@ -66,9 +67,14 @@ GAP_ATTACKS: list[tuple[str, str]] = [
     ("linearize-codegen", "from torch.func import linearize"),
     ("constraints-registry", "from torch.distributions import constraint_registry"),
     ("transforms-module", "from torch.distributions import transforms\nprint(transforms.torch)"),
+    ("dataclass-library-class", "dataclasses.dataclass(nn.Linear, init=False)"),
+    ("dataclass-library-frozen", "dataclasses.dataclass(frozen=True)(torch.optim.SGD)"),
+    ("abc-register", "class A:\n    def __init__(self):\n        self.register = 1\n"
+     "typing.Mapping[str, int].register(nn.Linear)"),
 ]
 # The stand-ins alone (no policy) stop these.
-GAP_FACADE_ALONE = {name for name, _ in GAP_ATTACKS if name.startswith(("setattr", "delattr"))}
+GAP_FACADE_ALONE = {name for name, _ in GAP_ATTACKS
+                    if name.startswith(("setattr", "delattr", "dataclass"))}
 
 
 POOL_INDICES = (
@@ -132,3 +138,13 @@ def test_readable_underscore_names_lead_nowhere_on_any_reachable_object() -> Non
                 assert isinstance(value, int | tuple | list | float | str | torch.Tensor
                                   | type(None) | bool), where
     assert read > 20
+
+
+@pytest.mark.parametrize("call", ["torch.FloatTensor(np.int64(64))", "torch.Tensor(np.array(64))",
+                                  "torch.DoubleTensor(8, np.int32(8))", "torch.Tensor(64)"])
+def test_legacy_constructors_never_hand_out_uninitialised_memory(call: str) -> None:
+    """Sizes given as numpy integers are sizes to torch too: the stand-ins answer zeros."""
+    source = f"import torch\nimport numpy as np\nt = {call}\nprint(t.abs().sum().item())"
+    result, _ = trace_file(source)
+    assert result["error"] is None, result["error"]
+    assert result["stdout"].strip() == "0.0"

@@ -74,3 +74,16 @@ def test_left_out_of_the_wire_when_empty() -> None:
     compact = orjson.loads(dumps(trace_source("import torch\nx = [1, 2]\ny = torch.ones(2)\n")))
     assert "collections" not in compact
     assert expand(compact)["collections"] == {}  # the long form has every field
+
+
+def test_container_subclasses_run_no_program_code_while_the_result_is_built() -> None:
+    """A subclass's own ``__iter__``/``items`` would run after the program ended; they are not."""
+    source = (
+        "import torch\n"
+        "class L(list):\n    def __iter__(self):\n        raise ValueError('ran')\n"
+        "class D(dict):\n    def items(self):\n        raise ValueError('ran')\n"
+        "a = L([torch.ones(2)])\nb = D(w=torch.zeros(1))\n"
+    )
+    result = trace_long(source)
+    assert result["error"] is None
+    assert set(result["collections"]) == {"a", "b"}
