@@ -88,7 +88,8 @@ def test_saved_pool_indices_are_not_readable_from_the_node() -> None:
     """``_saved_<name>`` reads stop short of the index tensors a backward kernel trusts."""
     read = "y = F.max_pool2d(x, 2)\nidx = y.grad_fn._saved_result1"
     source = POOL_INDICES.replace("SOURCE", read)
-    assert run_isolated(source, mode="plain")[0] == "crash"  # writes 10**7 elements away
+    # Plain PyTorch writes 10**7 elements away: usually a crash, but where that lands in
+    # mapped memory it runs on, so only the refusal is asserted.
     outcome, detail = run_isolated(source)
     assert outcome == "forbidden" and "index tensor" in detail, detail
 
