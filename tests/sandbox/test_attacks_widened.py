@@ -200,7 +200,7 @@ def test_a_packed_sequence_that_corrupts_plain_pytorch_is_refused() -> None:
         "    print(pad_packed_sequence(PackedSequence(torch.ones(11, 2),"
         " torch.tensor([6, 3, 0, 2]))))\n"
     )
-    # plain PyTorch: free(): invalid next size (memory corruption: not asserted, where it lands varies)
+    # plain PyTorch: free(): invalid next size (not asserted: varies)
     outcome, detail = run_isolated(source)
     assert outcome == "runtime" and detail.startswith("ValueError: pad_packed_sequence()")
 
@@ -211,7 +211,7 @@ def test_a_forged_gradient_edge_that_crashes_plain_pytorch_is_refused() -> None:
         "x = torch.ones(2, requires_grad=True)\ny = x * 2\n"
         "print(torch.autograd.grad(y.sum(), GradientEdge(y.grad_fn, 1)))\n"
     )
-    # plain PyTorch: segmentation fault (memory corruption: not asserted, where it lands varies)
+    # plain PyTorch: segmentation fault (not asserted: varies)
     assert run_isolated(source)[0] == "forbidden"
     assert run_isolated(source, mode="facade")[0] == "runtime"
 
@@ -242,7 +242,7 @@ HOOK_SWAP = (
 ], ids=["checkpoint-default", "checkpoint-none", "saved-tensors-hooks"])
 def test_a_swapped_saved_tensor_that_crashes_plain_pytorch_is_refused(source: str) -> None:
     """Max-pool indices replaced by a program's tensor: plain PyTorch writes out of bounds."""
-    # plain PyTorch: segmentation fault (memory corruption: not asserted, where it lands varies)
+    # plain PyTorch: segmentation fault (not asserted: varies)
     for mode in ("policy", "facade"):
         outcome, detail = run_isolated(source, mode=mode)
         assert outcome == "runtime", (mode, detail)
