@@ -55,6 +55,8 @@ hand), and every program runs in a fresh process.
 
 from __future__ import annotations
 
+from app.sandbox.allow_names import names as _names
+
 __all__ = [
     "AUTOGRAD_FUNCTION_MEMBERS",
     "AUTOGRAD_OBJECT_ATTRS",
@@ -66,9 +68,6 @@ __all__ = [
     "PROFILER_MEMBERS",
 ]
 
-
-def _names(text: str) -> frozenset[str]:
-    return frozenset(text.split())
 
 
 FUNC_MEMBERS = _names("""

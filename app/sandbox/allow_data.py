@@ -23,11 +23,10 @@ loader options ``multiprocessing_context``,  only meaningful with worker process
 
 from __future__ import annotations
 
+from app.sandbox.allow_names import names as _names
+
 __all__ = ["DATA_ATTRS", "DATA_MEMBERS"]
 
-
-def _names(text: str) -> frozenset[str]:
-    return frozenset(text.split())
 
 
 DATA_MEMBERS = _names("""

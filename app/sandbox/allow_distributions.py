@@ -24,6 +24,8 @@ log-determinant; neither keeps state beyond its own cache or touches anything el
 
 from __future__ import annotations
 
+from app.sandbox.allow_names import names as _names
+
 __all__ = [
     "CONSTRAINTS_MEMBERS",
     "DISTRIBUTIONS_MEMBERS",
@@ -31,9 +33,6 @@ __all__ = [
     "TRANSFORMS_MEMBERS",
 ]
 
-
-def _names(text: str) -> frozenset[str]:
-    return frozenset(text.split())
 
 
 DISTRIBUTIONS_MEMBERS = _names("""

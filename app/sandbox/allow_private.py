@@ -29,12 +29,11 @@ from __future__ import annotations
 
 import functools
 
+from app.sandbox.allow_names import names as _names
+
 __all__ = ["READABLE", "REFUSED", "readable_private", "refusal_reason"]
 
 
-
-def _names(text: str) -> frozenset[str]:
-    return frozenset(text.split())
 
 
 READABLE = frozenset({"_version", "_fields", "_asdict"})

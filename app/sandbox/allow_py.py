@@ -8,6 +8,8 @@ numpy is limited to array creation, math and ``np.random``: no file I/O (``save`
 
 from __future__ import annotations
 
+from app.sandbox.allow_names import names as _names
+
 __all__ = [
     "BUILTIN_NAMES",
     "MATH_MEMBERS",
@@ -19,9 +21,6 @@ __all__ = [
     "PYTHON_ATTRS",
 ]
 
-
-def _names(text: str) -> frozenset[str]:
-    return frozenset(text.split())
 
 
 # ``type`` is replaced by a one-argument wrapper in the facade; ``object`` and ``super`` are

@@ -44,11 +44,10 @@ it, a string some API evaluates, a wrapper that writes dunder attributes). For e
 
 from __future__ import annotations
 
+from app.sandbox.allow_names import names as _names
+
 __all__ = ["STDLIB_ATTRS", "STDLIB_MODULES"]
 
-
-def _names(text: str) -> frozenset[str]:
-    return frozenset(text.split())
 
 
 STDLIB_MODULES: dict[str, frozenset[str]] = {

@@ -28,6 +28,8 @@ tensor's entries outside memory.
 
 from __future__ import annotations
 
+from app.sandbox.allow_names import names as _names
+
 __all__ = [
     "AMP_MEMBERS",
     "CUDA_MEMBERS",
@@ -43,9 +45,6 @@ __all__ = [
     "UNINITIALISED_SUBSTITUTES",
 ]
 
-
-def _names(text: str) -> frozenset[str]:
-    return frozenset(text.split())
 
 
 # Element-wise and reduction math shared by ``torch.<f>(t)`` and ``t.<f>()``.

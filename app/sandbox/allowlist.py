@@ -21,6 +21,7 @@ from app.sandbox import (
     allow_stdlib,
     allow_torch,
 )
+from app.sandbox.allow_names import names as _names
 
 __all__ = [
     "ATTRIBUTE_NAMES",
@@ -34,9 +35,6 @@ __all__ = [
     "reserved_attribute_names",
     "writable_attribute",
 ]
-
-def _names(text: str) -> frozenset[str]:
-    return frozenset(text.split())
 
 
 # Dotted module path -> names its facade exposes (submodule names included).
