@@ -1,7 +1,7 @@
 """Measurement 5: time from Run to drawn in headless Chromium, next to Graphviz ``dot``.
 
 The page is opened with ``?code=`` (which runs the program at once) and the figure is the
-page's own ``data-draw-ms`` (Run to drawn, see static/README.md), read when the ``Graph``
+page's own ``data-draw-ms`` (Run to drawn, see gradtrace/static/README.md), read when the ``Graph``
 region turns ``aria-busy=false``. The baseline is Graphviz ``dot -Tsvg`` laying out the same
 grad_fn graph (torchviz ``make_dot`` DOT, forward-only so that its saved-tensor access works),
 capped: a layout that exceeds the cap is reported as "> cap".

@@ -21,12 +21,12 @@ import time
 import torch
 from torchviz import make_dot
 
-from app.tracing import TraceOptions, fewer_collections, trace_source
-from app.tracing.graph import GraphIndex, Origin
-from app.tracing.tensors import TensorTable
 from bench.common import Row, interleave
 from bench.overhead import run_plain
 from bench.sources import chain, encoder, without_backward
+from gradtrace.tracing import TraceOptions, fewer_collections, trace_source
+from gradtrace.tracing.graph import GraphIndex, Origin
+from gradtrace.tracing.tensors import TensorTable
 
 __all__ = ["measure", "torchviz_breaking_length"]
 
@@ -88,7 +88,7 @@ def _chain_rows(quick: bool) -> list[Row]:
     nodes = len(result["graph"]["nodes"])
     tip = run_plain(without_backward(source))["y"]  # a live graph, as the tracer walks it
     assert isinstance(tip, torch.Tensor)
-    with fewer_collections():  # the walk's setting in every trace (app.tracing.runner)
+    with fewer_collections():  # the walk's setting in every trace (gradtrace.tracing.runner)
         walk = interleave({"walk": lambda: _discover(tip.grad_fn)}, 1 if quick else 3)
     lengths = [500, 900, 1000, 1100, 1500, 2000, 5000, CHAIN_OPS]
     tried = lengths[2:4] if quick else lengths

@@ -1,7 +1,7 @@
 """What a fresh process per request costs at the least: ``python -m bench.fork_probe ROUNDS``.
 
 Run by :mod:`bench.floor` in an interpreter of its own, which first makes itself the fork
-parent exactly as the zygote does (:func:`app.sandbox.zygote.prepare`: torch imported, one
+parent exactly as the zygote does (:func:`gradtrace.sandbox.zygote.prepare`: torch imported, one
 trace run, ``gc.freeze()``, heap on huge pages). Then, interleaved in batches:
 
 * ``fork``: fork a child that exits at once;
@@ -27,11 +27,11 @@ from collections.abc import Callable
 
 import orjson
 
-from app.sandbox.facade import build_globals
-from app.sandbox.reply import TraceReply
-from app.sandbox.zygote import prepare
-from app.tracing import GC_THRESHOLDS, trace_source
 from bench.sources import chain_rule
+from gradtrace.sandbox.facade import build_globals
+from gradtrace.sandbox.reply import TraceReply
+from gradtrace.sandbox.zygote import prepare
+from gradtrace.tracing import GC_THRESHOLDS, trace_source
 
 __all__ = ["main"]
 
@@ -91,7 +91,7 @@ def main() -> None:
     """Prepare like the zygote, measure, print JSON."""
     rounds = int(sys.argv[1])
     prepare()
-    gc.set_threshold(*GC_THRESHOLDS)  # what every worker runs with (app.sandbox.worker)
+    gc.set_threshold(*GC_THRESHOLDS)  # what every worker runs with (gradtrace.sandbox.worker)
     code = chain_rule()
     steps: dict[str, Callable[[], None]] = {
         "fork": lambda: _in_child(None),

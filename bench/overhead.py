@@ -14,11 +14,11 @@ from collections.abc import Callable
 import httpx
 import torch
 
-from app.tracing import TraceOptions, trace_source
 from bench.common import Row, interleave
 from bench.http_small import post_trace
 from bench.server import Server
 from bench.sources import encoder
+from gradtrace.tracing import TraceOptions, trace_source
 
 __all__ = ["measure", "run_plain"]
 

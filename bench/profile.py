@@ -18,12 +18,12 @@ from typing import Any
 import orjson
 import torch
 
-from app.tracing import trace_source
-from app.tracing.graph import GraphIndex, Origin
-from app.tracing.tensors import TensorTable
-from app.tracing.wire import dumps
 from bench.overhead import run_plain
 from bench.sources import encoder, without_backward
+from gradtrace.tracing import trace_source
+from gradtrace.tracing.graph import GraphIndex, Origin
+from gradtrace.tracing.tensors import TensorTable
+from gradtrace.tracing.wire import dumps
 
 __all__ = ["main"]
 

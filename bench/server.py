@@ -21,7 +21,7 @@ import httpx
 __all__ = ["Server", "descendants", "rss_mb"]
 
 ROOT = Path(__file__).resolve().parents[1]
-_FORK_PARENTS = (b"app.sandbox.zygote", b"multiprocessing.forkserver")
+_FORK_PARENTS = (b"gradtrace.sandbox.zygote", b"multiprocessing.forkserver")
 
 
 def _free_port() -> int:

@@ -13,7 +13,7 @@ from pathlib import Path
 __all__ = ["chain", "chain_rule", "encoder", "lstm_unrolled", "without_backward"]
 
 _HERE = Path(__file__).resolve().parent / "programs"
-_GALLERY = Path(__file__).resolve().parents[1] / "app" / "examples" / "programs"
+_GALLERY = Path(__file__).resolve().parents[1] / "gradtrace" / "examples" / "programs"
 
 
 def _sized(file: str, constant: str, value: int) -> str:

@@ -23,6 +23,6 @@ if [ ${#missing[@]} -gt 0 ]; then
     $SUDO apt-get install -y -qq "${missing[@]}"
 fi
 
-.venv/bin/ruff check app tests bench
+.venv/bin/ruff check gradtrace tests bench
 .venv/bin/mypy
 .venv/bin/pytest "$@"

@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
-# Refresh the browser libraries vendored under static/vendor/.
+# Refresh the browser libraries vendored under gradtrace/static/vendor/.
 #
 # Why: the playground must work with no network and without Node at runtime or in
 # Docker, so the ES-module builds of its libraries are committed. This script is the only
 # place that talks to the npm registry; run it by hand when bumping a version, review the
-# diff, and commit static/vendor/ on its own.
+# diff, and commit gradtrace/static/vendor/ on its own.
 #
-# Usage: scripts/vendor.sh            (needs npm; writes static/vendor/ and VERSIONS.txt)
+# Usage: scripts/vendor.sh            (needs npm; writes gradtrace/static/vendor/ and VERSIONS.txt)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-DEST="$ROOT/static/vendor"
+DEST="$ROOT/gradtrace/static/vendor"
 
 # Pinned versions. CodeMirror packages: the 6.x line; the list is the dependency closure of
 # view + commands + language + lang-python (npm would resolve the same versions).

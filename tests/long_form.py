@@ -1,6 +1,6 @@
 """Traces in the long form, which most tests read: every tensor inline, every field present.
 
-The tracer and the API produce format 5 (``app.tracing.wire``), where tensors are indices
+The tracer and the API produce format 5 (``gradtrace.tracing.wire``), where tensors are indices
 into a table and defaults are left out. Tests that check values and gradients against
 PyTorch read the expanded form through these helpers, so every such test also exercises
 the format's reference reader, ``expand``, on the JSON actually sent.
@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 import orjson
 
-from app.tracing import trace_source
-from app.tracing.wire import dumps, expand
+from gradtrace.tracing import trace_source
+from gradtrace.tracing.wire import dumps, expand
 
 __all__ = ["long_json", "trace_long"]
 

@@ -27,7 +27,7 @@ from typing import Any
 
 import httpx
 
-from app.tracing.wire import expand
+from gradtrace.tracing.wire import expand
 
 __all__ = [
     "BENIGN",

@@ -54,7 +54,8 @@ class Server:
         self.stdout = log_dir / f"server-{self.port}.jsonl"
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         env.update({f"GRADTRACE_{k.upper()}": str(v) for k, v in settings.items()})
-        command = [sys.executable, "-c", "import sys; from app.cli import main; sys.exit(main())",
+        command = [sys.executable, "-c",
+                   "import sys; from gradtrace.cli import main; sys.exit(main())",
                    "serve", "--host", "127.0.0.1", "--port", str(self.port)]
         with self.stdout.open("wb") as out, (log_dir / f"server-{self.port}.err").open("wb") as err:
             self.proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=err,

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from app.api.schemas import TraceResponse
-from app.tracing.wire import expand
+from gradtrace.api.schemas import TraceResponse
+from gradtrace.tracing.wire import expand
 from tests.tracing.oracle import run_plain
 
 PROGRAM = """\

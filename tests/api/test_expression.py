@@ -18,7 +18,7 @@ import pytest
 import torch
 from torch.nn import functional
 
-from app.api.schemas import ExampleList, ProblemDetail, TraceResponse
+from gradtrace.api.schemas import ExampleList, ProblemDetail, TraceResponse
 from tests.api.live_server import LiveServer
 from tests.long_form import long_json
 from tests.tracing.oracle import run_plain

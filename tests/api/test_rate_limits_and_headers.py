@@ -14,8 +14,8 @@ import re
 import httpx
 import pytest
 
-from app.main import create_app
-from app.settings import Settings
+from gradtrace.main import create_app
+from gradtrace.settings import Settings
 from tests.api.live_server import free_port
 from tests.api.production_harness import FORBIDDEN, metric
 

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from app.api.schemas import ExampleList, ProblemDetail, TraceResponse
+from gradtrace.api.schemas import ExampleList, ProblemDetail, TraceResponse
 from tests.api.live_server import LiveServer, benign_ok, client, running
 from tests.long_form import long_json
 from tests.tracing.oracle import run_plain

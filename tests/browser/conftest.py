@@ -40,7 +40,7 @@ def _server_command(port: int) -> list[str]:
     script = Path(sys.executable).with_name("gradtrace")
     if script.exists():
         return [str(script), "serve", "--host", "127.0.0.1", "--port", str(port)]
-    return [sys.executable, "-c", "import sys; from app.cli import main; sys.exit(main())",
+    return [sys.executable, "-c", "import sys; from gradtrace.cli import main; sys.exit(main())",
             "serve", "--host", "127.0.0.1", "--port", str(port)]
 
 

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 import torch
 
-from app.tracing.wire import expand
+from gradtrace.tracing.wire import expand
 
 __all__ = [
     "CHAIN",
@@ -34,7 +34,7 @@ __all__ = [
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
 
 # A small chain-rule program for tests that check lines and gradients. It is the program the
-# playground opens with (static/js/main.js) minus that one's comment line, so the tests'
+# playground opens with (gradtrace/static/js/main.js) minus that one's comment line, so the tests'
 # line numbers stay fixed; every test passes it explicitly (?code=), none reads the default.
 CHAIN = """import torch
 x = torch.ones(2, 2, requires_grad=True)

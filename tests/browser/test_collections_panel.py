@@ -9,8 +9,8 @@ import json
 import pytest
 import torch
 
-from app.examples import get_example
-from app.tracing.wire import expand
+from gradtrace.examples import get_example
+from gradtrace.tracing.wire import expand
 from tests.browser.helpers import NUMBER, torch_run, wait_drawn
 
 pytestmark = pytest.mark.browser

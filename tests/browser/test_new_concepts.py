@@ -4,7 +4,8 @@ recomputed in backward, saved-tensor hooks, torch.func, distributions.
 PyTorch is the oracle: the tangent the inspector shows is the one ``fwAD.unpack_dual`` gives
 for the same program, and what a saved-tensor hook's caption says it got is what plain
 PyTorch handed the program's own pack hook. The page's reader of the compact trace
-(``static/js/wire.js``) must agree with the reference reader (``app/tracing/wire.py``).
+(``gradtrace/static/js/wire.js``) must agree with the reference reader
+(``gradtrace/tracing/wire.py``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pytest
 import torch
 import torch.autograd.forward_ad as fwAD  # noqa: N812 (as PyTorch's docs spell it)
 
-from app.tracing.wire import expand
+from gradtrace.tracing.wire import expand
 from tests.browser.helpers import (
     NUMBER,
     cy_eval,

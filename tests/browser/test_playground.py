@@ -164,7 +164,7 @@ loss.backward()
 
 
 def test_a_wide_graph_opens_readable_from_its_top_left_corner(page, server_url) -> None:  # type: ignore[no-untyped-def]
-    code = (Path(__file__).parents[2] / "app/examples/programs/22_small_cnn.py").read_text()
+    code = (Path(__file__).parents[2] / "gradtrace/examples/programs/22_small_cnn.py").read_text()
     open_program(page, server_url, code)
     zoom, box, width = cy_eval(page, "(cy) => [cy.zoom(), cy.elements().renderedBoundingBox(),"
                                      " cy.width()]")

@@ -12,8 +12,8 @@ from typing import Any
 import orjson
 import torch
 
-from app.sandbox.local import trace_file
-from app.tracing.wire import dumps, expand
+from gradtrace.sandbox.local import trace_file
+from gradtrace.tracing.wire import dumps, expand
 from tests.corpus.plain import plain_run, program_retained
 from tests.tracing.oracle import PlainRun
 from tests.tracing.oracle_checks import assert_matches_plain, assert_view

@@ -17,7 +17,7 @@ import httpx
 import orjson
 import pytest
 
-from app.tracing.wire import expand
+from gradtrace.tracing.wire import expand
 from tests.corpus.compare import (
     PROGRAMS,
     compare,

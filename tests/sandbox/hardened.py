@@ -18,15 +18,15 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from app.sandbox.facade import build_globals
-from app.sandbox.limits import ProcessLimits, warm_up
-from app.tracing import trace_source
-from app.tracing.wire import dumps
+from gradtrace.sandbox.facade import build_globals
+from gradtrace.sandbox.limits import ProcessLimits, warm_up
+from gradtrace.tracing import trace_source
+from gradtrace.tracing.wire import dumps
 from tests.sandbox.child import fork_outcome
 
 __all__ = ["GALLERY", "Runner", "Scenario", "trace_json", "warmed_parent"]
 
-GALLERY = sorted((Path(__file__).parents[2] / "app" / "examples" / "programs").glob("*.py"))
+GALLERY = sorted((Path(__file__).parents[2] / "gradtrace" / "examples" / "programs").glob("*.py"))
 
 Scenario = Callable[[ProcessLimits, Any], Any]
 """A module-level function (it is sent to the parent by name) that calls ``harden()`` itself."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.sandbox.local import trace_file
+from gradtrace.sandbox.local import trace_file
 from tests.sandbox.test_attacks_static import run_isolated
 
 __all__ = ["GAP_ATTACKS", "GAP_FACADE_ALONE"]
@@ -109,9 +109,9 @@ def test_readable_underscore_names_lead_nowhere_on_any_reachable_object() -> Non
 
     import torch
 
-    from app.sandbox.allow_private import READABLE, _node_saved_names
-    from app.sandbox.allowlist import _sample_objects
-    from app.sandbox.facade import facades
+    from gradtrace.sandbox.allow_private import READABLE, _node_saved_names
+    from gradtrace.sandbox.allowlist import _sample_objects
+    from gradtrace.sandbox.facade import facades
     from tests.sandbox.test_attacks_widened import _forbidden_values
 
     x = torch.randn(2, 3, requires_grad=True)

@@ -24,7 +24,7 @@ import numpy as np
 import pytest
 import torch
 
-from app.api.schemas import TraceResponse
+from gradtrace.api.schemas import TraceResponse
 from tests.api.live_server import (
     LiveServer,
     error_kind,

@@ -18,19 +18,20 @@ from typing import Any
 
 import pytest
 
-from app.sandbox.errors import PolicyError
-from app.sandbox.facade import build_globals
-from app.sandbox.policy import check
+from gradtrace.sandbox.errors import PolicyError
+from gradtrace.sandbox.facade import build_globals
+from gradtrace.sandbox.policy import check
 from tests.shared_data import public_attacks
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "app" / "examples" / "programs"
+EXAMPLES = Path(__file__).resolve().parents[2] / "gradtrace" / "examples" / "programs"
 SKIPPED = {"cpu", "memory", "output"}
 TIMEOUT = 30.0
 
 # Children fork from a fork server that imported torch but never ran an op: forking the pytest
 # process itself after other tests used torch's thread pool can hang the child.
 _CTX = multiprocessing.get_context("forkserver")
-_CTX.set_forkserver_preload(["torch", "numpy", "app.sandbox.policy", "app.sandbox.facade"])
+_CTX.set_forkserver_preload(
+    ["torch", "numpy", "gradtrace.sandbox.policy", "gradtrace.sandbox.facade"])
 
 
 def _child(source: str, mode: str, conn: multiprocessing.connection.Connection) -> None:

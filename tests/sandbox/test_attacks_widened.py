@@ -308,8 +308,8 @@ def _forbidden_values() -> list[object]:
     import numpy as np
     import torch
 
-    from app.sandbox.allow_py import BUILTIN_NAMES
-    from app.sandbox.facade_shims import LEGACY_TENSOR_TYPES
+    from gradtrace.sandbox.allow_py import BUILTIN_NAMES
+    from gradtrace.sandbox.facade_shims import LEGACY_TENSOR_TYPES
 
     unsafe = [v for n in dir(builtins)
               if n not in BUILTIN_NAMES and callable(v := getattr(builtins, n))]
@@ -324,8 +324,8 @@ def test_no_allowed_attribute_of_a_widened_object_reaches_outside() -> None:
     """Every allowed name read on every object of the widened API (and its facades)."""
     import types
 
-    from app.sandbox.allowlist import ATTRIBUTE_NAMES, _sample_objects
-    from app.sandbox.facade import facades
+    from gradtrace.sandbox.allowlist import ATTRIBUTE_NAMES, _sample_objects
+    from gradtrace.sandbox.facade import facades
 
     objects: list[object] = [*_sample_objects(), *facades().values()]
     objects += [getattr(f, n) for f in facades().values() for n in dir(f)]

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from app.api.schemas import TraceResponse
+from gradtrace.api.schemas import TraceResponse
 from tests.api.live_server import (
     LiveServer,
     cpu_ticks,

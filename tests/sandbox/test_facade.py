@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 import torch
 
-from app.sandbox.allowlist import ATTRIBUTE_NAMES, MODULES
-from app.sandbox.facade import build_globals, facades
+from gradtrace.sandbox.allowlist import ATTRIBUTE_NAMES, MODULES
+from gradtrace.sandbox.facade import build_globals, facades
 
 
 def run(source: str) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 import torch
 
-from app.sandbox.limits import ProcessLimits, harden
+from gradtrace.sandbox.limits import ProcessLimits, harden
 from tests.sandbox.child import returned
 from tests.sandbox.hardened import Runner
 

@@ -7,9 +7,9 @@ import time
 
 import pytest
 
-from app.sandbox.errors import PolicyError
-from app.sandbox.policy import MAX_DEPTH, check
-from app.sandbox.policy_nodes import NODE_RULES
+from gradtrace.sandbox.errors import PolicyError
+from gradtrace.sandbox.policy import MAX_DEPTH, check
+from gradtrace.sandbox.policy_nodes import NODE_RULES
 
 LIMIT = 20_000
 

@@ -17,14 +17,14 @@ import orjson
 import pytest
 import torch
 
-from app.sandbox.allow_nn import MODULE_CONSTANTS, MODULE_DATA_ATTRS, NN_MEMBERS
-from app.sandbox.allowlist import MODULES, known_attribute, reserved_attribute_names
-from app.sandbox.errors import PolicyError
-from app.sandbox.limits import ProcessLimits, harden
-from app.sandbox.local import trace_file
-from app.sandbox.policy import check
-from app.tracing import trace_source
-from app.tracing.wire import dumps, expand
+from gradtrace.sandbox.allow_nn import MODULE_CONSTANTS, MODULE_DATA_ATTRS, NN_MEMBERS
+from gradtrace.sandbox.allowlist import MODULES, known_attribute, reserved_attribute_names
+from gradtrace.sandbox.errors import PolicyError
+from gradtrace.sandbox.limits import ProcessLimits, harden
+from gradtrace.sandbox.local import trace_file
+from gradtrace.sandbox.policy import check
+from gradtrace.tracing import trace_source
+from gradtrace.tracing.wire import dumps, expand
 from tests.sandbox.child import returned
 from tests.sandbox.hardened import Runner, trace_json
 from tests.sandbox.widened_programs import PROGRAMS, TRACER_XFAIL

@@ -7,8 +7,8 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from app.sandbox.limits import ProcessLimits
-from app.sandbox.pool import PoolConfig, WorkerPool
+from gradtrace.sandbox.limits import ProcessLimits
+from gradtrace.sandbox.pool import PoolConfig, WorkerPool
 
 PROGRAM = """
 import torch

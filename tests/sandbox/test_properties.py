@@ -17,8 +17,8 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.api.schemas import ProblemDetail, TraceResponse
-from app.tracing.wire import expand
+from gradtrace.api.schemas import ProblemDetail, TraceResponse
+from gradtrace.tracing.wire import expand
 from tests.tracing.oracle import run_plain
 
 TRACE = "/api/v1/trace"

@@ -16,7 +16,12 @@ from typing import Any
 
 import pytest
 
-from app.sandbox.seccomp_filter import CompiledFilter, build_filter, compile_filter, export_program
+from gradtrace.sandbox.seccomp_filter import (
+    CompiledFilter,
+    build_filter,
+    compile_filter,
+    export_program,
+)
 from tests.sandbox.child import in_child
 
 

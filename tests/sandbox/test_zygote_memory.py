@@ -6,7 +6,7 @@ far fewer page-table entries; a worker's writes must still stay its own.
 
 from __future__ import annotations
 
-from app.sandbox.zygote import collapse_to_huge_pages
+from gradtrace.sandbox.zygote import collapse_to_huge_pages
 from tests.sandbox.child import in_child
 
 

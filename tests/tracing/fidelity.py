@@ -19,8 +19,8 @@ import numpy as np
 import orjson
 import torch
 
-from app.tracing import TraceOptions, trace_source
-from app.tracing.wire import dumps, expand
+from gradtrace.tracing import TraceOptions, trace_source
+from gradtrace.tracing.wire import dumps, expand
 from tests.tracing.oracle import PROGRAM, PlainRun, run_plain
 from tests.tracing.oracle_checks import (
     assert_events,

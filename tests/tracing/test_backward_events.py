@@ -10,7 +10,7 @@ from typing import Any
 
 import torch
 
-from app.tracing import TraceOptions
+from gradtrace.tracing import TraceOptions
 from tests.long_form import trace_long
 
 LISTED = TraceOptions(max_values=64)  # every tensor of MLP listed, not summarised

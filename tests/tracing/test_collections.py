@@ -12,9 +12,9 @@ from typing import Any
 import orjson
 import torch
 
-from app.examples import get_example
-from app.tracing import TraceOptions, trace_source
-from app.tracing.wire import dumps, expand
+from gradtrace.examples import get_example
+from gradtrace.tracing import TraceOptions, trace_source
+from gradtrace.tracing.wire import dumps, expand
 from tests.long_form import trace_long
 from tests.tracing.oracle import run_plain
 from tests.tracing.oracle_checks import assert_view

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from app.tracing import TraceOptions
-from app.tracing.errors import hint_for
+from gradtrace.tracing import TraceOptions
+from gradtrace.tracing.errors import hint_for
 from tests.long_form import trace_long
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.examples import Example, load_examples
-from app.tracing import TraceOptions
+from gradtrace.examples import Example, load_examples
+from gradtrace.tracing import TraceOptions
 from tests.long_form import trace_long
 from tests.tracing.oracle import run_plain
 from tests.tracing.oracle_checks import (

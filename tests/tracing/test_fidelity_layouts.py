@@ -14,9 +14,9 @@ import orjson
 import pytest
 import torch
 
-from app.tracing import trace_source
-from app.tracing.tensors import TensorTable
-from app.tracing.wire import dumps, expand_tensor
+from gradtrace.tracing import trace_source
+from gradtrace.tracing.tensors import TensorTable
+from gradtrace.tracing.wire import dumps, expand_tensor
 from tests.tracing.fidelity import bare_stdout
 from tests.tracing.oracle_checks import assert_view
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.tracing import trace_source
+from gradtrace.tracing import trace_source
 from tests.tracing.fidelity import PRELUDE, assert_traces_as_plain, bare_stdout
 
 # nn.utils: weight/spectral norm, pruning, packed sequences, sparse bags.

@@ -2,7 +2,7 @@
 
 These run the program's functions on wrapper tensors, recompute forward passes during
 backward, or hook into how autograd saves tensors: the tracer must step aside where it
-cannot look and still give PyTorch's results (``app.tracing.transforms``).
+cannot look and still give PyTorch's results (``gradtrace.tracing.transforms``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import torch
 
-from app.tracing.wire import expand
+from gradtrace.tracing.wire import expand
 from tests.tracing.fidelity import PRELUDE, assert_traces_as_plain
 from tests.tracing.oracle import run_plain, walk_grad_fn
 from tests.tracing.oracle_checks import assert_view

@@ -10,9 +10,9 @@ import string
 
 import pytest
 
-from app.tracing import trace_source
-from app.tracing.errors import find_hint, hint_for
-from app.tracing.hints import HINTS
+from gradtrace.tracing import trace_source
+from gradtrace.tracing.errors import find_hint, hint_for
+from gradtrace.tracing.hints import HINTS
 from tests.tracing.oracle import run_plain
 
 HEADER = "import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.tracing import inplace, trace_source
-from app.tracing.errors import hint_for
+from gradtrace.tracing import inplace, trace_source
+from gradtrace.tracing.errors import hint_for
 from tests.tracing.oracle import run_plain
 
 MARK = "# the write"

@@ -19,7 +19,7 @@ import pytest
 import torch
 from torch.nn.modules import module as nn_module
 
-from app.tracing import TraceOptions
+from gradtrace.tracing import TraceOptions
 from tests.long_form import trace_long
 from tests.tracing.oracle import PROGRAM, run_plain, walk_grad_fn
 from tests.tracing.oracle_checks import (

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 import torch
 
-from app.examples import get_example
-from app.tracing.module_hooks import KINDS, tensors_in
+from gradtrace.examples import get_example
+from gradtrace.tracing.module_hooks import KINDS, tensors_in
 from tests.long_form import trace_long
 
 RETURNS = """import torch

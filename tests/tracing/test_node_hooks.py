@@ -3,7 +3,7 @@
 The oracle is plain PyTorch: the program's own hooks note what PyTorch handed them and what
 they gave back (``runs``), and the same program runs once plainly and once traced. Graph
 nodes are C++ objects, so this is also what the tracer cannot patch: it rewrites the
-program's ``register_(pre)hook`` calls instead (``app.tracing.node_hooks``).
+program's ``register_(pre)hook`` calls instead (``gradtrace.tracing.node_hooks``).
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 import torch
 
-from app.api.schemas import NodeHookEvent
-from app.sandbox.facade import build_globals
-from app.sandbox.policy import check
-from app.tracing import trace_source
-from app.tracing.node_hooks import HELPER, rewrite
+from gradtrace.api.schemas import NodeHookEvent
+from gradtrace.sandbox.facade import build_globals
+from gradtrace.sandbox.policy import check
+from gradtrace.tracing import trace_source
+from gradtrace.tracing.node_hooks import HELPER, rewrite
 from tests.long_form import trace_long
 
 NODE_HOOKS = """import torch

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import torch
 
-from app.examples import get_example
+from gradtrace.examples import get_example
 from tests.long_form import trace_long
 
 HOOKS = """import torch

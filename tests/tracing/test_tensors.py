@@ -15,9 +15,9 @@ import orjson
 import pytest
 import torch
 
-from app.tracing import TraceOptions
-from app.tracing.tensors import TensorTable
-from app.tracing.wire import dumps, expand_tensor
+from gradtrace.tracing import TraceOptions
+from gradtrace.tracing.tensors import TensorTable
+from gradtrace.tracing.wire import dumps, expand_tensor
 from tests.long_form import trace_long
 
 LISTED = TraceOptions(max_values=4096)

@@ -7,7 +7,7 @@ from typing import Any
 
 import torch
 
-from app.tracing import TraceOptions
+from gradtrace.tracing import TraceOptions
 from tests.long_form import trace_long
 from tests.tracing.oracle import walk_grad_fn
 from tests.tracing.oracle_checks import trace_walk

@@ -1,0 +1,226 @@
+"""The zygote: a warm process that forks one-shot workers on request, in about 10 ms.
+
+multiprocessing's fork server pickles a process object and re-imports the main module for
+every child (measured: ~100 ms from request to a ready worker); forking directly from a
+process that already imported torch and ran a trace costs ~10 ms including ``harden()``.
+
+Protocol on the control socket (a Unix socketpair with the server): the server sends the
+byte ``b"F"`` with one end of a fresh socketpair attached (SCM_RIGHTS); the zygote forks, the
+child serves exactly one program on that socket (``worker_main``), and the zygote answers
+with the child's pid as 4 bytes. Children die with the zygote, and the zygote with the
+server (``PR_SET_PDEATHSIG``), so no process outlives the server.
+
+On a worker's own socket: the worker sends ``b"ready"`` once hardened; the server may send
+:data:`REHEARSE` (trace a fixed warm-up program now, see ``gradtrace.sandbox.worker``), then sends
+the job as JSON; the worker answers with the reply's header and body, and exits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ctypes
+import dataclasses
+import gc
+import json
+import os
+import signal
+import socket
+import struct
+import subprocess
+import sys
+from multiprocessing.connection import Connection
+
+from gradtrace.sandbox.limits import ProcessLimits
+from gradtrace.sandbox.seccomp_filter import CompiledFilter, compile_filter
+
+__all__ = ["REHEARSE", "Zygote", "collapse_to_huge_pages", "die_with_parent", "main",
+           "prepare"]
+
+PID_FORMAT = "!i"
+REHEARSE = b"rehearse"
+_PR_SET_PDEATHSIG = 1
+_MADV_COLLAPSE = 25
+_HUGE_PAGE = 2 * 1024 * 1024
+_DENSE = 0.9  # collapse only mappings this full: a sparse one would grow by its holes
+
+
+def die_with_parent() -> None:
+    """Ask the kernel to SIGKILL this process when its parent exits."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def _dense_anonymous_regions() -> list[tuple[int, int]]:
+    """Private writable anonymous mappings (the heap, arenas, tensors) that are mostly resident."""
+    regions: list[tuple[int, int]] = []
+    current: tuple[int, int, bool] | None = None
+    with open("/proc/self/smaps", encoding="ascii", errors="replace") as smaps:
+        for line in smaps:
+            fields = line.split()
+            if "-" in fields[0] and len(fields) >= 5:  # a mapping's header line
+                start, end = (int(part, 16) for part in fields[0].split("-"))
+                name = fields[5] if len(fields) > 5 else ""
+                current = (start, end, fields[1] == "rw-p" and name in ("", "[heap]"))
+            elif fields[0] == "Anonymous:" and current is not None and current[2]:
+                start, end, _ = current
+                if int(fields[1]) * 1024 >= _DENSE * (end - start):
+                    regions.append((start, end))
+    return regions
+
+
+def collapse_to_huge_pages() -> int:
+    """Back the zygote's dense heap regions with 2 MiB pages; returns the bytes collapsed.
+
+    ``fork()`` copies one page-table entry per resident 4 KiB page (about 55,000 for the
+    zygote's 220 MB of heap, ~6 ms of kernel time per worker here) and the worker's exit
+    drops them all again; a 2 MiB page is one entry. A worker's first write into a huge page
+    still copies only 4 KiB (the kernel splits the mapping in the worker, not in the zygote).
+    Best effort: kernels before 6.1 or without transparent huge pages refuse, and nothing
+    changes.
+    """
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.madvise.argtypes = (ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int)
+    collapsed = 0
+    for start, end in _dense_anonymous_regions():
+        first = -(-start // _HUGE_PAGE) * _HUGE_PAGE
+        last = end // _HUGE_PAGE * _HUGE_PAGE
+        if last > first and libc.madvise(first, last - first, _MADV_COLLAPSE) == 0:
+            collapsed += last - first
+    return collapsed
+
+
+def _keep_only(fd: int) -> None:
+    """Standard streams to /dev/null and every other inherited descriptor closed.
+
+    A program that got past every other layer must not write into the server's log or
+    reach any file the zygote had open; only the result socket stays.
+    """
+    null = os.open(os.devnull, os.O_RDWR)
+    for stream in (0, 1, 2):
+        os.dup2(null, stream)
+    os.closerange(3, fd)
+    os.closerange(fd + 1, os.sysconf("SC_OPEN_MAX"))
+
+
+def _child(control: socket.socket, fd: int, limits: ProcessLimits,
+           seccomp: CompiledFilter) -> None:
+    """In the forked child: drop the zygote's socket, then serve one program."""
+    from gradtrace.sandbox.worker import worker_main
+
+    control.close()
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    die_with_parent()
+    _keep_only(fd)
+    worker_main(Connection(fd), limits, seccomp)
+    os._exit(0)  # worker_main never returns; belt and braces
+
+
+def serve(control: socket.socket, limits: ProcessLimits) -> None:
+    """Fork a worker for every request until the server closes the control socket."""
+    seccomp = compile_filter(allow_read_opens=limits.allow_read_opens)  # once, for every worker
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps finished workers
+    while True:
+        message, fds, _, _ = socket.recv_fds(control, 1, 1)
+        if not message:
+            return
+        pid = os.fork()
+        if pid == 0:
+            _child(control, fds[0], limits, seccomp)
+        os.close(fds[0])
+        control.sendall(struct.pack(PID_FORMAT, pid))
+
+
+class Zygote:
+    """The server's handle on the zygote process: start it, ask it for workers, stop it."""
+
+    def __init__(self, limits: ProcessLimits) -> None:
+        self.limits = limits
+        self._lock = asyncio.Lock()
+        self._process: subprocess.Popen[bytes] | None = None
+        self._control: socket.socket | None = None
+
+    def start(self) -> None:
+        """Start the zygote; call from the main thread (the death signal follows the thread)."""
+        ours, theirs = socket.socketpair()
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "gradtrace.sandbox.zygote", str(theirs.fileno()),
+             json.dumps(dataclasses.asdict(self.limits))],
+            pass_fds=[theirs.fileno()],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+        )
+        theirs.close()
+        self._control = ours
+
+    def wait_ready(self, timeout: float) -> None:
+        """Block until the zygote has imported torch and traced its warm-up program."""
+        assert self._control is not None
+        self._control.settimeout(timeout)
+        try:
+            if self._control.recv(1) != b"R":
+                raise RuntimeError("the zygote exited while warming up")
+        finally:
+            self._control.setblocking(False)  # from now on only the event loop uses it
+
+    async def fork(self) -> tuple[int, socket.socket]:
+        """A new worker: its pid and the server's end of its socket.
+
+        Asked for on the event loop (the control socket is non-blocking once the zygote is
+        ready): waiting for the zygote's answer in a thread cost a GIL hand-off per worker.
+        """
+        if self._control is None:
+            raise RuntimeError("the zygote is not running")
+        loop = asyncio.get_running_loop()
+        ours, theirs = socket.socketpair()
+        try:
+            async with self._lock:
+                socket.send_fds(self._control, [b"F"], [theirs.fileno()])
+                reply = b""
+                while len(reply) < struct.calcsize(PID_FORMAT):
+                    chunk = await loop.sock_recv(self._control, struct.calcsize(PID_FORMAT))
+                    if not chunk:
+                        break
+                    reply += chunk
+        finally:
+            theirs.close()
+        if len(reply) != struct.calcsize(PID_FORMAT):
+            ours.close()
+            raise RuntimeError("the zygote stopped answering")
+        (pid,) = struct.unpack(PID_FORMAT, reply)
+        return pid, ours
+
+    def close(self) -> None:
+        """Stop the zygote; its workers die with it (PR_SET_PDEATHSIG)."""
+        if self._control is not None:
+            self._control.close()
+            self._control = None
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait(timeout=10)
+            self._process = None
+
+
+def prepare() -> None:
+    """Make this process the parent every worker is a copy of.
+
+    Shared with ``bench.fork_probe``, which measures what forking from it costs.
+    """
+    import gradtrace.sandbox.warm  # noqa: F401 - imports torch and runs one trace
+
+    os.environ.clear()  # workers clear it again; starting empty saves each of them the work
+    gc.freeze()  # torch's objects never change: keep them out of every worker's collections
+    collapse_to_huge_pages()
+
+
+def main() -> None:
+    """``python -m gradtrace.sandbox.zygote FD LIMITS_JSON``: warm up, then serve."""
+    fd, limits_json = int(sys.argv[1]), sys.argv[2]
+    die_with_parent()
+    prepare()
+    control = socket.socket(fileno=fd)
+    control.sendall(b"R")
+    serve(control, ProcessLimits(**json.loads(limits_json)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,119 @@
+// wire.js: read the server's compact trace (format 5) into the long form the page uses.
+// Pure functions, no DOM. Mirrors gradtrace/tracing/wire.py (the reference reader, whose
+// docstring describes the format): tensors are indices into trace.tensors, fields that are
+// null or empty are left out, edges are [source, target] pairs, and an integer n in
+// events stands for the forward events of the next n nodes. Table entries are expanded
+// once and shared, so a gradient seen on two events is one object.
+
+const LEAF_OP = 'AccumulateGrad';
+const STATS = ['min', 'max', 'mean', 'std', 'norm'];
+
+/** A table entry as a TensorView: values (or null), truncated, numel and the statistics. */
+export function expandTensor(entry) {
+  const view = {
+    shape: entry.shape,
+    dtype: entry.dtype ?? 'float32',  // left out for float32, the common case
+    values: entry.values ?? null,
+    truncated: !('values' in entry),
+    numel: entry.shape.reduce((a, b) => a * b, 1),
+  };
+  STATS.forEach((key, i) => { view[key] = entry.stats ? entry.stats[i] : null; });
+  if ('layout' in entry) view.layout = entry.layout; // sparse_coo, jagged, ...: only when not strided
+  return view;
+}
+
+function expandNode(node, id, tensor, calls) {
+  const shown = tensor(node.value);
+  const call = node.module_call ?? null;
+  return {
+    id,
+    kind: node.op === LEAF_OP ? 'leaf' : 'op',
+    op: node.op,
+    label: node.label ?? null,
+    shape: node.shape ?? shown?.shape ?? null,
+    dtype: node.dtype ?? shown?.dtype ?? null,
+    value: shown,
+    grad: tensor(node.grad),
+    line: node.line ?? null,
+    module: call === null ? null : calls[call].module,
+    module_call: call,
+    saved: Object.entries(node.saved ?? {}).map(([name, t]) => ({ name, value: tensor(t) })),
+    created_in_call: node.created_in_call ?? null,
+    recomputed: node.recomputed ?? false, // made in a non-reentrant checkpoint segment
+    inputs: node.inputs,
+  };
+}
+
+function expandEvents(items, nodes, tensor) {
+  const list = (ts) => (ts == null ? null : ts.map(tensor)); // a list of tensors, or null
+  const events = [];
+  let next = 0;
+  for (const item of items) {
+    if (typeof item === 'number') {
+      for (const node of nodes.slice(next, next + item)) {
+        const event = { phase: 'forward', node: node.id, line: node.line };
+        if (node.created_in_call != null) event.call = node.created_in_call;
+        events.push(event);
+      }
+      next += item;
+      continue;
+    }
+    if ('module_hook' in item) { // one run of the program's nn.Module hook
+      events.push({ phase: 'module_hook', module: item.module_hook, kind: item.kind, line: item.line,
+                    name: item.name, call: item.call, got: list(item.got), result: list(item.result) });
+      continue;
+    }
+    if ('node_hook' in item) { // one run of the program's hook on a graph node (grad_fn)
+      events.push({ phase: 'node_hook', call: item.call, node: item.node_hook, kind: item.kind, line: item.line,
+                    name: item.name, grad_outputs: list(item.grad_outputs),
+                    grad_inputs: list(item.grad_inputs), result: list(item.result) });
+      continue;
+    }
+    if ('hook' in item) { // one run of the program's tensor hook, in backward call `call`
+      events.push({ phase: 'hook', call: item.call, node: item.hook, line: item.line, name: item.name,
+                    grad: tensor(item.grad), result: tensor(item.result) });
+      continue;
+    }
+    if ('saved_hook' in item) { // one run of the program's saved-tensor pack or unpack hook
+      events.push({ phase: 'saved_hook', kind: item.saved_hook, line: item.line, name: item.name,
+                    call: item.call, tensor: tensor(item.tensor), result: tensor(item.result) });
+      continue;
+    }
+    if ('grad_write' in item) { // the program wrote into a leaf's .grad (x.grad.zero_())
+      events.push({ phase: 'grad', node: item.grad_write, line: item.line, op: item.op, grad: tensor(item.grad) });
+      continue;
+    }
+    const event = { phase: 'backward', call: item.call, node: item.node };
+    if (item.captured) event.captured = true;
+    event.grad_outputs = item.grad_outputs.map(tensor);
+    event.grad_inputs = item.grad_inputs.map(tensor);
+    event.edges = item.captured ? [] : nodes[item.node].inputs;
+    if ('leaf_grad' in item) event.leaf_grad = tensor(item.leaf_grad);
+    events.push(event);
+  }
+  return events;
+}
+
+/** The long form of a trace (a failure without a graph passes through too). */
+export function expandTrace(trace) {
+  const entries = trace.tensors ?? [];
+  const table = entries.map(expandTensor);
+  // a dual tensor's forward-mode tangent: the index becomes the (shared) entry itself
+  entries.forEach((entry, i) => { if ('tangent' in entry) table[i].tangent = table[entry.tangent]; });
+  const tensor = (i) => (i == null ? null : table[i]);
+  const calls = trace.module_calls ?? [];
+  const nodes = trace.graph.nodes.map((node, id) => expandNode(node, id, tensor, calls));
+  const edges = trace.graph.edges.map(([source, target], id) => ({ id, source, target }));
+  const variables = {};
+  for (const [name, v] of Object.entries(trace.variables)) {
+    variables[name] = { ...v, value: tensor(v.value), grad: tensor(v.grad) };
+  }
+  // tensors inside top-level dicts, lists and tuples (per_sample["weight"]); {} when left out
+  const collections = {};
+  for (const [name, items] of Object.entries(trace.collections ?? {})) {
+    collections[name] = Object.fromEntries(Object.entries(items).map(([k, t]) => [k, tensor(t)]));
+  }
+  const { tensors, format, ...rest } = trace;
+  return { ...rest, graph: { nodes, edges }, variables, module_calls: calls, collections,
+           events: expandEvents(trace.events, nodes, tensor) };
+}

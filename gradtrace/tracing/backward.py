@@ -1,0 +1,198 @@
+"""Instrument each ``backward()`` / ``autograd.grad()`` call to see every gradient.
+
+For the duration of one call, a post-hook on every node reachable from the call's roots
+records what the node received (``grad_outputs``) and what it sent to each input
+(``grad_inputs``, which is the gradient on each incoming edge). Hooks are removed after the
+call so that the program's own hooks and later calls are unaffected. Nodes that the call
+itself creates (``create_graph=True``) are walked afterwards and tagged with the call. A
+backward call made while one runs (a reentrant checkpoint's) is instrumented the same way.
+Inside a torch.func transform, or batched (``is_grads_batched``), a call is only listed.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import torch
+
+from gradtrace.tracing.graph import Origin
+from gradtrace.tracing.transforms import transforming
+
+if TYPE_CHECKING:
+    from gradtrace.tracing.recorder import Recorder
+
+__all__ = ["CALL_KINDS", "run_call"]
+
+CALL_KINDS: dict[Callable[..., Any], str] = {
+    torch.Tensor.backward: "backward",
+    torch.autograd.backward: "backward",
+    torch.autograd.grad: "grad",
+}
+
+_SIGNATURES = {func: inspect.signature(func) for func in CALL_KINDS}
+_ENTRY: dict[str, Callable[..., Any]] = {
+    "backward": torch.autograd.backward, "grad": torch.autograd.grad}
+
+
+def _as_tuple(value: Any) -> tuple[Any, ...]:
+    if value is None:
+        return ()
+    return tuple(value) if isinstance(value, tuple | list) else (value,)
+
+
+def _call_arguments(func: Callable[..., Any], args: Any, kwargs: Any) -> dict[str, Any]:
+    """Bind a backward/grad call's arguments to names, whatever way they were passed."""
+    bound = _SIGNATURES[func].bind(*args, **kwargs)
+    arguments = dict(bound.arguments)
+    if func is torch.Tensor.backward:
+        arguments["tensors"] = arguments.pop("self")
+    if func is torch.autograd.grad:
+        arguments["tensors"] = arguments.pop("outputs")
+    return arguments
+
+
+def _make_hook(recorder: Recorder, call: int, node_id: int) -> Callable[..., None]:
+    record = recorder.graph.nodes[node_id]
+    leaf = record.fn.variable if record.kind == "leaf" else None
+    add = recorder.tensors.add  # runs for every gradient of the call: kept lean
+
+    def hook(grad_inputs: tuple[Any, ...], grad_outputs: tuple[Any, ...]) -> None:
+        # the edges are the node's inputs: the event does not repeat them (gradtrace.tracing.wire)
+        event: dict[str, Any] = {
+            "call": call,
+            "node": node_id,
+            "grad_outputs": [None if g is None else add(g) for g in grad_outputs],
+            "grad_inputs": [None if g is None else add(g) for g in grad_inputs],
+        }
+        if leaf is not None:
+            event["leaf_grad"] = recorder.leaf_grad(node_id, leaf.grad)
+        recorder.hook_event(event)  # a limit is raised again once the engine returns
+
+    return hook
+
+
+def _install_hooks(recorder: Recorder, call: int, roots: Iterable[Any]) -> list[Any]:
+    handles = []
+    for fn in recorder.graph.reachable(roots):
+        node_id = recorder.graph.id_of_fn(fn)
+        if node_id is not None:
+            handles.append(fn.register_hook(_make_hook(recorder, call, node_id)))
+    return handles
+
+
+def _captured_inputs(
+    recorder: Recorder, call: int, inputs: tuple[Any, ...], grads: Any
+) -> None:
+    """autograd.grad returns gradients instead of accumulating: show them on the inputs."""
+    for tensor, grad in zip(inputs, _as_tuple(grads), strict=False):
+        node_id = recorder.graph.node_of(tensor) if isinstance(tensor, torch.Tensor) else None
+        if node_id is None or grad is None:
+            continue
+        recorder.add_event({
+            "call": call,
+            "node": node_id,
+            "captured": True,
+            "grad_outputs": [recorder.tensor(grad)],
+            "grad_inputs": [],
+        })
+
+
+def run_call(
+    recorder: Recorder,
+    func: Callable[..., Any],
+    kind: str,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> Any:
+    """Run one backward/grad call with every reachable node instrumented."""
+    arguments = _call_arguments(func, args, kwargs)
+    if transforming() or arguments.get("is_grads_batched"):
+        return _run_batched(recorder, func, kind, args, kwargs, arguments)
+    roots = [t for t in _as_tuple(arguments.get("tensors")) if isinstance(t, torch.Tensor)]
+    inputs = _as_tuple(arguments.get("inputs"))
+    call = len(recorder.calls)
+    origin = recorder.origin()
+    if recorder.running:  # made while an outer call ran (a reentrant checkpoint's recompute)
+        origin = Origin(origin.line, None, recorder.running[0])
+    recorder.snapshot_labels()
+    for tensor in roots:
+        recorder.discover(tensor.grad_fn, origin)
+    _list_call(recorder, kind, origin.line, arguments)
+    handles = _install_hooks(recorder, call, [t.grad_fn for t in roots])
+    recorder.tensors.flush()  # the engine writes into existing .grad tensors in place
+    try:
+        with _seeing_nested_calls(recorder, call):
+            result = func(*args, **kwargs)
+    finally:
+        for handle in handles:
+            handle.remove()
+    if recorder.limit_error is not None:
+        raise recorder.limit_error
+    if kind == "grad":
+        _captured_inputs(recorder, call, inputs, result)
+    if arguments.get("create_graph"):
+        _discover_created(recorder, call, origin, roots, result)
+    return result
+
+
+@contextmanager
+def _seeing_nested_calls(recorder: Recorder, call: int) -> Iterator[None]:
+    """While call ``call`` runs, backward calls made inside it are instrumented too.
+
+    The engine runs without the recorder's mode (a mode's handler runs with the mode
+    off), so a backward call made while backward runs (a reentrant checkpoint's, in its
+    node's backward) would go unseen. Torch's Python code reaches the engine through
+    ``torch.autograd.backward`` / ``grad``: those two are swapped for the call's duration.
+    """
+    def nested(kind: str) -> Callable[..., Any]:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            if torch._C._current_graph_task_id() == -1:  # not yet in the engine: the call's own
+                return _ENTRY[kind](*args, **kwargs)  # way there (Tensor.backward calls this)
+            return run_call(recorder, _ENTRY[kind], kind, args, kwargs)
+        return run
+
+    before = torch.autograd.backward, torch.autograd.grad
+    recorder.running.append(call)
+    torch.autograd.backward, torch.autograd.grad = nested("backward"), nested("grad")
+    try:
+        yield
+    finally:
+        torch.autograd.backward, torch.autograd.grad = before
+        recorder.running.pop()
+
+
+def _run_batched(recorder: Recorder, func: Callable[..., Any], kind: str, args: tuple[Any, ...],
+                 kwargs: dict[str, Any], arguments: dict[str, Any]) -> Any:
+    """A call inside a torch.func transform, or with ``is_grads_batched=True``: listed, not
+    instrumented, since its graph and gradients are the transform's (``transforms``)."""
+    _list_call(recorder, kind, recorder.origin().line, arguments)
+    return func(*args, **kwargs)
+
+
+def _list_call(recorder: Recorder, kind: str, line: int | None,
+               arguments: dict[str, Any]) -> None:
+    recorder.calls.append({
+        "index": len(recorder.calls),
+        "kind": kind,
+        "line": line,
+        "create_graph": bool(arguments.get("create_graph")),
+        "retain_graph": arguments.get("retain_graph"),
+    })
+
+
+def _discover_created(
+    recorder: Recorder, call: int, origin: Origin, roots: list[torch.Tensor], result: Any
+) -> None:
+    """Walk the graph a create_graph=True call built (from results and leaves' .grad)."""
+    built = Origin(origin.line, None, call)
+    produced = [t for t in _as_tuple(result) if isinstance(t, torch.Tensor)]
+    for fn in recorder.graph.reachable([t.grad_fn for t in roots]):
+        variable = getattr(fn, "variable", None)
+        if isinstance(variable, torch.Tensor) and variable.grad is not None:
+            produced.append(variable.grad)
+    for tensor in produced:
+        if tensor.grad_fn is not None:
+            recorder.record_output(tensor, built)

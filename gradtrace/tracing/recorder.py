@@ -1,0 +1,324 @@
+"""Record a program's autograd graph while it runs.
+
+A ``TorchFunctionMode`` sees every torch function and tensor method the program calls. After
+each call, the outputs' ``grad_fn`` nodes are walked into the ``GraphIndex`` (so nodes are
+discovered in the order the forward pass made them, with the program line and module that
+made them), and backward/grad calls are handed to ``backward.run_call`` to be instrumented.
+A write into a leaf's ``.grad`` (``x.grad.zero_()``, ``x.grad = None``, an optimizer's
+``zero_grad()``) is an event too: without it the timeline would show the old gradient
+until the next backward call. So is each run of a tensor, module or node hook the
+program registered (``gradtrace.tracing.tensor_hooks``, ``gradtrace.tracing.module_hooks``,
+``gradtrace.tracing.node_hooks``).
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import torch
+from torch.autograd.function import Function
+from torch.overrides import TorchFunctionMode
+
+from gradtrace.tracing import backward, duals, inplace, module_hooks, saved_hooks, tensor_hooks
+from gradtrace.tracing.errors import PROGRAM_FILENAME, TraceLimitError
+from gradtrace.tracing.grad_writes import GradOwners
+from gradtrace.tracing.graph import GraphIndex, NodeRecord, Origin
+from gradtrace.tracing.modules import ModuleTracker
+from gradtrace.tracing.options import TraceOptions
+from gradtrace.tracing.tensors import TensorTable
+from gradtrace.tracing.transforms import legacy_batched, transforming
+
+__all__ = ["Recorder"]
+
+
+# Dunder methods that write into a tensor; other writers end in "_" (add_, copy_, zero_).
+# numpy() is here because the array it returns shares the tensor's memory.
+_WRITERS = frozenset({
+    "__setitem__", "__set__", "__iadd__", "__isub__", "__imul__", "__itruediv__",
+    "__ifloordiv__", "__imod__", "__ipow__", "__imatmul__", "__iand__", "__ior__", "__ixor__",
+    "__ilshift__", "__irshift__", "numpy",
+})
+# In-place by name, but they change flags, not values.
+_FLAG_SETTERS = frozenset({"requires_grad_", "detach_", "share_memory_"})
+
+
+# x.grad = value calls this descriptor's __set__ through the mode
+_GRAD = torch._C.TensorBase.__dict__["grad"]
+
+
+@functools.cache
+def may_write(func: Callable[..., Any]) -> bool:
+    """Whether calling ``func`` may change a tensor's values in place (cached: every call)."""
+    name: str = getattr(func, "__name__", "")
+    if name in _FLAG_SETTERS:
+        return False
+    return name in _WRITERS or (name.endswith("_") and not name.endswith("__"))
+
+
+def program_line() -> int | None:
+    """The innermost line of the user's program on the current stack."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_filename == PROGRAM_FILENAME:
+            return frame.f_lineno
+        frame = frame.f_back  # type: ignore[assignment]
+    return None
+
+
+class Recorder:
+    """Everything observed while one program runs: graph, events and backward calls."""
+
+    def __init__(self, options: TraceOptions, program_globals: dict[str, Any]) -> None:
+        self.options = options
+        self.program_globals = program_globals
+        self.tensors = TensorTable(options.max_values)
+        self.graph = GraphIndex(options.max_nodes, self.tensors)
+        self.modules = ModuleTracker(lambda: self.program_globals)
+        # the timeline in wire form (gradtrace.tracing.wire): an int is a run of forward events
+        self.events: list[int | dict[str, Any]] = []
+        self.event_count = 0
+        self.calls: list[dict[str, Any]] = []
+        self.labels: dict[int, str] = {}
+        self._leaf_origins: dict[int, tuple[torch.Tensor, Origin]] = {}
+        self._grads = GradOwners()
+        self.limit_error: TraceLimitError | None = None
+        self.running: list[int] = []  # backward calls running now, outermost first
+        self.writes = inplace.new_log(program_line)  # for the in-place error's hint
+
+    def snapshot_labels(self) -> None:
+        """Name nodes after the program's variables as they are bound right now."""
+        for name, value in list(self.program_globals.items()):
+            if isinstance(value, torch.Tensor):
+                node_id = self.graph.node_of(value)
+                if node_id is not None:
+                    self.labels[node_id] = name
+
+    def tensor(self, tensor: torch.Tensor | None) -> int | None:
+        """The tensor's index in the trace's tensor table (None stays None).
+
+        The engine hands the same gradient tensor to the node that sends it and the node
+        that receives it: the table gives both one entry, and the reference it holds keeps
+        the engine from accumulating into that tensor in place.
+        """
+        return self.tensors.add_optional(tensor)
+
+    def origin(self, created_in_call: int | None = None) -> Origin:
+        """Where the program is now: line and running module call."""
+        call = None if created_in_call is not None else self.modules.current_call()
+        return Origin(program_line(), call, created_in_call)
+
+    def add_event(self, event: dict[str, Any] | None) -> None:
+        """Append a backward event (None: the next node's forward event).
+
+        Stops the program once the event cap is passed.
+        """
+        if self.event_count >= self.options.max_events:
+            self.limit_error = self.limit_error or TraceLimitError(
+                "events", self.options.max_events
+            )
+            raise self.limit_error
+        self.event_count += 1
+        if event is not None:
+            self.events.append(event)
+        elif self.events and isinstance(self.events[-1], int):
+            self.events[-1] += 1
+        else:
+            self.events.append(1)
+
+    def discover(self, fn: Any, origin: Origin) -> list[NodeRecord]:
+        """Record nodes new since the last walk and emit a forward event for each."""
+        try:
+            new = self.graph.discover(fn, origin)
+        except TraceLimitError as exc:
+            self.limit_error = self.limit_error or exc
+            raise
+        for record in new:
+            if record.kind == "leaf":
+                self._leaf_origin(record, origin)
+            self.add_event(None)  # its line and call are the node's
+        return new
+
+    def _leaf_origin(self, record: NodeRecord, used: Origin) -> None:
+        """A leaf's line is where it was created, when the program created it under our eyes.
+
+        A parameter is created in its module's ``__init__``, outside any forward call, but
+        belongs with the module: it takes the module call of its first use, so that the
+        page draws ``block.weight`` inside ``block``'s box.
+        """
+        known = self._leaf_origins.get(id(record.fn.variable))
+        if known is None:
+            return
+        created = known[1]
+        if isinstance(record.fn.variable, torch.nn.Parameter):
+            created = Origin(created.line, used.module_call, created.created_in_call)
+        record.origin = created
+
+    def record_output(self, tensor: torch.Tensor, origin: Origin) -> None:
+        """Walk a tensor's new graph and keep the tensor as its node's forward value."""
+        self.discover(tensor.grad_fn, origin)
+        record = self.graph.nodes[self.graph.id_of_fn(tensor.grad_fn)]  # type: ignore[index]
+        if record.value is None:
+            record.value = self.tensors.add(tensor)
+
+    def leaf_grad(self, node_id: int, grad: torch.Tensor | None) -> int | None:
+        """A leaf's ``.grad`` now, as a tensor-table index; its later writes become events."""
+        if grad is not None:
+            self._grads.remember(node_id, grad)
+        return self.tensor(grad)
+
+    def after_write(self, func: Callable[..., Any], target: Any) -> None:
+        """An event for each write into a leaf's ``.grad``, with the value it left there."""
+        if getattr(func, "__self__", None) is _GRAD:  # leaf.grad = value
+            node_id = self.graph.node_of(target) if isinstance(target, torch.Tensor) else None
+            if node_id is not None and self.graph.nodes[node_id].kind == "leaf":
+                self._grad_written(node_id, "set")
+            return
+        # an in-place method of a leaf's .grad, its .data or a view of it; the _foreach_
+        # ops (optimizers' zero_grad(set_to_none=False)) write into a list of them
+        op = getattr(func, "__name__", "write").removeprefix("_foreach_")
+        if op == "numpy":  # not a write yet: the array it returns may write later
+            return
+        for tensor in target if isinstance(target, list | tuple) else (target,):
+            owner = self._grads.owner(tensor, lambda node: self.graph.nodes[node].fn.variable)
+            if owner is not None:
+                self._grad_written(owner, op)
+
+    def _grad_written(self, node_id: int, op: str) -> None:
+        leaf = self.graph.nodes[node_id].fn.variable
+        self.add_event({"grad_write": node_id, "line": program_line(), "op": op,
+                        "grad": self.leaf_grad(node_id, leaf.grad)})
+
+    def hook_ran(self, tensor: torch.Tensor | None, name: str, line: int | None,
+                 grad: Any, result: Any) -> None:
+        """An event for one run of the program's tensor hook, inside a backward call."""
+        node_id = None if tensor is None else self.graph.node_of(tensor)
+        if node_id is None or not self.calls or transforming():
+            return
+        self.hook_event({
+            "hook": node_id, "call": len(self.calls) - 1, "line": line, "name": name,
+            "grad": self.tensor(grad) if isinstance(grad, torch.Tensor) else None,
+            "result": self.tensor(result) if isinstance(result, torch.Tensor) else None})
+
+    def module_hook_ran(self, module: torch.nn.Module, kind: str, name: str, line: int | None,
+                        got: list[torch.Tensor], result: Any) -> None:
+        """An event for one run of the program's module hook (``tracing.module_hooks``)."""
+        if transforming():  # its tensors are the transform's wrappers
+            return
+        returned = None if result is None else module_hooks.tensors_in(result)
+        self.hook_event({
+            "module_hook": self.modules.name_of(module), "kind": kind, "line": line,
+            "name": name, "call": len(self.calls) - 1 if "backward" in kind else None,
+            "got": [self.tensor(t) for t in got],
+            "result": None if returned is None else [self.tensor(t) for t in returned]})
+
+    def node_hook_ran(self, fn: Any, fields: dict[str, Any],
+                      grads: dict[str, tuple[Any, ...] | None]) -> None:
+        """An event for one run of the program's hook on a graph node (``node_hooks``)."""
+        node_id = self.graph.id_of_fn(fn)
+        if node_id is None or not self.calls or transforming():
+            return
+        listed = {key: None if value is None else [
+            self.tensor(g) if isinstance(g, torch.Tensor) else None for g in value]
+            for key, value in grads.items()}
+        self.hook_event({"node_hook": node_id, **fields, "call": len(self.calls) - 1, **listed})
+
+    def hook_event(self, event: dict[str, Any]) -> None:
+        """Add an event from a hook: ours on each node, or the program's own.
+
+        Hooks may run inside the engine, where raising would tangle with its own errors: a
+        trace limit is noted here and raised once the call returns (``backward.run_call``).
+        """
+        if self.limit_error is not None:
+            return
+        try:  # noqa: SIM105 - no context manager object per gradient hook
+            self.add_event(event)
+        except TraceLimitError:
+            pass
+
+    def after_call(self, result: Any, first_arg: Any) -> None:
+        """Look at a call's outputs (and its first argument, for in-place ops)."""
+        outputs = result if isinstance(result, tuple | list) else (result,)
+        if duals.level_open():
+            self._note_tangents(outputs)
+        origin: Origin | None = None
+        for out in (*outputs, first_arg):
+            if not isinstance(out, torch.Tensor):
+                continue
+            try:
+                fn = out.grad_fn
+            except RuntimeError:  # a no_grad view written in place: no graph (grad_fn_of)
+                continue
+            if fn is None:
+                if out.requires_grad and id(out) not in self._leaf_origins:
+                    self._leaf_origins[id(out)] = (out, origin or self.origin())
+                continue
+            if self.graph.id_of_fn(fn) is not None or legacy_batched(out):
+                continue
+            origin = origin or self.origin()
+            self.record_output(out, origin)
+
+    def _note_tangents(self, outputs: Any) -> None:
+        """Forward-mode AD: each dual output's tangent, for its table entries (``duals``)."""
+        for out in outputs:
+            tangent = duals.tangent_of(out) if isinstance(out, torch.Tensor) else None
+            if tangent is not None:
+                self.tensors.note_tangent(out, tangent)
+
+    @contextmanager
+    def active(self) -> Iterator[None]:
+        """Record every torch call the program makes inside this block."""
+        original_apply = Function.__dict__["apply"]
+        recorder = self
+
+        def apply(cls: type[Function], *args: Any, **kwargs: Any) -> Any:
+            result = original_apply.__func__(cls, *args, **kwargs)
+            if not transforming():
+                recorder.after_call(result, None)
+            return result
+
+        Function.apply = classmethod(apply)  # type: ignore[assignment,method-assign]
+        try:
+            with (self.modules.active(), module_hooks.watching(self),
+                  saved_hooks.watching(self), _Mode(self)):
+                yield
+        finally:
+            Function.apply = original_apply  # type: ignore[method-assign]
+
+
+class _Mode(TorchFunctionMode):
+    """Forwards every torch call to the recorder; backward calls are instrumented."""
+
+    def __init__(self, recorder: Recorder) -> None:
+        super().__init__()
+        self.recorder = recorder
+
+    def __torch_function__(
+        self,
+        func: Callable[..., Any],
+        types: Any,
+        args: tuple[Any, ...] = (),
+        kwargs: dict[str, Any] | None = None,
+    ) -> Any:
+        kwargs = kwargs or {}
+        kind = backward.CALL_KINDS.get(func)
+        if kind is not None:
+            return backward.run_call(self.recorder, func, kind, args, kwargs)
+        if transforming():  # the transform's own tensors and graph (gradtrace.tracing.transforms)
+            return func(*args, **kwargs)
+        writes = may_write(func)
+        if writes or "out" in kwargs:
+            self.recorder.tensors.flush()  # entries show values from before the write
+        if func is tensor_hooks.REGISTER_HOOK:
+            args, kwargs = tensor_hooks.watch(self.recorder, args, kwargs)
+        token = self.recorder.writes.before(func, args)
+        result = func(*args, **kwargs)
+        self.recorder.writes.after(func, token)
+        first = args[0] if args else None
+        self.recorder.after_call(result, first)
+        if writes:
+            self.recorder.after_write(func, first)
+        return result
