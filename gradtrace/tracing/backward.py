@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import torch
 
+from gradtrace.tracing.errors import TraceLimitError
 from gradtrace.tracing.graph import Origin
 from gradtrace.tracing.transforms import transforming
 
@@ -117,9 +118,13 @@ def run_call(
     origin = recorder.origin()
     if recorder.running:  # made while an outer call ran (a reentrant checkpoint's recompute)
         origin = Origin(origin.line, None, recorder.running[0])
-    recorder.snapshot_labels()
-    for tensor in roots:
-        recorder.discover(tensor.grad_fn, origin)
+    try:
+        recorder.snapshot_labels()
+        for tensor in roots:
+            recorder.discover(tensor.grad_fn, origin)
+    except TraceLimitError as exc:
+        recorder.gate.cut(exc)  # raises, unless the program is to go on unrecorded
+        return func(*args, **kwargs)
     _list_call(recorder, kind, origin.line, arguments)
     handles = _install_hooks(recorder, call, [t.grad_fn for t in roots])
     recorder.tensors.flush()  # the engine writes into existing .grad tensors in place
@@ -129,12 +134,15 @@ def run_call(
     finally:
         for handle in handles:
             handle.remove()
-    if recorder.limit_error is not None:
-        raise recorder.limit_error
-    if kind == "grad":
-        _captured_inputs(recorder, call, inputs, result)
-    if arguments.get("create_graph"):
-        _discover_created(recorder, call, origin, roots, result)
+    try:
+        if recorder.limit_error is not None:
+            raise recorder.limit_error
+        if kind == "grad":
+            _captured_inputs(recorder, call, inputs, result)
+        if arguments.get("create_graph"):
+            _discover_created(recorder, call, origin, roots, result)
+    except TraceLimitError as exc:
+        recorder.gate.cut(exc)
     return result
 
 

@@ -10,12 +10,11 @@ Limits raised while a program runs derive from ``BaseException`` so that a progr
 from __future__ import annotations
 
 import re
-import traceback
-from types import TracebackType
 from typing import Any
 
 from gradtrace.tracing import inplace
 from gradtrace.tracing.hints import HINTS, Hint
+from gradtrace.tracing.sources import PROGRAM_FILENAME, Sources
 
 __all__ = [
     "PROGRAM_FILENAME",
@@ -27,7 +26,6 @@ __all__ = [
     "hint_for",
 ]
 
-PROGRAM_FILENAME = "<program>"
 
 
 class TraceLimitError(BaseException):
@@ -69,15 +67,6 @@ def hint_for(message: str) -> str | None:
     return hint.text.format(**match.groupdict())
 
 
-def _program_line(tb: TracebackType | None) -> int | None:
-    """Innermost line of the user's program in a traceback."""
-    line = None
-    for frame, lineno in traceback.walk_tb(tb):
-        if frame.f_code.co_filename == PROGRAM_FILENAME:
-            line = lineno
-    return line
-
-
 def _kind_for(exc: BaseException) -> str:
     """Map an exception to the API's error kind."""
     if isinstance(exc, ProgramTimeout):
@@ -93,17 +82,22 @@ def _kind_for(exc: BaseException) -> str:
     return "runtime"
 
 
-def _hint(message: str) -> str | None:
+def _hint(message: str, sources: Sources) -> str | None:
     """The table's hint; for an in-place error, with the line of the write when it is known."""
     hint = hint_for(message)
     write = inplace.write_of(message)
-    if hint is not None and write is not None:
-        hint = f"The in-place write ({write.op}) is on line {write.line}. {hint}"
+    if hint is not None and write is not None and write.line is not None:
+        hint = f"The in-place write ({write.op}) is on {sources.describe(write.line)}. {hint}"
     return hint
 
 
-def describe_error(exc: BaseException) -> dict[str, Any]:
-    """Build the response's ``error`` object from an exception raised by a program."""
+def describe_error(exc: BaseException, sources: Sources | None = None) -> dict[str, Any]:
+    """Build the response's ``error`` object from an exception raised by a program.
+
+    ``sources`` tells which frames are the program's (the playground's one ``<program>``
+    when None); the error's ``line`` is the innermost of them.
+    """
+    sources = sources or Sources.playground()
     if isinstance(exc, SyntaxError):
         return {
             "kind": "syntax",
@@ -114,7 +108,7 @@ def describe_error(exc: BaseException) -> dict[str, Any]:
         }
     kind = _kind_for(exc)
     message = str(exc) or type(exc).__name__
-    hint = _hint(message)
+    hint = _hint(message, sources)
     if kind == "output_limit" and isinstance(exc, TraceLimitError):
         hint = f"Make the program smaller: it is capped at {exc.limit} {exc.cap}."
     elif kind == "timeout":
@@ -129,6 +123,6 @@ def describe_error(exc: BaseException) -> dict[str, Any]:
         "kind": kind,
         "type": type(exc).__name__,
         "message": message,
-        "line": _program_line(exc.__traceback__),
+        "line": sources.in_traceback(exc.__traceback__),
         "hint": hint,
     }

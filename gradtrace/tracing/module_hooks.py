@@ -17,8 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 import torch
 
-from gradtrace.tracing.errors import PROGRAM_FILENAME
-
 if TYPE_CHECKING:
     from gradtrace.tracing.recorder import Recorder
 
@@ -61,9 +59,10 @@ def _wrapped(recorder: Recorder, kind: str, hook: Callable[..., Any],
 
 def _register(recorder: Recorder, method: str, original: Callable[..., Any]) -> Any:
     def register(module: torch.nn.Module, hook: Any, *args: Any, **kwargs: Any) -> Any:
-        caller = sys._getframe(1)  # the program's line, or torch registering its own hook
-        if callable(hook) and caller.f_code.co_filename == PROGRAM_FILENAME:
-            hook = _wrapped(recorder, KINDS[method], hook, module, caller.f_lineno)
+        # the program's line, or None: torch registering its own hook
+        line = recorder.sources.at(sys._getframe(1))
+        if callable(hook) and line is not None:
+            hook = _wrapped(recorder, KINDS[method], hook, module, line)
         return original(module, hook, *args, **kwargs)
 
     return register

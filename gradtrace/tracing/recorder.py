@@ -13,7 +13,6 @@ program registered (``gradtrace.tracing.tensor_hooks``, ``gradtrace.tracing.modu
 
 from __future__ import annotations
 
-import functools
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,60 +20,34 @@ from typing import Any
 
 import torch
 from torch.autograd.function import Function
-from torch.overrides import TorchFunctionMode
 
-from gradtrace.tracing import backward, duals, inplace, module_hooks, saved_hooks, tensor_hooks
-from gradtrace.tracing.errors import PROGRAM_FILENAME, TraceLimitError
+from gradtrace.tracing import duals, inplace, module_hooks, saved_hooks
+from gradtrace.tracing.errors import TraceLimitError
 from gradtrace.tracing.grad_writes import GradOwners
 from gradtrace.tracing.graph import GraphIndex, NodeRecord, Origin
+from gradtrace.tracing.mode import Gate, RecordingMode
 from gradtrace.tracing.modules import ModuleTracker
 from gradtrace.tracing.options import TraceOptions
+from gradtrace.tracing.sources import Sources
 from gradtrace.tracing.tensors import TensorTable
 from gradtrace.tracing.transforms import legacy_batched, transforming
 
 __all__ = ["Recorder"]
 
 
-# Dunder methods that write into a tensor; other writers end in "_" (add_, copy_, zero_).
-# numpy() is here because the array it returns shares the tensor's memory.
-_WRITERS = frozenset({
-    "__setitem__", "__set__", "__iadd__", "__isub__", "__imul__", "__itruediv__",
-    "__ifloordiv__", "__imod__", "__ipow__", "__imatmul__", "__iand__", "__ior__", "__ixor__",
-    "__ilshift__", "__irshift__", "numpy",
-})
-# In-place by name, but they change flags, not values.
-_FLAG_SETTERS = frozenset({"requires_grad_", "detach_", "share_memory_"})
-
-
 # x.grad = value calls this descriptor's __set__ through the mode
 _GRAD = torch._C.TensorBase.__dict__["grad"]
-
-
-@functools.cache
-def may_write(func: Callable[..., Any]) -> bool:
-    """Whether calling ``func`` may change a tensor's values in place (cached: every call)."""
-    name: str = getattr(func, "__name__", "")
-    if name in _FLAG_SETTERS:
-        return False
-    return name in _WRITERS or (name.endswith("_") and not name.endswith("__"))
-
-
-def program_line() -> int | None:
-    """The innermost line of the user's program on the current stack."""
-    frame = sys._getframe(1)
-    while frame is not None:
-        if frame.f_code.co_filename == PROGRAM_FILENAME:
-            return frame.f_lineno
-        frame = frame.f_back  # type: ignore[assignment]
-    return None
 
 
 class Recorder:
     """Everything observed while one program runs: graph, events and backward calls."""
 
-    def __init__(self, options: TraceOptions, program_globals: dict[str, Any]) -> None:
+    def __init__(self, options: TraceOptions, program_globals: dict[str, Any],
+                 sources: Sources | None = None, gate: Gate | None = None) -> None:
         self.options = options
+        self.gate = gate or Gate()  # record now? (steps chosen, or a cap reached)
         self.program_globals = program_globals
+        self.sources = sources or Sources.playground()  # which frames are the program's
         self.tensors = TensorTable(options.max_values)
         self.graph = GraphIndex(options.max_nodes, self.tensors)
         self.modules = ModuleTracker(lambda: self.program_globals)
@@ -87,7 +60,7 @@ class Recorder:
         self._grads = GradOwners()
         self.limit_error: TraceLimitError | None = None
         self.running: list[int] = []  # backward calls running now, outermost first
-        self.writes = inplace.new_log(program_line)  # for the in-place error's hint
+        self.writes = inplace.new_log(self.line_here)  # for the in-place error's hint
 
     def snapshot_labels(self) -> None:
         """Name nodes after the program's variables as they are bound right now."""
@@ -106,10 +79,14 @@ class Recorder:
         """
         return self.tensors.add_optional(tensor)
 
+    def line_here(self) -> int | None:
+        """The innermost program location on the stack (``sources``: file and line)."""
+        return self.sources.here(sys._getframe(1))
+
     def origin(self, created_in_call: int | None = None) -> Origin:
         """Where the program is now: line and running module call."""
         call = None if created_in_call is not None else self.modules.current_call()
-        return Origin(program_line(), call, created_in_call)
+        return Origin(self.line_here(), call, created_in_call)
 
     def add_event(self, event: dict[str, Any] | None) -> None:
         """Append a backward event (None: the next node's forward event).
@@ -189,7 +166,7 @@ class Recorder:
 
     def _grad_written(self, node_id: int, op: str) -> None:
         leaf = self.graph.nodes[node_id].fn.variable
-        self.add_event({"grad_write": node_id, "line": program_line(), "op": op,
+        self.add_event({"grad_write": node_id, "line": self.line_here(), "op": op,
                         "grad": self.leaf_grad(node_id, leaf.grad)})
 
     def hook_ran(self, tensor: torch.Tensor | None, name: str, line: int | None,
@@ -276,49 +253,17 @@ class Recorder:
 
         def apply(cls: type[Function], *args: Any, **kwargs: Any) -> Any:
             result = original_apply.__func__(cls, *args, **kwargs)
-            if not transforming():
-                recorder.after_call(result, None)
+            if recorder.gate.open and not transforming():
+                try:
+                    recorder.after_call(result, None)
+                except TraceLimitError as exc:
+                    recorder.gate.cut(exc)
             return result
 
         Function.apply = classmethod(apply)  # type: ignore[assignment,method-assign]
         try:
             with (self.modules.active(), module_hooks.watching(self),
-                  saved_hooks.watching(self), _Mode(self)):
+                  saved_hooks.watching(self), RecordingMode(self)):
                 yield
         finally:
             Function.apply = original_apply  # type: ignore[method-assign]
-
-
-class _Mode(TorchFunctionMode):
-    """Forwards every torch call to the recorder; backward calls are instrumented."""
-
-    def __init__(self, recorder: Recorder) -> None:
-        super().__init__()
-        self.recorder = recorder
-
-    def __torch_function__(
-        self,
-        func: Callable[..., Any],
-        types: Any,
-        args: tuple[Any, ...] = (),
-        kwargs: dict[str, Any] | None = None,
-    ) -> Any:
-        kwargs = kwargs or {}
-        kind = backward.CALL_KINDS.get(func)
-        if kind is not None:
-            return backward.run_call(self.recorder, func, kind, args, kwargs)
-        if transforming():  # the transform's own tensors and graph (gradtrace.tracing.transforms)
-            return func(*args, **kwargs)
-        writes = may_write(func)
-        if writes or "out" in kwargs:
-            self.recorder.tensors.flush()  # entries show values from before the write
-        if func is tensor_hooks.REGISTER_HOOK:
-            args, kwargs = tensor_hooks.watch(self.recorder, args, kwargs)
-        token = self.recorder.writes.before(func, args)
-        result = func(*args, **kwargs)
-        self.recorder.writes.after(func, token)
-        first = args[0] if args else None
-        self.recorder.after_call(result, first)
-        if writes:
-            self.recorder.after_write(func, first)
-        return result

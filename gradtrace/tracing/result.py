@@ -167,7 +167,7 @@ def build_result(
     nodes = [_node_json(record, recorder) for record in graph.nodes]
     variables = _variables(recorder)
     collections = _collections(recorder)
-    return {
+    result = {
         "format": FORMAT,
         "ok": error is None,
         "tensors": recorder.tensors.entries(),
@@ -181,6 +181,8 @@ def build_result(
         "warnings": warnings,
         "error": error,
     }
+    recorder.sources.localize(result)
+    return result
 
 
 def failure_result(error: dict[str, Any], stdout: str = "") -> dict[str, Any]:

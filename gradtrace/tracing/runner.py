@@ -158,9 +158,9 @@ def run_traced(
                     exec(code, program_globals)
             except BaseException as exc:  # the program's failure is the trace's content
                 cause = recorder.limit_error or exc
-                error = describe_error(cause)
+                error = describe_error(cause, recorder.sources)
                 if error["line"] is None:
-                    error["line"] = describe_error(exc)["line"]
+                    error["line"] = describe_error(exc, recorder.sources)["line"]
         result = build_result(recorder, writer.getvalue(), _warning_texts(caught), error)
     return recorder, result
 

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 import torch
 from torch.autograd.graph import saved_tensors_hooks
 
-from gradtrace.tracing.errors import PROGRAM_FILENAME
 from gradtrace.tracing.transforms import transforming
 
 if TYPE_CHECKING:
@@ -56,7 +55,7 @@ def _seen(recorder: Recorder, kind: str, hook: Callable[..., Any],
     return seen
 
 
-def _program_line(caller: FrameType | None, pack_hook: Any) -> int | None:
+def _program_line(recorder: Recorder, caller: FrameType | None, pack_hook: Any) -> int | None:
     """The program line that passed ``pack_hook``, or None when torch made the hooks.
 
     A subclass's ``__init__`` that hands on the very hooks it was given (the sandbox's
@@ -66,9 +65,7 @@ def _program_line(caller: FrameType | None, pack_hook: Any) -> int | None:
     while (caller is not None and caller.f_code.co_name == "__init__"
            and caller.f_locals.get("pack_hook") is pack_hook):
         caller = caller.f_back
-    if caller is not None and caller.f_code.co_filename == PROGRAM_FILENAME:
-        return caller.f_lineno
-    return None
+    return recorder.sources.at(caller)
 
 
 @contextmanager
@@ -77,7 +74,7 @@ def watching(recorder: Recorder) -> Iterator[None]:
     original = saved_tensors_hooks.__init__
 
     def init(self: saved_tensors_hooks, pack_hook: Any, unpack_hook: Any) -> None:
-        line = _program_line(sys._getframe(1), pack_hook)
+        line = _program_line(recorder, sys._getframe(1), pack_hook)
         if line is not None and callable(pack_hook) and callable(unpack_hook):
             pack_hook = _seen(recorder, "pack", pack_hook, line)
             unpack_hook = _seen(recorder, "unpack", unpack_hook, line)

@@ -16,8 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 import torch
 
-from gradtrace.tracing.errors import PROGRAM_FILENAME
-
 if TYPE_CHECKING:
     from gradtrace.tracing.recorder import Recorder
 
@@ -26,15 +24,12 @@ __all__ = ["REGISTER_HOOK", "watch"]
 REGISTER_HOOK = torch.Tensor.register_hook
 
 
-def _program_line() -> int | None:
+def _program_line(recorder: Recorder) -> int | None:
     """The program's line that called the running ``Tensor.register_hook``, if it did."""
     frame = sys._getframe(1)
     while frame is not None and frame.f_code is not REGISTER_HOOK.__code__:
         frame = frame.f_back  # type: ignore[assignment]
-    caller = frame.f_back if frame is not None else None
-    if caller is None or caller.f_code.co_filename != PROGRAM_FILENAME:
-        return None
-    return caller.f_lineno
+    return recorder.sources.at(frame.f_back if frame is not None else None)
 
 
 def watch(recorder: Recorder, args: tuple[Any, ...],
@@ -46,7 +41,7 @@ def watch(recorder: Recorder, args: tuple[Any, ...],
     """
     tensor = args[0] if args else None
     hook = args[1] if len(args) > 1 else kwargs.get("hook")
-    line = _program_line()
+    line = _program_line(recorder)
     if not isinstance(tensor, torch.Tensor) or not callable(hook) or line is None:
         return args, kwargs
     target = weakref.ref(tensor)
