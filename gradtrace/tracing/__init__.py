@@ -4,9 +4,17 @@ Knows nothing of HTTP or of the sandbox: give it source text and a namespace, ge
 trace as a JSON-ready dict.
 """
 
-from gradtrace.tracing.errors import OutputLimitError, ProgramTimeout, TraceLimitError
+from gradtrace.tracing.errors import (
+    OutputLimitError,
+    ProgramTimeout,
+    TraceLimitError,
+    describe_error,
+)
+from gradtrace.tracing.graph import Origin
+from gradtrace.tracing.mode import Gate
 from gradtrace.tracing.options import TraceOptions
-from gradtrace.tracing.result import failure_result
+from gradtrace.tracing.recorder import Recorder
+from gradtrace.tracing.result import build_result, failure_result
 from gradtrace.tracing.runner import (
     GC_THRESHOLDS,
     compile_program,
@@ -14,14 +22,21 @@ from gradtrace.tracing.runner import (
     run_traced,
     trace_source,
 )
+from gradtrace.tracing.sources import Sources
 
 __all__ = [
     "GC_THRESHOLDS",
+    "Gate",
+    "Origin",
     "OutputLimitError",
     "ProgramTimeout",
+    "Recorder",
+    "Sources",
     "TraceLimitError",
     "TraceOptions",
+    "build_result",
     "compile_program",
+    "describe_error",
     "failure_result",
     "fewer_collections",
     "run_traced",
