@@ -10,7 +10,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from gradtrace import __version__
-from gradtrace.api import body_limit, health, metrics, pages, routes
+from gradtrace.api import body_limit, export, health, metrics, pages, routes
 from gradtrace.api.errors import install_error_handlers
 from gradtrace.api.ratelimit import RateLimitMiddleware
 from gradtrace.api.request_log import RequestLogMiddleware
@@ -63,5 +63,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(routes.router)
     app.include_router(pages.router)
+    app.include_router(export.router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR), check_dir=False), name="static")
     return app

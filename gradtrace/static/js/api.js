@@ -41,7 +41,9 @@ export async function fetchTrace(url, request, options = {}) {
   } catch (err) {
     throw new ApiError(`Could not reach the server: ${err.message}`);
   }
-  return expandTrace(await readJson(resp));
+  const wire = await readJson(resp);
+  // the wire form rides along (not enumerable: Export JSON writes the long form) for Export HTML
+  return Object.defineProperty(expandTrace(wire), 'wire', { value: wire });
 }
 
 /** GET the example gallery: [{id, title, topic, explanation, code, expression?, inputs?}]. */

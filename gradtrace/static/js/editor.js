@@ -94,12 +94,12 @@ export class Editor {
     this.mark('error', null);
   }
 
-  /** Set (or clear with null) the error or hover line mark; scrolls to an error line. */
-  mark(kind, line) {
+  /** Set (or clear with null) the error or hover line mark; scrolls to an error line (or when asked). */
+  mark(kind, line, scroll = kind === 'error') {
     const effects = [setMark.of({ kind, line })];
     if (line != null && line >= 1 && line <= this.view.state.doc.lines) {
       const from = this.view.state.doc.line(line).from;
-      if (kind === 'error') effects.push(EditorView.scrollIntoView(from, { y: 'center' }));
+      if (scroll) effects.push(EditorView.scrollIntoView(from, { y: 'center' }));
     }
     this.view.dispatch({ effects });
   }

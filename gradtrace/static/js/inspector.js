@@ -120,6 +120,7 @@ export class Inspector {
     this.model = null;
     this.state = null;
     this.sel = { nodeId: null, groupPath: null };
+    this.canLoad = true; // false in viewer mode: no server to re-run the program for full values
   }
 
   setModel(model) {
@@ -228,15 +229,22 @@ export class Inspector {
     return [['built by', `${callName(this.model.calls[n.created_in_call], n.created_in_call)} (create_graph)`]];
   }
 
+  /** `12`, or `model.py:12` when the trace spans several files. */
+  lineText(n) {
+    const files = this.model.trace.files ?? [];
+    if (n.line == null || files.length < 2) return n.line ?? '–';
+    return `${files[n.file ?? 0]?.path ?? `file ${n.file}`}:${n.line}`;
+  }
+
   nodeView(n) {
     const out = [h('h3', {}, [n.op, n.label].filter(Boolean).join(' · '))];
     const dl = h('dl', { class: 'facts' });
     const facts = [['kind', n.kind], ['op', n.op], ['shape', shape(n.shape)], ['dtype', n.dtype],
-      ['line', n.line ?? '–'], ['module', this.moduleText(n)]];
+      ['line', this.lineText(n)], ['module', this.moduleText(n)]];
     facts.push(...this.recomputeFacts(n));
     for (const [k, v] of facts) dl.append(h('dt', {}, k), h('dd', {}, String(v ?? '–')));
     const full = this.model.detail?.get(n.id) ?? n;
-    const load = () => this.bus.emit('values:request', { nodeId: n.id });
+    const load = this.canLoad ? () => this.bus.emit('values:request', { nodeId: n.id }) : null;
     out.push(dl, tensorBlock(full.value, 'forward value', load));
     for (const s of full.saved ?? []) out.push(tensorBlock(s.value, `saved: ${s.name}`, load));
     const packs = this.model.savedHooks.get(n.id) ?? [];

@@ -15,6 +15,9 @@ import { copyLink, readLocation, shareUrl } from './share.js';
 import { ExpressionForm } from './expression.js';
 import { exportAs } from './export.js';
 import { FindBox } from './find.js';
+import { SourceFiles } from './files.js';
+import { embeddedTrace } from './viewer.js';
+import { expandTrace } from './wire.js';
 
 const DEFAULT_PROGRAM = `import torch
 
@@ -40,7 +43,9 @@ const gradients = new GradientsPanel($('gradients'));
 const finder = new FindBox($('find'), bus);
 const examples = new Examples($('examples'), $('example-explanation'), bus);
 const expressionForm = new ExpressionForm($('expression'), $('modes'), bus);
-const layout = new LayoutClient(`${cfg.staticUrl}/js/layout.worker.js`,
+const sources = new SourceFiles($('files'), editor);
+// the self-contained viewer's loader hands over a blob: URL for the worker (viewer.js)
+const layout = new LayoutClient(cfg.workerUrl ?? `${cfg.staticUrl}/js/layout.worker.js`,
   (phase, fraction) => bus.emit('layout:progress', { phase, fraction }));
 
 let model = null;
@@ -77,13 +82,36 @@ async function run(request) {
     return;
   }
   if (seq !== runSeq) return;
+  await present(trace, request, t0, seq);
+}
+
+/** Show a trace (long form): model, panels, layout. `request` is null in viewer mode. */
+async function present(trace, request, t0, seq) {
+  const code = request?.code ?? null;
   model = new TraceModel(trace);
-  model.code = code ?? trace.expression?.program ?? '';
+  model.code = code ?? trace.expression?.program ?? trace.files?.[0]?.source ?? '';
   model.request = request;
-  model.source = code ?? { expression: request.expression, inputs: request.inputs };
+  model.source = code ?? (request && { expression: request.expression, inputs: request.inputs });
   model.initialCollapse();
   bus.emit('run:finished', { trace, model, ms: performance.now() - t0 });
   await relayout(t0, seq);
+}
+
+/** Viewer mode: show the trace the file carries (null: an empty viewer); no server at all. */
+async function showEmbedded(wire) {
+  inspector.canLoad = false;
+  editor.readOnly = true;
+  if (wire?.format !== 5) {
+    const message = wire == null ? 'This file holds no trace.' : 'The embedded data is not a Gradtrace trace (format 5).';
+    renderError($('error'), { type: 'No trace', message, line: null, hint: null });
+    bus.emit('status', { text: message });
+    return;
+  }
+  runSeq += 1;
+  // with files, SourceFiles shows them
+  if (!wire.files) editor.code = wire.expression?.program ?? '# This trace does not carry its program\'s source.\n';
+  const trace = Object.defineProperty(expandTrace(wire), 'wire', { value: wire });
+  await present(trace, null, performance.now(), runSeq);
 }
 
 async function relayout(t0, seq = runSeq, focus = null) {
@@ -130,7 +158,7 @@ bus.on('run:finished', ({ trace, ms }) => {
     editor.code = expressionProgram;
   }
   renderError($('error'), trace.error);
-  editor.mark('error', trace.error?.line ?? null);
+  sources.setTrace(trace);
   renderConsole($('console'), trace);
   gradients.setModel(model);
   inspector.setModel(model);
@@ -160,6 +188,8 @@ bus.on('step:changed', ({ state }) => {
   if (model) renderer.applyState(model, state);
   gradients.render(state);
   inspector.setState(state);
+  const place = sources.files && model ? SourceFiles.placeOf(state.current, model) : null;
+  if (place) sources.reveal(place.file, place.line); // a trace with its files: follow the step
 });
 bus.on('node:selected', (sel) => {
   inspector.select(sel);
@@ -167,13 +197,20 @@ bus.on('node:selected', (sel) => {
   renderer.select(elementId);
   if (elementId) keys.follow(elementId);
   selectedNode = sel.nodeId;
-  selectedLine = sel.nodeId != null ? model.nodes.get(sel.nodeId)?.line ?? null : null;
-  editor.mark('hover', selectedLine);
+  const n = sel.nodeId != null ? model.nodes.get(sel.nodeId) : null;
+  selectedLine = n?.line ?? null;
+  sources.reveal(n?.file, selectedLine);
 });
-bus.on('node:hovered', ({ line }) => editor.mark('hover', line ?? selectedLine));
+bus.on('node:hovered', ({ line, nodeId }) => {
+  const n = nodeId != null ? model?.nodes.get(nodeId) : null;
+  const selected = selectedNode != null ? model?.nodes.get(selectedNode) : null;
+  // only a line of the file on show can be marked
+  const back = sources.isShown(selected) ? selectedLine : null;
+  editor.mark('hover', line != null && sources.isShown(n) ? line : back);
+});
 bus.on('line:selected', ({ line }) => {
   if (!model) return;
-  const ids = model.nodesOnLine(line);
+  const ids = model.nodesOnLine(line).filter((id) => sources.isShown(model.nodes.get(id)));
   renderer.highlight(ids, model);
   if (ids.length) inspector.select({ nodeId: ids[ids.length - 1], groupPath: null });
 });
@@ -234,7 +271,13 @@ $('share').addEventListener('click', async () => {
   bus.emit('status', { text: msg });
 });
 for (const btn of document.querySelectorAll('[data-export]')) {
-  btn.addEventListener('click', () => exportAs(btn.dataset.export, renderer, model));
+  btn.addEventListener('click', async () => {
+    try {
+      await exportAs(btn.dataset.export, renderer, model, { viewerUrl: cfg.viewerUrl });
+    } catch (err) {
+      bus.emit('status', { text: `Export failed: ${err.message}` });
+    }
+  });
 }
 $('fit').addEventListener('click', () => renderer.fit());
 $('zoom-in').addEventListener('click', () => renderer.zoomBy(1.25));
@@ -251,6 +294,11 @@ function showLinkedView({ step, node }) {
 }
 
 async function start() {
+  const embedded = embeddedTrace();
+  if (embedded !== undefined) {
+    await showEmbedded(embedded);
+    return;
+  }
   const want = readLocation();
   if (want) showLinkedView(want);
   if (want?.code != null) {

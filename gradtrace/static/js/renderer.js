@@ -45,7 +45,7 @@ export class Renderer {
     });
     cy.on('mouseover', 'node[type = "node"]', (evt) => {
       const n = evt.target.data('line');
-      this.bus.emit('node:hovered', { line: n ?? null });
+      this.bus.emit('node:hovered', { line: n ?? null, nodeId: evt.target.data('nodeId') ?? null });
     });
     cy.on('mouseout', 'node', () => this.bus.emit('node:hovered', { line: null }));
     // Leaving the canvas straight from a node fires no Cytoscape mouseout.

@@ -3,7 +3,9 @@
 // docstring describes the format): tensors are indices into trace.tensors, fields that are
 // null or empty are left out, edges are [source, target] pairs, and an integer n in
 // events stands for the forward events of the next n nodes. Table entries are expanded
-// once and shared, so a gradient seen on two events is one object.
+// once and shared, so a gradient seen on two events is one object. A place outside the
+// program's main file has `file` (an index into trace.files) next to its `line`; calls and
+// the error keep theirs as they are.
 
 const LEAF_OP = 'AccumulateGrad';
 const STATS = ['min', 'max', 'mean', 'std', 'norm'];
@@ -41,7 +43,13 @@ function expandNode(node, id, tensor, calls) {
     created_in_call: node.created_in_call ?? null,
     recomputed: node.recomputed ?? false, // made in a non-reentrant checkpoint segment
     inputs: node.inputs,
+    ...fileOf(node),
   };
+}
+
+/** `{file}` when a place is outside the program's main file (the wire leaves out file 0). */
+function fileOf(item) {
+  return item.file != null ? { file: item.file } : {};
 }
 
 function expandEvents(items, nodes, tensor) {
@@ -51,7 +59,7 @@ function expandEvents(items, nodes, tensor) {
   for (const item of items) {
     if (typeof item === 'number') {
       for (const node of nodes.slice(next, next + item)) {
-        const event = { phase: 'forward', node: node.id, line: node.line };
+        const event = { phase: 'forward', node: node.id, line: node.line, ...fileOf(node) };
         if (node.created_in_call != null) event.call = node.created_in_call;
         events.push(event);
       }
@@ -60,27 +68,27 @@ function expandEvents(items, nodes, tensor) {
     }
     if ('module_hook' in item) { // one run of the program's nn.Module hook
       events.push({ phase: 'module_hook', module: item.module_hook, kind: item.kind, line: item.line,
-                    name: item.name, call: item.call, got: list(item.got), result: list(item.result) });
+                    ...fileOf(item), name: item.name, call: item.call, got: list(item.got), result: list(item.result) });
       continue;
     }
     if ('node_hook' in item) { // one run of the program's hook on a graph node (grad_fn)
       events.push({ phase: 'node_hook', call: item.call, node: item.node_hook, kind: item.kind, line: item.line,
-                    name: item.name, grad_outputs: list(item.grad_outputs),
+                    ...fileOf(item), name: item.name, grad_outputs: list(item.grad_outputs),
                     grad_inputs: list(item.grad_inputs), result: list(item.result) });
       continue;
     }
     if ('hook' in item) { // one run of the program's tensor hook, in backward call `call`
-      events.push({ phase: 'hook', call: item.call, node: item.hook, line: item.line, name: item.name,
+      events.push({ phase: 'hook', call: item.call, node: item.hook, line: item.line, ...fileOf(item), name: item.name,
                     grad: tensor(item.grad), result: tensor(item.result) });
       continue;
     }
     if ('saved_hook' in item) { // one run of the program's saved-tensor pack or unpack hook
-      events.push({ phase: 'saved_hook', kind: item.saved_hook, line: item.line, name: item.name,
+      events.push({ phase: 'saved_hook', kind: item.saved_hook, line: item.line, ...fileOf(item), name: item.name,
                     call: item.call, tensor: tensor(item.tensor), result: tensor(item.result) });
       continue;
     }
     if ('grad_write' in item) { // the program wrote into a leaf's .grad (x.grad.zero_())
-      events.push({ phase: 'grad', node: item.grad_write, line: item.line, op: item.op, grad: tensor(item.grad) });
+      events.push({ phase: 'grad', node: item.grad_write, line: item.line, ...fileOf(item), op: item.op, grad: tensor(item.grad) });
       continue;
     }
     const event = { phase: 'backward', call: item.call, node: item.node };
