@@ -1,12 +1,22 @@
-"""The ``gradtrace`` command: ``serve`` the web app or ``trace`` a file locally."""
+"""The ``gradtrace`` command.
+
+``serve`` starts the web app; ``trace FILE`` runs a program you did not write through the
+sandbox, as the server does; ``run script.py args...`` runs your own script with your own
+rights, unsandboxed, under the tracer; ``view run.json`` opens a saved trace.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+import traceback
+import webbrowser
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
 
 from gradtrace.settings import Settings
+from gradtrace.tracing.options import TraceOptions
 
 __all__ = ["main"]
 
@@ -37,6 +47,90 @@ def _trace(args: argparse.Namespace) -> int:
     return 0 if result["ok"] else 1
 
 
+def _run(args: argparse.Namespace) -> int:
+    from gradtrace.library.script import run_script
+
+    limits = {key: value for key in ("max_values", "max_nodes", "max_events")
+              if (value := getattr(args, key)) is not None}
+    run = run_script(args.script, args.args, steps=args.steps, **limits)
+    if run.exception is not None and run.exit_code not in (0, 130) and not isinstance(
+            run.exception, SystemExit):
+        traceback.print_exception(run.exception)  # as Python would have
+    trace = run.trace
+    print(trace.summary(), file=sys.stderr)
+    if args.json:
+        print(f"gradtrace: wrote {trace.save(args.json)}", file=sys.stderr)
+    html = args.html or (None if args.json else f"{Path(args.script).stem}.gradtrace.html")
+    if html:
+        print(f"gradtrace: wrote {trace.save_html(html)}", file=sys.stderr)
+        if args.open:
+            _open(Path(html))
+    return run.exit_code
+
+
+def _view(args: argparse.Namespace) -> int:
+    from gradtrace.library import load
+
+    try:
+        trace = load(args.file)
+    except (OSError, ValueError) as exc:
+        print(f"gradtrace view: {exc}", file=sys.stderr)
+        return 2
+    html = Path(args.html or Path(args.file).with_suffix(".html"))
+    trace.save_html(html, title=f"Gradtrace: {Path(args.file).name}")
+    print(f"gradtrace: wrote {html}", file=sys.stderr)
+    if args.open:
+        _open(html)
+    return 0
+
+
+def _open(path: Path) -> None:
+    if not webbrowser.open(path.resolve().as_uri()):
+        print(f"gradtrace: no browser found; open {path} yourself", file=sys.stderr)
+
+
+def _steps(text: str) -> Callable[[int], bool]:
+    """``--steps 0,5,9`` or ``--steps 0:100:10`` (a range, as Python slices write one)."""
+    chosen: set[int] = set()
+    ranges: list[range] = []
+    try:
+        for part in text.split(","):
+            if ":" not in part:
+                chosen.add(int(part))
+                continue
+            bounds = [int(x) if x.strip() else None for x in part.split(":")]
+            start, stop, step = [*bounds, None, None][:3]
+            ranges.append(range(start or 0, sys.maxsize if stop is None else stop, step or 1))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not steps: {text!r} (write 0,5,9 or 0:100:10)") from exc
+    return lambda k: k in chosen or any(k in r for r in ranges)
+
+
+def _local_commands(sub: Any) -> None:
+    run = sub.add_parser(
+        "run", help="run YOUR script with your own rights (no sandbox), traced",
+        description="Run a script as `python script.py args...` would, under the tracer; "
+                    "everything after the script is the script's own. No sandbox: use it "
+                    "on code you trust. Writes script.gradtrace.html unless --json/--html.")
+    run.add_argument("--html", help="write the self-contained viewer here")
+    run.add_argument("--json", help="write the trace as JSON here")
+    run.add_argument("--open", action="store_true", help="open the viewer in a browser")
+    run.add_argument("--steps", type=_steps, help="steps to record: 0,5,9 or 0:100:10 (a step ends "
+                                     "with each backward call); default all")
+    for name in ("max_values", "max_nodes", "max_events"):
+        run.add_argument("--" + name.replace("_", "-"), dest=name, type=int,
+                         help=f"trace cap (default {getattr(TraceOptions(), name)})")
+    run.add_argument("script")
+    run.add_argument("args", nargs=argparse.REMAINDER)
+    run.set_defaults(run=_run)
+    view = sub.add_parser("view", help="open a saved trace (JSON) in the viewer")
+    view.add_argument("file")
+    view.add_argument("--html", help="where to write the viewer (default: FILE.html)")
+    view.add_argument("--no-open", dest="open", action="store_false",
+                      help="only write the HTML file")
+    view.set_defaults(run=_view)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gradtrace", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -52,10 +146,11 @@ def _parser() -> argparse.ArgumentParser:
                                help=f"{field.description} (env GRADTRACE_{name.upper()}, "
                                     f"default {field.default})")
     serve.set_defaults(run=_serve)
-    trace = sub.add_parser("trace", help="trace a program file and print the result")
+    trace = sub.add_parser("trace", help="trace a program you did not write, in the sandbox")
     trace.add_argument("file", type=argparse.FileType("r"))
     trace.add_argument("--format", choices=["json", "dot"], default="json")
     trace.set_defaults(run=_trace)
+    _local_commands(sub)
     return parser
 
 

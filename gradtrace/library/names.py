@@ -1,18 +1,21 @@
-"""The names a trace of your own code labels things with: the caller's variables.
+"""The names a trace of your own code labels things with: your variables.
 
 The playground names nodes after the program's top-level variables. Around your own code
-the variables are wherever ``gradtrace.trace()`` was opened: a notebook's globals, a
-script's, or a function's locals. The tracer reads them as a dict; this one reads the
-frame again each time it is asked, so a tensor bound inside the block is named too.
+the variables are where ``gradtrace.trace()`` was opened (a notebook's globals, a script's,
+a function's locals) and in the function of yours running when a backward call starts.
+The tracer reads them as a dict; this one reads the frames again each time it is asked.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import ItemsView, ValuesView
 from types import FrameType
 from typing import Any
 
 import torch
+
+from gradtrace.tracing import is_user_file
 
 __all__ = ["FrameNames", "relevant"]
 
@@ -21,31 +24,38 @@ _NOTEBOOK_NAMES = frozenset({"In", "Out", "exit", "quit", "get_ipython"})
 
 
 class FrameNames(dict[str, Any]):
-    """A frame's globals, then its locals, read afresh on every ``items()``/``values()``.
+    """The names where tracing began, then the locals of the innermost frame of yours.
 
-    Private names and a notebook's own (``_``, ``Out``) are left out: they would label
-    nodes with names the user never wrote.
+    Read afresh on every ``items()``/``values()``: a ``loss`` bound inside ``train_step()``
+    labels its node when ``loss.backward()`` runs there. ``opening`` is the frame that
+    opened the block, or a script's module namespace. Private names and a notebook's own
+    (``_``, ``Out``) are left out: they would label nodes with names the user never wrote.
     """
 
-    def __init__(self, frame: FrameType) -> None:
+    def __init__(self, opening: FrameType | dict[str, Any]) -> None:
         super().__init__()
-        self._frame: FrameType | None = frame
+        self._opening: FrameType | dict[str, Any] | None = opening
         self.refresh()
 
     def refresh(self) -> None:
-        """Read the frame's names now (a no-op once :meth:`freeze` was called)."""
-        frame = self._frame
-        if frame is None:
+        """Read the names now (a no-op once :meth:`freeze` was called)."""
+        opening = self._opening
+        if opening is None:
             return
+        scopes = ([opening] if isinstance(opening, dict)
+                  else [opening.f_globals, opening.f_locals])
+        inner = _innermost_user_frame()
+        if inner is not None:
+            scopes.append(inner.f_locals)
         self.clear()
-        for scope in (frame.f_globals, frame.f_locals):
+        for scope in scopes:
             self.update((name, value) for name, value in scope.items()
                         if not name.startswith("_") and name not in _NOTEBOOK_NAMES)
 
     def freeze(self) -> None:
         """Read once more and let the frame go (a frame kept alive holds every local)."""
         self.refresh()
-        self._frame = None
+        self._opening = None
 
     def items(self) -> ItemsView[str, Any]:  # type: ignore[override]
         self.refresh()
@@ -54,6 +64,13 @@ class FrameNames(dict[str, Any]):
     def values(self) -> ValuesView[Any]:  # type: ignore[override]
         self.refresh()
         return super().values()
+
+
+def _innermost_user_frame() -> FrameType | None:
+    frame: FrameType | None = sys._getframe(2)
+    while frame is not None and not is_user_file(frame.f_code.co_filename):
+        frame = frame.f_back
+    return frame
 
 
 def relevant(names: dict[str, Any], in_graph: Any) -> dict[str, Any]:

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from types import FrameType, TracebackType
+from typing import Any
 
 from gradtrace.library.names import FrameNames, relevant
 from gradtrace.library.result import Trace
@@ -58,14 +59,15 @@ class trace:  # noqa: N801 - used like a function: `with gradtrace.trace() as t:
         self.result = Trace()
 
     def __enter__(self) -> Trace:
-        return self.start(sys._getframe(1))
+        frame = sys._getframe(1)
+        return self.start(frame, frame.f_code.co_filename)
 
-    def start(self, frame: FrameType, main: str | None = None) -> Trace:
-        """Begin recording; ``frame`` gives the names, ``main`` the first file (its own)."""
-        self._names = FrameNames(frame)
-        self._recorder = Recorder(
-            self.options, self._names, Sources.user_code(main or frame.f_code.co_filename),
-            Gate(steps=self._steps, keep_running=True))
+    def start(self, opening: FrameType | dict[str, Any], main: str) -> Trace:
+        """Begin recording: names come from ``opening`` (see ``FrameNames``); ``main`` is
+        the file shown first."""
+        self._names = names = FrameNames(opening)
+        self._recorder = Recorder(self.options, names, Sources.user_code(main),
+                                  Gate(steps=self._steps, keep_running=True))
         self._stack.enter_context(fewer_collections())
         self._stack.enter_context(self._recorder.active())
         return self.result

@@ -22,7 +22,7 @@ from gradtrace.tracing.runner import (
     run_traced,
     trace_source,
 )
-from gradtrace.tracing.sources import Sources
+from gradtrace.tracing.sources import Sources, is_user_file
 
 __all__ = [
     "GC_THRESHOLDS",
@@ -39,6 +39,7 @@ __all__ = [
     "describe_error",
     "failure_result",
     "fewer_collections",
+    "is_user_file",
     "run_traced",
     "trace_source",
 ]
