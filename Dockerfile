@@ -5,12 +5,9 @@
 # checks it), so CI, which has no Docker engine, exercises exactly what this image runs.
 FROM python:3.11-slim-bookworm
 
-# PIP_EXTRA_INDEX_URL makes `pip install -e .` pick torch==2.13.0+cpu (a local version,
-# which sorts above PyPI's 2.13.0) instead of the multi-GB CUDA build.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    PIP_EXTRA_INDEX_URL=https://download.pytorch.org/whl/cpu \
     PATH=/srv/gradtrace/.venv/bin:$PATH
 
 # libseccomp2 backs the workers' syscall filter (Debian's apt already pulls it in; being
@@ -22,9 +19,11 @@ RUN apt-get update \
 
 WORKDIR /srv/gradtrace
 # Code and venv stay owned by root: the service user can read them, never change them.
+# PyTorch's CPU index makes pip pick torch==2.13.0+cpu (a local version, which sorts above
+# PyPI's 2.13.0) instead of the multi-GB CUDA build.
 COPY . .
 RUN --mount=type=cache,target=/root/.cache/pip \
-    python3.11 -m venv .venv && .venv/bin/pip install -e .
+    python3.11 -m venv .venv && .venv/bin/pip install --extra-index-url https://download.pytorch.org/whl/cpu -e .
 
 USER gradtrace
 EXPOSE 8000

@@ -94,7 +94,11 @@ def test_dockerfile_installs_like_the_readme_and_runs_hardened() -> None:
     assert install in DOCKERFILE, "the image must install exactly as the README does"
     assert re.search(r"^FROM python:3\.11-slim", DOCKERFILE, re.MULTILINE)
     assert "torch==2.13.0" in (ROOT / "pyproject.toml").read_text()
-    assert "download.pytorch.org/whl/cpu" in DOCKERFILE  # the CPU-only wheel
+    # The CPU-only torch, asked for on the command line itself (not through the image's
+    # environment or this machine's pip configuration), so a user's machine gets it too.
+    assert " --extra-index-url https://download.pytorch.org/whl/cpu " in install
+    assert "PIP_EXTRA_INDEX_URL" not in DOCKERFILE
+    assert "CUDA build" in README.split("## Two commands", 1)[1].split("\n## ", 1)[0]
     user = re.findall(r"^USER (\S+)", DOCKERFILE, re.MULTILINE)
     assert user and user[-1] not in ("root", "0")
     assert re.findall(r"^EXPOSE (\d+)", DOCKERFILE, re.MULTILINE) == [str(PORT)]
