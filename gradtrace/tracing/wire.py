@@ -65,6 +65,11 @@ says each thing once:
   the forward pass while the op that saves the tensor runs, so it comes before that op's
   forward event (``call`` null); an unpack runs in backward call ``call``, before the
   backward event of the node that needed the tensor.
+* ``files`` (only in traces of your own code: ``gradtrace.trace()``, ``gradtrace run``) is
+  ``[{"path", "source"}]``, the files the traced lines are in, the first being the one
+  that opened the trace. Then any object with a ``line`` (a node, an event, a call, the
+  error) may carry ``file``, the index of its file in ``files``, left out when 0. A
+  playground trace has neither: its one program is the editor's text.
 * ``variables``, ``calls``, ``stdout``, ``warnings``, ``error`` and ``ok`` are as before. A
   variable's ``grad`` is its ``.grad`` at the end, a non-leaf's too when it has one (it
   called ``retain_grad()``, or the program set it).
@@ -117,7 +122,7 @@ def _node(index: int, node: dict[str, Any], tensor: Any,
           calls: list[dict[str, Any]]) -> dict[str, Any]:
     shown = tensor(node.get("value"))
     call = node.get("module_call")
-    return {
+    return _located(node, {
         "id": index,
         "kind": "leaf" if node["op"] == LEAF_OP else "op",
         "op": node["op"],
@@ -133,7 +138,14 @@ def _node(index: int, node: dict[str, Any], tensor: Any,
         "created_in_call": node.get("created_in_call"),
         "recomputed": node.get("recomputed", False),
         "inputs": node["inputs"],
-    }
+    })
+
+
+def _located(compact: dict[str, Any], long: dict[str, Any]) -> dict[str, Any]:
+    """``long`` with the compact record's ``file``, when it has one (``files``)."""
+    if "file" in compact:
+        long["file"] = compact["file"]
+    return long
 
 
 def _tensors(tensor: Any, indices: list[int | None] | None) -> list[Any] | None:
@@ -142,6 +154,11 @@ def _tensors(tensor: Any, indices: list[int | None] | None) -> list[Any] | None:
 
 def _program_event(item: dict[str, Any], tensor: Any) -> dict[str, Any] | None:
     """The long form of an event the program's own code caused (None: a backward event)."""
+    event = _program_event_fields(item, tensor)
+    return None if event is None else _located(item, event)
+
+
+def _program_event_fields(item: dict[str, Any], tensor: Any) -> dict[str, Any] | None:
     if "module_hook" in item:
         return {"phase": "module_hook", "module": item["module_hook"], "kind": item["kind"],
                 "line": item["line"], "name": item["name"], "call": item["call"],
@@ -172,7 +189,8 @@ def _events(trace: dict[str, Any], nodes: list[dict[str, Any]], tensor: Any) -> 
     for item in trace["events"]:
         if isinstance(item, int):
             for node in nodes[next_node:next_node + item]:
-                event = {"phase": "forward", "node": node["id"], "line": node["line"]}
+                event = _located(node, {"phase": "forward", "node": node["id"],
+                                        "line": node["line"]})
                 if node["created_in_call"] is not None:
                     event["call"] = node["created_in_call"]
                 events.append(event)
