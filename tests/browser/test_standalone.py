@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
+import torch
 
 from gradtrace.tracing import trace_source
 from gradtrace.tracing.wire import dumps, expand
@@ -48,7 +49,7 @@ def offline(browser) -> Iterator[Any]:  # type: ignore[no-untyped-def]
 
         context.route("**/*", route)
         pg = context.new_page()
-        pg.on("console", lambda m: m.type == "error" and watch.errors.append(m.text))
+        pg.on("console", lambda m: watch.errors.extend([m.text] if m.type == "error" else []))
         pg.on("pageerror", lambda e: watch.errors.append(str(e)))
         made.append((context, watch))
         return pg
@@ -84,7 +85,9 @@ def test_the_file_draws_the_graph_and_steps_through_backward(offline, chain, tmp
     nodes, events = long["graph"]["nodes"], long["events"]
     graph = page.get_by_role("region", name="Graph")
     assert graph.get_attribute("data-node-count") == str(len(nodes)) == str(node_count(page))
-    x_grad = torch_run(CHAIN)["x"].grad.flatten().tolist()  # type: ignore[union-attr]
+    x = torch_run(CHAIN)["x"]
+    assert isinstance(x, torch.Tensor) and x.grad is not None
+    x_grad = x.grad.flatten().tolist()
     assert leaf_grad_numbers(page, "x") == x_grad
     program = page.get_by_role("textbox", name="Program")
     assert program.get_attribute("aria-readonly") == "true" and "y = x + 2" in program.inner_text()

@@ -151,8 +151,8 @@ def test_licences_are_in_the_file() -> None:
 
 def test_notebook_html_is_the_viewer_in_an_iframe(chain: dict[str, Any]) -> None:
     shown = notebook_html(chain, height=500)
-    found = re.fullmatch(r'<iframe srcdoc="([^"]*)" title="Gradtrace viewer" style="([^"]*)"></iframe>',
-                         shown)
+    found = re.fullmatch(
+        r'<iframe srcdoc="([^"]*)" title="Gradtrace viewer" style="([^"]*)"></iframe>', shown)
     assert found is not None
     assert html.unescape(found[1]) == standalone_html(chain)
     assert "height: 500px" in found[2]
