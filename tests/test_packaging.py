@@ -96,7 +96,11 @@ def _clone_files(dest: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """``pip wheel`` without build isolation or an index: no network, about a second."""
+    """``pip wheel`` without build isolation or an index: no network, about a second.
+
+    This venv's setuptools builds it: torch 2.13.0 requires setuptools>=77.0.3, which makes
+    wheels by itself (a bare ``python3.11 -m venv`` has 65.5, which could not).
+    """
     work = tmp_path_factory.mktemp("wheel")
     source = _clone_files(work / "source")
     _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
