@@ -19,7 +19,7 @@ from pathlib import Path
 
 import orjson
 
-from bench import browser, extraction, floor, http_small, memory, overhead, payload
+from bench import browser, extraction, floor, http_small, library, memory, overhead, payload
 from bench.common import Row
 from bench.report import load_average, machine, table
 from bench.server import Server
@@ -37,6 +37,7 @@ MEASUREMENTS: dict[str, tuple[bool, Callable[..., list[Row]]]] = {
     "memory": (True, memory.measure),
     "browser": (True, browser.measure),
     "extraction": (False, extraction.measure),
+    "library": (False, library.measure),
 }
 
 

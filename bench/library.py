@@ -1,0 +1,134 @@
+"""Measurement 4: the library on your own code, against what a user would reach for instead.
+
+One training step of the 24-layer encoder (forward, loss, ``backward()``), four ways in
+the same process, interleaved: plainly; inside ``with gradtrace.trace():`` (default
+options); with torchviz's ``make_dot(loss, params, show_saved=True)`` between forward and
+backward (its DOT text assembled with ``.source``, not rendered by Graphviz); and with
+TorchLens capturing the forward and then ``log_backward`` (full run only: one step takes
+seconds, too long for the CI's quick run).
+
+All four run the same module on the same input: the encoder of ``bench/programs/encoder.py``
+wrapped with its loss, so TorchLens logs the loss ops too and every contender does the same
+work. TorchLens is asked to unwrap torch's functions after each capture; left wrapped (its
+default) they slow every later plain call in the process, the other contenders included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+from torch import nn
+from torchviz import make_dot
+
+import gradtrace
+from bench.common import Row, Samples, interleave
+from bench.overhead import run_plain
+from bench.sources import encoder, without_backward
+
+__all__ = ["LIMIT", "measure"]
+
+LIMIT = 2.0  # the issue's target: gradtrace.trace() at most 2x the plain step
+_LAYERS = 24
+
+
+class _WithLoss(nn.Module):
+    """The program's encoder and its loss as one module, so TorchLens logs the loss too."""
+
+    def __init__(self, model: nn.Module) -> None:
+        super().__init__()
+        self.model = model
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        loss: torch.Tensor = self.model(tokens).pow(2).mean()
+        return loss
+
+
+def _built() -> tuple[_WithLoss, torch.Tensor]:
+    namespace = run_plain(without_backward(encoder(_LAYERS)))
+    model, tokens = namespace["encoder"], namespace["tokens"]
+    assert isinstance(model, nn.Module) and isinstance(tokens, torch.Tensor)
+    return _WithLoss(model), tokens
+
+
+def _contenders(model: _WithLoss, tokens: torch.Tensor,
+                torchlens: bool) -> dict[str, Callable[[], object]]:
+    params = dict(model.model.named_parameters())
+
+    def plain() -> None:
+        model(tokens).backward()
+
+    def traced() -> gradtrace.Trace:
+        with gradtrace.trace() as recorded:
+            model(tokens).backward()
+        return recorded
+
+    def torchviz() -> str:
+        loss = model(tokens)
+        source: str = make_dot(loss, params=params, show_saved=True).source
+        loss.backward()
+        return source
+
+    contenders: dict[str, Callable[[], object]] = {
+        "plain": plain, "gradtrace": traced, "torchviz": torchviz}
+    if torchlens:
+        contenders["torchlens"] = lambda: _torchlens_step(model, tokens)
+    return contenders
+
+
+def _torchlens_step(model: _WithLoss, tokens: torch.Tensor) -> object:
+    """TorchLens' forward capture with gradients, then its logged backward from the loss."""
+    import torchlens as tl
+
+    options = tl.options.CaptureOptions(save_grads=True, unwrap_when_done=True)
+    log = tl.trace(model, tokens, capture=options)
+    log.log_backward(log[log.output_layers[0]].out)
+    return log
+
+
+def _nodes(recorded: object) -> int:
+    """How many graph nodes the trace holds; a trace cut by a cap would not be comparable."""
+    assert isinstance(recorded, gradtrace.Trace) and recorded.ok, "the trace was cut"
+    return len(recorded.data["graph"]["nodes"])
+
+
+def _row(key: str, label: str, ours: Samples, plain: Samples, target: str = "(info)",
+         met: bool | None = None, guard: str = "none") -> Row:
+    return Row(f"library.{key}{_LAYERS}",
+               f"{_LAYERS}-layer encoder forward+backward: {label}", ours.median * 1e3, "ms",
+               plain.median * 1e3, "plain step, same process", target, met,
+               f"{ours.spread_ms()}; plain {plain.spread_ms()}", guard=guard)
+
+
+def _rows(samples: dict[str, Samples], nodes: int) -> list[Row]:
+    plain, ours = samples["plain"], samples["gradtrace"]
+    rows = [
+        _row("trace", f"with gradtrace.trace() ({nodes} nodes)", ours, plain, f"<= {LIMIT:g}x",
+             ours.median <= LIMIT * plain.median, "ratio"),
+        _row("torchviz", "torchviz make_dot(show_saved=True).source", samples["torchviz"], plain),
+    ]
+    if "torchlens" in samples:
+        theirs = samples["torchlens"]
+        rows.append(_row("torchlens", "TorchLens trace(save_grads) + log_backward", theirs, plain))
+        rows.append(Row(
+            f"library.vs_torchlens{_LAYERS}",
+            f"{_LAYERS}-layer encoder forward+backward: gradtrace.trace() against TorchLens",
+            ours.median * 1e3, "ms", theirs.median * 1e3, "TorchLens, same process",
+            "faster (ratio < 1)", ours.median < theirs.median, "", guard="none"))
+    return rows
+
+
+def measure(quick: bool) -> list[Row]:
+    """Plain, gradtrace and torchviz always; TorchLens in the full run only."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # as bench/overhead.py: one intra-op thread, steadier on 2 cores
+    try:
+        model, tokens = _built()
+        contenders = _contenders(model, tokens, torchlens=not quick)
+        for contender in contenders.values():
+            contender()  # warm-up: lazy imports, allocator growth, TorchLens' first wrap
+        nodes = _nodes(contenders["gradtrace"]())
+        samples = interleave(contenders, 7 if quick else 5)
+    finally:
+        torch.set_num_threads(threads)
+    return _rows(samples, nodes)
