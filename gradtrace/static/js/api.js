@@ -1,6 +1,6 @@
 // api.js: the two HTTP calls the page makes, both to its own server.
 
-import { expandTrace } from './wire.js';
+import { readWire } from './wire.js';
 
 /** Error for a request the server refused or could not answer (no trace to show). */
 export class ApiError extends Error {}
@@ -41,9 +41,7 @@ export async function fetchTrace(url, request, options = {}) {
   } catch (err) {
     throw new ApiError(`Could not reach the server: ${err.message}`);
   }
-  const wire = await readJson(resp);
-  // the wire form rides along (not enumerable: Export JSON writes the long form) for Export HTML
-  return Object.defineProperty(expandTrace(wire), 'wire', { value: wire });
+  return readWire(await readJson(resp)); // the wire form rides along for Export HTML
 }
 
 /** GET the example gallery: [{id, title, topic, explanation, code, expression?, inputs?}]. */

@@ -16,7 +16,7 @@
 //   graph:drawn       {nodes: number, visible: number, ms: number}   positions applied, graph on screen
 //   step:changed      {state}                    the timeline moved; `state` is TraceModel.stateAt(step)
 //   node:selected     {nodeId: number|null, groupPath: string|null}
-//   node:hovered      {line: number|null}        pointer over a node created on `line` (null = left)
+//   node:hovered      {line: number|null, nodeId?}   pointer over trace node `nodeId` made on `line` (null = left)
 //   line:selected     {line: number}             the user clicked a line in the editor
 //   group:toggle      {path: string, deep?: boolean}   collapse/expand an nn.Module box (deep: and every box inside)
 //   find:matches      {ids: number[]}            the Find box's matching trace nodes (renderer marks them)

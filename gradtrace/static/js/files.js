@@ -52,6 +52,18 @@ export class SourceFiles {
     this.editor.mark('hover', line, this.files !== null);
   }
 
+  /** Hovering node `n` (null: none): mark its line, else the selected node's, in the file shown. */
+  hover(n, selected) {
+    const line = [n, selected].find((p) => p?.line != null && this.isShown(p))?.line ?? null;
+    this.editor.mark('hover', line);
+  }
+
+  /** A timeline step in a trace with its files: show the file and line of its event. */
+  follow(ev, model) {
+    const place = this.files ? SourceFiles.placeOf(ev, model) : null;
+    if (place) this.reveal(place.file, place.line);
+  }
+
   /** Whether `place` (a node or event with line and maybe file) is in the file shown. */
   isShown(place) {
     return (place?.file ?? 0) === this.shown;

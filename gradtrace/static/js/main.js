@@ -16,8 +16,8 @@ import { ExpressionForm } from './expression.js';
 import { exportAs } from './export.js';
 import { FindBox } from './find.js';
 import { SourceFiles } from './files.js';
-import { embeddedTrace } from './viewer.js';
-import { expandTrace } from './wire.js';
+import { embeddedProblem, embeddedTrace } from './viewer.js';
+import { readWire } from './wire.js';
 
 const DEFAULT_PROGRAM = `import torch
 
@@ -51,7 +51,6 @@ const layout = new LayoutClient(cfg.workerUrl ?? `${cfg.staticUrl}/js/layout.wor
 let model = null;
 let lastState = null;
 let runSeq = 0;
-let selectedLine = null;
 let selectedNode = null;
 let found = [];
 let userProgram = null; // the editor's own program while Expression mode shows the server's
@@ -101,8 +100,8 @@ async function present(trace, request, t0, seq) {
 async function showEmbedded(wire) {
   inspector.canLoad = false;
   editor.readOnly = true;
-  if (wire?.format !== 5) {
-    const message = wire == null ? 'This file holds no trace.' : 'The embedded data is not a Gradtrace trace (format 5).';
+  const message = embeddedProblem(wire);
+  if (message) {
     renderError($('error'), { type: 'No trace', message, line: null, hint: null });
     bus.emit('status', { text: message });
     return;
@@ -110,8 +109,7 @@ async function showEmbedded(wire) {
   runSeq += 1;
   // with files, SourceFiles shows them
   if (!wire.files) editor.code = wire.expression?.program ?? '# This trace does not carry its program\'s source.\n';
-  const trace = Object.defineProperty(expandTrace(wire), 'wire', { value: wire });
-  await present(trace, null, performance.now(), runSeq);
+  await present(readWire(wire), null, performance.now(), runSeq);
 }
 
 async function relayout(t0, seq = runSeq, focus = null) {
@@ -188,8 +186,7 @@ bus.on('step:changed', ({ state }) => {
   if (model) renderer.applyState(model, state);
   gradients.render(state);
   inspector.setState(state);
-  const place = sources.files && model ? SourceFiles.placeOf(state.current, model) : null;
-  if (place) sources.reveal(place.file, place.line); // a trace with its files: follow the step
+  if (model) sources.follow(state.current, model); // a trace with its files: show the step's line
 });
 bus.on('node:selected', (sel) => {
   inspector.select(sel);
@@ -198,16 +195,9 @@ bus.on('node:selected', (sel) => {
   if (elementId) keys.follow(elementId);
   selectedNode = sel.nodeId;
   const n = sel.nodeId != null ? model.nodes.get(sel.nodeId) : null;
-  selectedLine = n?.line ?? null;
-  sources.reveal(n?.file, selectedLine);
+  sources.reveal(n?.file, n?.line ?? null);
 });
-bus.on('node:hovered', ({ line, nodeId }) => {
-  const n = nodeId != null ? model?.nodes.get(nodeId) : null;
-  const selected = selectedNode != null ? model?.nodes.get(selectedNode) : null;
-  // only a line of the file on show can be marked
-  const back = sources.isShown(selected) ? selectedLine : null;
-  editor.mark('hover', line != null && sources.isShown(n) ? line : back);
-});
+bus.on('node:hovered', ({ nodeId }) => sources.hover(model?.nodes.get(nodeId), model?.nodes.get(selectedNode)));
 bus.on('line:selected', ({ line }) => {
   if (!model) return;
   const ids = model.nodesOnLine(line).filter((id) => sources.isShown(model.nodes.get(id)));

@@ -20,6 +20,12 @@ export function embeddedTrace(doc = document) {
   return JSON.parse(slot.textContent);
 }
 
+/** Why the embedded data cannot be shown (null when it is a trace). */
+export function embeddedProblem(wire) {
+  if (wire == null) return 'This file holds no trace.';
+  return wire.format === 5 ? null : 'The embedded data is not a Gradtrace trace (format 5).';
+}
+
 /**
  * Put a wire-format trace into the empty viewer document `html` (the same text
  * gradtrace/viewer/page.py fill_slot writes: compact JSON with every '<' as \u003c, so no

@@ -102,6 +102,11 @@ function expandEvents(items, nodes, tensor) {
   return events;
 }
 
+/** The long form, with the wire form kept (not enumerable: Export JSON writes the long form). */
+export function readWire(wire) {
+  return Object.defineProperty(expandTrace(wire), 'wire', { value: wire });
+}
+
 /** The long form of a trace (a failure without a graph passes through too). */
 export function expandTrace(trace) {
   const entries = trace.tensors ?? [];
