@@ -179,7 +179,7 @@ bus.on('layout:progress', ({ phase, fraction }) => {
 });
 bus.on('graph:drawn', ({ nodes, visible, ms }) => {
   $('progress').hidden = true;
-  bus.emit('status', { text: `Drawn ${nodes} nodes (${visible} elements on screen) in ${ms} ms from Run.` });
+  bus.emit('status', { text: `Drawn ${nodes} nodes (${visible} elements on screen) in ${ms} ms from ${cfg.mode === 'viewer' ? 'opening' : 'Run'}.` });
 });
 bus.on('step:changed', ({ state }) => {
   lastState = state;
