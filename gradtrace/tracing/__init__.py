@@ -5,6 +5,8 @@ trace as a JSON-ready dict.
 """
 
 from gradtrace.tracing.errors import (
+    ERROR_KINDS,
+    ErrorKind,
     OutputLimitError,
     ProgramTimeout,
     TraceLimitError,
@@ -25,7 +27,9 @@ from gradtrace.tracing.runner import (
 from gradtrace.tracing.sources import Sources, is_user_file
 
 __all__ = [
+    "ERROR_KINDS",
     "GC_THRESHOLDS",
+    "ErrorKind",
     "Gate",
     "Origin",
     "OutputLimitError",

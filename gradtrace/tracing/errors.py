@@ -10,14 +10,16 @@ Limits raised while a program runs derive from ``BaseException`` so that a progr
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal, get_args
 
 from gradtrace.tracing import inplace
 from gradtrace.tracing.hints import HINTS, Hint
 from gradtrace.tracing.sources import PROGRAM_FILENAME, Sources
 
 __all__ = [
+    "ERROR_KINDS",
     "PROGRAM_FILENAME",
+    "ErrorKind",
     "OutputLimitError",
     "ProgramTimeout",
     "TraceLimitError",
@@ -26,6 +28,10 @@ __all__ = [
     "hint_for",
 ]
 
+ErrorKind = Literal["syntax", "forbidden", "runtime", "timeout", "memory", "output_limit", "crash"]
+"""The ``kind`` of a trace's ``error`` object: the one list (the API's schema imports it)."""
+
+ERROR_KINDS: tuple[ErrorKind, ...] = get_args(ErrorKind)
 
 
 class TraceLimitError(BaseException):
