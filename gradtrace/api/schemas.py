@@ -18,6 +18,7 @@ from gradtrace.expression import (
     InputError,
     check_inputs,
 )
+from gradtrace.tracing import ErrorKind
 
 __all__ = [
     "BackwardEvent",
@@ -37,8 +38,6 @@ __all__ = [
     "TraceResponse",
     "Variable",
 ]
-
-ErrorKind = Literal["syntax", "forbidden", "runtime", "timeout", "memory", "output_limit", "crash"]
 
 
 class _Open(BaseModel):
