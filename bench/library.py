@@ -4,8 +4,8 @@ One training step of the 24-layer encoder (forward, loss, ``backward()``), four 
 the same process, interleaved: plainly; inside ``with gradtrace.trace():`` (default
 options); with torchviz's ``make_dot(loss, params, show_saved=True)`` between forward and
 backward (its DOT text assembled with ``.source``, not rendered by Graphviz); and with
-TorchLens capturing the forward and then ``log_backward`` (full run only: one step takes
-seconds, too long for the CI's quick run).
+TorchLens capturing the forward and then ``log_backward`` (full run only, measured after the
+others with its own plain runs: one step takes seconds, too long for the CI's quick run).
 
 All four run the same module on the same input: the encoder of ``bench/programs/encoder.py``
 wrapped with its loss, so TorchLens logs the loss ops too and every contender does the same
@@ -15,6 +15,7 @@ default) they slow every later plain call in the process, the other contenders i
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 
 import torch
@@ -51,8 +52,7 @@ def _built() -> tuple[_WithLoss, torch.Tensor]:
     return _WithLoss(model), tokens
 
 
-def _contenders(model: _WithLoss, tokens: torch.Tensor,
-                torchlens: bool) -> dict[str, Callable[[], object]]:
+def _contenders(model: _WithLoss, tokens: torch.Tensor) -> dict[str, Callable[[], object]]:
     params = dict(model.model.named_parameters())
 
     def plain() -> None:
@@ -69,21 +69,22 @@ def _contenders(model: _WithLoss, tokens: torch.Tensor,
         loss.backward()
         return source
 
-    contenders: dict[str, Callable[[], object]] = {
-        "plain": plain, "gradtrace": traced, "torchviz": torchviz}
-    if torchlens:
-        contenders["torchlens"] = lambda: _torchlens_step(model, tokens)
-    return contenders
+    return {"plain": plain, "gradtrace": traced, "torchviz": torchviz}
 
 
-def _torchlens_step(model: _WithLoss, tokens: torch.Tensor) -> object:
-    """TorchLens' forward capture with gradients, then its logged backward from the loss."""
+def _torchlens_step(model: _WithLoss, tokens: torch.Tensor) -> None:
+    """TorchLens' forward capture with gradients, then its logged backward from the loss.
+
+    Its log is a web of reference cycles; collecting it here charges TorchLens for its own
+    garbage instead of whichever contender's allocation next triggers a full collection.
+    """
     import torchlens as tl
 
     options = tl.options.CaptureOptions(save_grads=True, unwrap_when_done=True)
     log = tl.trace(model, tokens, capture=options)
     log.log_backward(log[log.output_layers[0]].out)
-    return log
+    del log
+    gc.collect()
 
 
 def _nodes(recorded: object) -> int:
@@ -102,20 +103,35 @@ def _row(key: str, label: str, ours: Samples, plain: Samples, target: str = "(in
 
 def _rows(samples: dict[str, Samples], nodes: int) -> list[Row]:
     plain, ours = samples["plain"], samples["gradtrace"]
-    rows = [
+    return [
         _row("trace", f"with gradtrace.trace() ({nodes} nodes)", ours, plain, f"<= {LIMIT:g}x",
              ours.median <= LIMIT * plain.median, "ratio"),
         _row("torchviz", "torchviz make_dot(show_saved=True).source", samples["torchviz"], plain),
     ]
-    if "torchlens" in samples:
-        theirs = samples["torchlens"]
-        rows.append(_row("torchlens", "TorchLens trace(save_grads) + log_backward", theirs, plain))
-        rows.append(Row(
-            f"library.vs_torchlens{_LAYERS}",
+
+
+def _torchlens_rows(model: _WithLoss, tokens: torch.Tensor,
+                    traced: Callable[[], object], rounds: int) -> list[Row]:
+    """TorchLens against the plain step and against gradtrace.trace(), interleaved.
+
+    Run after the other rows: importing TorchLens adds ~170,000 objects to the collector's
+    heap, which every later full collection (the tracer's included) has to scan.
+    """
+    contenders: dict[str, Callable[[], object]] = {
+        "plain": lambda: model(tokens).backward(), "gradtrace": traced,
+        "torchlens": lambda: _torchlens_step(model, tokens)}
+    for contender in contenders.values():
+        contender()  # warm-up: TorchLens wraps torch's functions on its first call
+    samples = interleave(contenders, rounds)
+    plain, ours, theirs = samples["plain"], samples["gradtrace"], samples["torchlens"]
+    return [
+        _row("torchlens", "TorchLens trace(save_grads) + log_backward", theirs, plain),
+        Row(f"library.vs_torchlens{_LAYERS}",
             f"{_LAYERS}-layer encoder forward+backward: gradtrace.trace() against TorchLens",
             ours.median * 1e3, "ms", theirs.median * 1e3, "TorchLens, same process",
-            "faster (ratio < 1)", ours.median < theirs.median, "", guard="none"))
-    return rows
+            "faster (ratio < 1)", ours.median < theirs.median,
+            f"{ours.spread_ms()}; TorchLens {theirs.spread_ms()}", guard="none"),
+    ]
 
 
 def measure(quick: bool) -> list[Row]:
@@ -124,11 +140,13 @@ def measure(quick: bool) -> list[Row]:
     torch.set_num_threads(1)  # as bench/overhead.py: one intra-op thread, steadier on 2 cores
     try:
         model, tokens = _built()
-        contenders = _contenders(model, tokens, torchlens=not quick)
+        contenders = _contenders(model, tokens)
         for contender in contenders.values():
-            contender()  # warm-up: lazy imports, allocator growth, TorchLens' first wrap
+            contender()  # warm-up: lazy imports, allocator growth
         nodes = _nodes(contenders["gradtrace"]())
-        samples = interleave(contenders, 7 if quick else 5)
+        rows = _rows(interleave(contenders, 7 if quick else 9), nodes)
+        if not quick:
+            rows += _torchlens_rows(model, tokens, contenders["gradtrace"], 3)
     finally:
         torch.set_num_threads(threads)
-    return _rows(samples, nodes)
+    return rows
