@@ -21,4 +21,5 @@ class TwoLayer(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         hidden = self.fc1(x)
         hidden = torch.tanh(hidden)
-        return self.fc2(hidden)
+        out: torch.Tensor = self.fc2(hidden)
+        return out
