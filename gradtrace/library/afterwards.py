@@ -50,6 +50,8 @@ def show(tensor: torch.Tensor, model: torch.nn.Module | None = None, *,
     try:
         if tensor.grad_fn is not None:
             recorder.record_output(tensor, Origin())
+        elif tensor.requires_grad:  # a leaf: its AccumulateGrad node, where backward ends
+            recorder.discover(_accumulate_grad(tensor), Origin())
         else:
             recorder.tensor(tensor)
     except TraceLimitError as exc:
@@ -58,6 +60,14 @@ def show(tensor: torch.Tensor, model: torch.nn.Module | None = None, *,
     result = Trace()
     result._fill(build_result(recorder, "", [], error))
     return result
+
+
+def _accumulate_grad(leaf: torch.Tensor) -> Any:
+    """A leaf's ``AccumulateGrad`` node: no attribute holds it, a view of the leaf points at it."""
+    with torch.enable_grad():
+        view = leaf.view_as(leaf)
+    assert view.grad_fn is not None
+    return view.grad_fn.next_functions[0][0]
 
 
 def _named(names: dict[str, Any], tensor: torch.Tensor, recorder: Recorder) -> dict[str, Any]:

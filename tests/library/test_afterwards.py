@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 import torch
 
 import gradtrace
@@ -103,13 +102,15 @@ def test_show_after_backward_has_every_grad() -> None:
         assert f"{name}" in summary and f"{grad.norm().item():.4g}" in summary
 
 
-@pytest.mark.xfail(strict=True, reason="show() of a leaf draws no node: it is recorded as a "
-                   "plain tensor (grad_fn is None) and listed as 'output', not by its name")
 def test_show_of_a_leaf_draws_its_node() -> None:
     leaf = torch.ones(2, requires_grad=True)
-    data = gradtrace.show(leaf).to_dict()
+    with torch.no_grad():
+        data = gradtrace.show(leaf).to_dict()
     assert [(n["op"], n.get("label")) for n in data["graph"]["nodes"]] == [("AccumulateGrad",
                                                                             "leaf")]
+    assert data["variables"]["leaf"]["node"] == 0 and "output" not in data["variables"]
+    plain = gradtrace.show(torch.ones(2)).to_dict()  # no graph at all: no node, one tensor
+    assert plain["graph"]["nodes"] == [] and list(plain["variables"]) == ["output"]
 
 
 def test_show_takes_a_tensor() -> None:
