@@ -1,16 +1,22 @@
 """Exceptions the sandbox raises before or while it runs a user program.
 
 They live in one small module so that the API layer can map them to ``error.kind`` values
-without importing the policy (which pulls in ``ast`` tables) or the worker machinery.
+without importing the policy (which pulls in ``ast`` tables) or the worker machinery. Where
+each one lands among the kinds is drawn in ``gradtrace.tracing.errors``' docstring; a refusal
+becomes a trace's ``error`` through that module's one constructor, with the sandbox's own
+hint (what is importable, why a name is kept out).
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
+
+from gradtrace.tracing.errors import error_object
+from gradtrace.tracing.hints import fixed_hint
 
 __all__ = ["PolicyError", "PolicyErrorKind", "QueueFull", "SandboxError"]
 
-PolicyErrorKind = Literal["syntax", "forbidden"]
+PolicyErrorKind = Literal["syntax", "forbidden"]  # the kinds (``ErrorKind``) a refusal can have
 
 
 class SandboxError(Exception):
@@ -45,20 +51,16 @@ class PolicyError(SandboxError):
         self.col = col
         self.hint = hint
 
-    def to_dict(self) -> dict[str, object]:
-        """Return the issue-2 ``error`` object plus ``col``.
+    def to_dict(self) -> dict[str, Any]:
+        """Return the trace's ``error`` object, with ``col``.
 
         ``type`` is ``SyntaxError`` for parse failures and ``PolicyError`` for refusals, so a
         learner can tell "Python cannot read this" from "the playground does not allow this".
+        Without a hint of its own, a refusal gets its kind's hint from the one table.
         """
-        return {
-            "kind": self.kind,
-            "type": "SyntaxError" if self.kind == "syntax" else "PolicyError",
-            "message": self.message,
-            "line": self.line,
-            "col": self.col,
-            "hint": self.hint,
-        }
+        hint = self.hint if self.hint is not None else fixed_hint(self.kind)
+        type_name = "SyntaxError" if self.kind == "syntax" else "PolicyError"
+        return error_object(self.kind, type_name, self.message, self.line, hint, col=self.col)
 
 
 class QueueFull(SandboxError):  # noqa: N818 - reads as a condition, like TimeoutError

@@ -30,7 +30,8 @@ from gradtrace.sandbox.limits import ProcessLimits
 from gradtrace.sandbox.reply import TraceReply
 from gradtrace.sandbox.zygote import REHEARSE, Zygote
 from gradtrace.tracing import ProgramTimeout, failure_result
-from gradtrace.tracing.errors import describe_error
+from gradtrace.tracing.errors import describe_error, error_object
+from gradtrace.tracing.hints import fixed_hint
 
 __all__ = ["PoolConfig", "WorkerPool"]
 
@@ -62,11 +63,6 @@ class PoolConfig:
 class _Worker:
     pid: int
     channel: Channel
-
-
-def _error(kind: str, message: str, hint: str) -> dict[str, Any]:
-    return {"kind": kind, "type": kind.capitalize() + "Error", "message": message,
-            "line": None, "hint": hint}
 
 
 def _failure(error: dict[str, Any]) -> TraceReply:
@@ -165,12 +161,9 @@ class WorkerPool:
         self.restarts += 1
         if elapsed >= self.config.time_limit:
             return self._timeout()
-        return _failure(_error(
-            "crash",
-            "The worker running the program died before it could answer.",
-            "Something in the program crashed the process; the server is fine. "
-            "Simplify the program to find the call that crashes.",
-        ))
+        return _failure(error_object(
+            "crash", "CrashError", "The worker running the program died before it could answer.",
+            None, fixed_hint("worker_died")))
 
     async def run(self, job: dict[str, Any]) -> TraceReply:
         """Run one job, waiting for a free worker unless the queue is full."""

@@ -22,14 +22,7 @@ __all__ = ["Sandbox", "policy_failure", "trace_options"]
 
 def policy_failure(exc: PolicyError) -> dict[str, Any]:
     """The response for a program the static policy refused, with the offending line."""
-    error = exc.to_dict()
-    if error["hint"] is None:
-        error["hint"] = (
-            "Python could not read the program: check the line for a typo."
-            if exc.kind == "syntax"
-            else "Gradtrace runs tutorial-style PyTorch; this construct is not allowed."
-        )
-    return failure_result(error)
+    return failure_result(exc.to_dict())
 
 
 def trace_options(settings: Settings, max_values: int | None = None, seed: int = 0) -> TraceOptions:

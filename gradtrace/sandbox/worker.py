@@ -32,6 +32,8 @@ from gradtrace.tracing import (
     failure_result,
     trace_source,
 )
+from gradtrace.tracing.errors import error_object
+from gradtrace.tracing.hints import fixed_hint
 
 __all__ = ["JobSpec", "warm_parent", "worker_main"]
 
@@ -132,10 +134,8 @@ def worker_main(conn: Connection, limits: ProcessLimits,
             message = conn.recv_bytes()
         result = _run(orjson.loads(message), limits)
     except BaseException as exc:  # the worker itself failed: report it, never hang
-        result = failure_result({
-            "kind": "crash", "type": type(exc).__name__, "message": str(exc),
-            "line": None, "hint": "The worker failed outside the program; please report it.",
-        })
+        result = failure_result(error_object(
+            "crash", type(exc).__name__, str(exc), None, fixed_hint("worker_failed")))
     try:
         _send_reply(conn, TraceReply.from_result(result))
     finally:

@@ -1,7 +1,32 @@
-"""The tracer's exception tree, and the error object a failing program's trace carries.
+"""Every error a trace can carry: the exceptions, their ``kind``, and the one ``error`` object.
 
-The hints themselves are one table in ``gradtrace.tracing.hints``; the line of the write behind
-an in-place error comes from the run's write log (``gradtrace.tracing.inplace``).
+A failing program's trace carries an ``error`` object, ``{"kind", "type", "message", "line",
+"hint"}`` (plus ``file`` when the trace spans files, ``col`` for a refusal), built only by
+:func:`error_object`. Each exception the system can raise maps to one :data:`ErrorKind`::
+
+    BaseException
+    ├── TraceLimitError ................ "output_limit"  past the node or event cap
+    │   └── OutputLimitError ........... "output_limit"  print() past the stdout cap
+    ├── ProgramTimeout ................. "timeout"       the worker's alarm; the pool's hard
+    │                                                     kill reports the same error
+    └── Exception
+        ├── SyntaxError ................ "syntax"        compile() (a null byte's ValueError too)
+        ├── MemoryError ................ "memory"        the worker's address-space limit (and
+        │                                                 torch's "can't allocate memory")
+        ├── NameError, ImportError, RuntimeError, ... "runtime"  the program's own failure
+        └── gradtrace.sandbox.errors.SandboxError
+            ├── PolicyError ............ "syntax"        unparsable, too large or too deep
+            │                            "forbidden"     outside the allow-list, refused
+            │                                             before it ran
+            └── QueueFull .............. (no trace)      HTTP 503 "busy"
+    (no exception reaches the server) .. "crash"         the worker died (a signal, seccomp's
+                                                          kill) or failed outside the program
+
+Hints come from two tables in ``gradtrace.tracing.hints``: by message (``HINTS``) and by
+situation (``FIXED_HINTS``). The sandbox knows what only it can (which modules are
+importable, why a name is kept out) and passes that as the hint of its refusals. The line of
+the write behind an in-place error comes from the run's write log
+(``gradtrace.tracing.inplace``).
 
 Limits raised while a program runs derive from ``BaseException`` so that a program's own
 ``except Exception:`` cannot swallow them and keep running past a cap.
@@ -13,7 +38,7 @@ import re
 from typing import Any, Literal, get_args
 
 from gradtrace.tracing import inplace
-from gradtrace.tracing.hints import HINTS, Hint
+from gradtrace.tracing.hints import HINTS, Hint, fixed_hint
 from gradtrace.tracing.sources import PROGRAM_FILENAME, Sources
 
 __all__ = [
@@ -24,6 +49,7 @@ __all__ = [
     "ProgramTimeout",
     "TraceLimitError",
     "describe_error",
+    "error_object",
     "find_hint",
     "hint_for",
 ]
@@ -73,8 +99,27 @@ def hint_for(message: str) -> str | None:
     return hint.text.format(**match.groupdict())
 
 
-def _kind_for(exc: BaseException) -> str:
-    """Map an exception to the API's error kind."""
+def error_object(kind: ErrorKind, type_name: str, message: str, line: int | None = None,
+                 hint: str | None = None, *, col: int | None = None,
+                 file: int | None = None) -> dict[str, Any]:
+    """The trace's ``error`` object: the one place its fields are named.
+
+    ``col`` (a refusal's column) and ``file`` (an index into the trace's ``files``) appear
+    only when given; ``line`` and ``hint`` are always present, None when unknown.
+    """
+    error: dict[str, Any] = {"kind": kind, "type": type_name, "message": message, "line": line}
+    if col is not None:
+        error["col"] = col
+    error["hint"] = hint
+    if file is not None:
+        error["file"] = file
+    return error
+
+
+def _kind_for(exc: BaseException) -> ErrorKind:
+    """Map an exception to its error kind (the tree in this module's docstring)."""
+    if isinstance(exc, SyntaxError):
+        return "syntax"
     if isinstance(exc, ProgramTimeout):
         return "timeout"
     if isinstance(exc, TraceLimitError):
@@ -97,38 +142,33 @@ def _hint(message: str, sources: Sources) -> str | None:
     return hint
 
 
+def _fixed_hint(exc: BaseException, kind: ErrorKind, hint: str | None) -> str | None:
+    """The situation's hint where it wins over (or stands in for) the message's."""
+    if kind == "output_limit" and isinstance(exc, TraceLimitError):
+        return fixed_hint("trace_cap", limit=exc.limit, cap=exc.cap)
+    if kind == "timeout":
+        return fixed_hint("timeout")
+    if kind == "memory":
+        return hint if hint is not None else fixed_hint("memory")
+    if isinstance(exc, NameError):
+        return fixed_hint("name")
+    if isinstance(exc, ImportError) and hint is None:
+        return fixed_hint("import")
+    return hint
+
+
 def describe_error(exc: BaseException, sources: Sources | None = None) -> dict[str, Any]:
-    """Build the response's ``error`` object from an exception raised by a program.
+    """Build the trace's ``error`` object from an exception raised by a program.
 
     ``sources`` tells which frames are the program's (the playground's one ``<program>``
     when None); the error's ``line`` is the innermost of them.
     """
     sources = sources or Sources.playground()
     if isinstance(exc, SyntaxError):
-        return {
-            "kind": "syntax",
-            "type": type(exc).__name__,
-            "message": exc.msg,
-            "line": exc.lineno,
-            "hint": "Python could not read the program: check the line for a typo.",
-        }
+        return error_object("syntax", type(exc).__name__, exc.msg, exc.lineno,
+                            fixed_hint("syntax"))
     kind = _kind_for(exc)
     message = str(exc) or type(exc).__name__
-    hint = _hint(message, sources)
-    if kind == "output_limit" and isinstance(exc, TraceLimitError):
-        hint = f"Make the program smaller: it is capped at {exc.limit} {exc.cap}."
-    elif kind == "timeout":
-        hint = "Look for a loop that never ends, or make the tensors smaller."
-    elif kind == "memory" and hint is None:
-        hint = "The program asked for more memory than a run may use. Use smaller tensors."
-    elif isinstance(exc, NameError):
-        hint = "A name is used before it is assigned, or it is misspelt."
-    elif isinstance(exc, ImportError) and hint is None:
-        hint = "Check the spelling of the module, and of each name imported from it."
-    return {
-        "kind": kind,
-        "type": type(exc).__name__,
-        "message": message,
-        "line": sources.in_traceback(exc.__traceback__),
-        "hint": hint,
-    }
+    hint = _fixed_hint(exc, kind, _hint(message, sources))
+    return error_object(kind, type(exc).__name__, message,
+                        sources.in_traceback(exc.__traceback__), hint)

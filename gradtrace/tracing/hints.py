@@ -6,14 +6,46 @@ that contains it (the view of a leaf before the leaf). A hint may name parts of 
 (``{name}``), taken from the pattern's named groups, so that it speaks about the learner's
 own hook, function or shapes. Each entry has a test that raises the real error
 (``tests/tracing/test_hints.py``).
+
+Beside it, ``FIXED_HINTS``: the hint an error gets from what it is rather than from its
+message (a timeout, a cap, a refusal, a worker that died). Every hint a trace's ``error``
+carries is written in one of the two tables; the sandbox passes its own refusal hints (which
+module is importable, why a name is kept out) to the same constructor,
+``gradtrace.tracing.errors.error_object``.
 """
 
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
-__all__ = ["HINTS", "Hint"]
+__all__ = ["FIXED_HINTS", "HINTS", "FixedHint", "Hint", "fixed_hint"]
+
+FixedHint = Literal[
+    "syntax", "forbidden", "trace_cap", "timeout", "memory", "name", "import",
+    "worker_failed", "worker_died",
+]
+
+_MEMORY = "The program asked for more memory than a run may use. Use smaller tensors."
+
+# The hint by situation, when the message has none of its own (``{...}`` from the caller).
+FIXED_HINTS: dict[FixedHint, str] = {
+    "syntax": "Python could not read the program: check the line for a typo.",
+    "forbidden": "Gradtrace runs tutorial-style PyTorch; this construct is not allowed.",
+    "trace_cap": "Make the program smaller: it is capped at {limit} {cap}.",
+    "timeout": "Look for a loop that never ends, or make the tensors smaller.",
+    "memory": _MEMORY,
+    "name": "A name is used before it is assigned, or it is misspelt.",
+    "import": "Check the spelling of the module, and of each name imported from it.",
+    "worker_failed": "The worker failed outside the program; please report it.",
+    "worker_died": "Something in the program crashed the process; the server is fine. "
+                   "Simplify the program to find the call that crashes.",
+}
+
+
+def fixed_hint(situation: FixedHint, **fields: object) -> str:
+    """The table's hint for ``situation``, with the caller's ``fields`` filled in."""
+    return FIXED_HINTS[situation].format(**fields)
 
 
 class Hint(NamedTuple):
@@ -306,6 +338,5 @@ HINTS: tuple[Hint, ...] = (
     _hint("none_value", r"'NoneType'",
           "A value is None. For gradients: x.grad stays None until backward() has run, and "
           "only leaves with requires_grad=True get one (call y.retain_grad() for others)."),
-    _hint("no_memory", r"can't allocate memory",
-          "The program asked for more memory than a run may use. Use smaller tensors."),
+    _hint("no_memory", r"can't allocate memory", _MEMORY),
 )
