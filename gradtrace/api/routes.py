@@ -1,7 +1,8 @@
-"""The trace and examples endpoints: parse, call the sandbox, return."""
+"""The trace, schema and examples endpoints: parse, call the sandbox, return."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -13,6 +14,7 @@ from gradtrace.api.schemas import ExampleList, ProblemDetail, TraceRequest, Trac
 from gradtrace.examples import load_examples
 from gradtrace.expression import EXPRESSION_EXAMPLES
 from gradtrace.sandbox.service import Sandbox
+from gradtrace.tracing.schema import json_schema
 
 __all__ = ["router"]
 
@@ -73,3 +75,16 @@ async def examples() -> dict[str, Any]:
         for e in EXPRESSION_EXAMPLES
     ]
     return {"examples": programs + expressions}
+
+
+@functools.cache
+def _trace_schema() -> dict[str, Any]:
+    return json_schema()
+
+
+@router.get("/schema", response_model=dict[str, Any],
+            summary="The JSON Schema of the trace (format 5) that POST /trace returns")
+async def schema() -> dict[str, Any]:
+    """Generated from ``gradtrace.tracing.schema``, the format's one definition; the repository
+    keeps the same text in ``docs/trace.schema.json``."""
+    return _trace_schema()

@@ -1,12 +1,14 @@
 """Pydantic models of every API shape (the public contract, published at /docs).
 
-Trace responses can hold thousands of nodes, so the routes send them with orjson directly;
-these models document the shape in OpenAPI and the API tests validate responses against them.
+The trace itself is defined once, in ``gradtrace.tracing.schema``; this module re-exports its
+models and names the response. Trace responses can hold thousands of nodes, so the routes send
+them with orjson directly: the models document the shape in OpenAPI, and the tests validate
+every trace response against them.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
@@ -18,7 +20,25 @@ from gradtrace.expression import (
     InputError,
     check_inputs,
 )
-from gradtrace.tracing import ErrorKind
+from gradtrace.tracing.schema import (
+    BackwardEvent,
+    ErrorInfo,
+    Event,
+    ExpressionTrace,
+    GradWriteEvent,
+    HookEvent,
+    ModuleCall,
+    ModuleHookEvent,
+    Node,
+    NodeHookEvent,
+    SavedHookEvent,
+    SourceFile,
+    TensorEntry,
+    Trace,
+    TraceCall,
+    TraceGraph,
+    Variable,
+)
 
 __all__ = [
     "BackwardEvent",
@@ -28,8 +48,15 @@ __all__ = [
     "Example",
     "ExampleList",
     "ExpressionTrace",
+    "GradWriteEvent",
+    "HookEvent",
+    "ModuleCall",
+    "ModuleHookEvent",
     "Node",
+    "NodeHookEvent",
     "ProblemDetail",
+    "SavedHookEvent",
+    "SourceFile",
     "TensorEntry",
     "TraceCall",
     "TraceGraph",
@@ -39,177 +66,19 @@ __all__ = [
     "Variable",
 ]
 
-
-class _Open(BaseModel):
-    """Extra fields are welcome in responses: clients must ignore what they do not know."""
-
-    model_config = ConfigDict(extra="allow")
-
-
-TensorRef = int
-"""Index of a tensor in the trace's ``tensors`` table."""
-
-
-class TensorEntry(_Open):
-    shape: list[int]
-    dtype: str = Field("float32", description="Omitted for float32.")
-    stats: list[float | str] | None = Field(
-        description="[min, max, mean, std, norm]; NaN/infinity as 'nan'/'inf'/'-inf'; "
-                    "null for an empty tensor."
-    )
-    values: Any = Field(None, description="Nested list of values; absent when summarised.")
-
-
-class Node(_Open):
-    """Node ``i`` of ``graph.nodes`` has id ``i``; null or empty fields are omitted."""
-
-    op: str = Field(description="grad_fn.name(), e.g. 'MulBackward0'; 'AccumulateGrad' for leaves.")
-    inputs: list[int | None] = Field(
-        description="Edge ids aligned with grad_fn.next_functions (null: no gradient needed)."
-    )
-    value: TensorRef | None = Field(None, description="Forward value this node produced.")
-    grad: TensorRef | None = Field(None, description="Leaves: the final .grad.")
-    shape: list[int] | None = Field(None, description="Only when no value shows it.")
-    dtype: str | None = Field(None, description="Only when no value shows it.")
-    label: str | None = Field(None, description="Program variable or parameter name.")
-    line: int | None = Field(None, description="Program line that created the node.")
-    module_call: int | None = Field(
-        None, description="Index in `module_calls` of the nn.Module call that created it."
-    )
-    saved: dict[str, TensorRef] = Field(
-        {}, description="Tensors saved for backward, by torchviz's names ('self', 'other')."
-    )
-    created_in_call: int | None = Field(None, description="Backward call that built it.")
-
-
 Edge = tuple[int, int]
 """``[source, target]`` in data-flow direction; edge ``i`` has id ``i``."""
 
 
-class Variable(_Open):
-    node: int | None
-    value: TensorRef
-    grad: TensorRef | None
-    requires_grad: bool
-    is_leaf: bool
+class TraceResponse(Trace):
+    """The body of ``POST /api/v1/trace`` (HTTP 200): a trace in format 5.
 
-
-class BackwardEvent(_Open):
-    call: int = Field(description="Index of the backward()/grad() call.")
-    node: int
-    grad_outputs: list[TensorRef | None] = Field(description="Gradient arriving.")
-    grad_inputs: list[TensorRef | None] = Field(
-        description="Gradient sent to each input, aligned with the node's `inputs`."
-    )
-    leaf_grad: TensorRef | None = Field(None, description="Leaves: .grad after accumulating.")
-    captured: bool = Field(False, description="A gradient autograd.grad returned.")
-
-
-class GradWriteEvent(_Open):
-    grad_write: int = Field(description="The leaf whose .grad the program wrote into.")
-    line: int | None = Field(description="Program line of the write.")
-    op: str = Field(description="'set' for `leaf.grad = value`, else the in-place method.")
-    grad: TensorRef | None = Field(description="The .grad it left (null: None).")
-
-
-class HookEvent(_Open):
-    hook: int = Field(description="The node of the tensor whose hook ran.")
-    call: int = Field(description="Index of the backward()/grad() call it ran in.")
-    line: int | None = Field(description="Program line that registered the hook.")
-    name: str = Field(description="The hook function's name.")
-    grad: TensorRef | None = Field(description="The gradient the hook got.")
-    result: TensorRef | None = Field(description="What it returned instead (null: None).")
-
-
-class ModuleHookEvent(_Open):
-    module_hook: str = Field(description="Name of the module whose hook ran ('conv').")
-    kind: str = Field(description="forward pre-hook, forward hook, backward (pre-)hook.")
-    line: int | None = Field(description="Program line that registered the hook.")
-    name: str = Field(description="The hook function's name.")
-    call: int | None = Field(description="Backward call it ran in (null: a forward hook).")
-    got: list[TensorRef] = Field(description="Tensors it was handed (at most 8).")
-    result: list[TensorRef] | None = Field(description="Tensors it returned (null: None).")
-
-
-class NodeHookEvent(_Open):
-    node_hook: int = Field(description="The graph node whose hook ran.")
-    kind: Literal["hook", "prehook"] = Field(description="register_hook or register_prehook.")
-    call: int = Field(description="Index of the backward()/grad() call it ran in.")
-    line: int | None = Field(description="Program line that registered the hook.")
-    name: str = Field(description="The hook function's name.")
-    grad_outputs: list[TensorRef | None] = Field(description="Gradients arriving at the node.")
-    grad_inputs: list[TensorRef | None] | None = Field(
-        description="What the node sends to its inputs (null for a prehook).")
-    result: list[TensorRef | None] | None = Field(
-        description="What it returned in their place (null: None).")
-
-
-Event = int | BackwardEvent | GradWriteEvent | HookEvent | ModuleHookEvent | NodeHookEvent
-"""An int ``n``: the forward events of the next ``n`` nodes in id order."""
-
-
-class ModuleCall(_Open):
-    """One forward call of an nn.Module that created at least one node."""
-
-    module: str = Field(description="Qualified name, as named_modules() gives it: 'layers.3'.")
-    n: int = Field(description="This is the module's n-th forward call (1-based).")
-    parent: int | None = Field(description="The call it ran inside (null: outermost).")
-
-
-class TraceCall(_Open):
-    index: int
-    kind: Literal["backward", "grad"]
-    line: int | None
-    create_graph: bool
-    retain_graph: bool | None
-
-
-class ErrorInfo(_Open):
-    kind: ErrorKind
-    type: str
-    message: str
-    line: int | None
-    hint: str | None
-
-
-class TraceGraph(_Open):
-    nodes: list[Node]
-    edges: list[Edge]
-
-
-class ExpressionTrace(_Open):
-    """What the server made of an expression request (present only for those)."""
-
-    expression: str = Field(description="The expression, as traced.")
-    program: str = Field(description="The program Gradtrace wrote and traced for it; every "
-                                     "`line` in the trace points into this text.")
-    line: int = Field(description="Program line where the expression starts (`result = ...`).")
-    col: int = Field(description="Column of the program line where the expression starts.")
-    backward_on: Literal["result", "result.sum()"] | None = Field(
-        description="What backward() ran on: the result itself when it holds one value, else "
-                    "its sum (backward() needs a single value); null when it did not run.")
-
-
-class TraceResponse(_Open):
-    """A trace in format 5 (``gradtrace/tracing/wire.py``): tensors are indices into ``tensors``.
-
-    For an expression request, ``expression`` says which program ran, and an ``error`` inside
-    the expression also carries ``expression_line``/``expression_col`` (1-based line, 0-based
-    column within the expression).
+    Defined by ``gradtrace.tracing.schema`` (JSON Schema: ``GET /api/v1/schema``). For an
+    expression request, ``expression`` says which program ran, and an ``error`` inside the
+    expression also carries ``expression_line``/``expression_col``.
     """
 
-    format: Literal[5]
-    ok: bool = Field(description="False when the program raised or hit a limit.")
-    tensors: list[TensorEntry]
-    graph: TraceGraph
-    variables: dict[str, Variable]
-    events: list[Event]
-    calls: list[TraceCall] = []
-    module_calls: list[ModuleCall] = []
-    stdout: str
-    warnings: list[str]
-    error: ErrorInfo | None
-    expression: ExpressionTrace | None = None
+    model_config = ConfigDict(title="TraceResponse", json_schema_extra=None)
 
 
 class TraceRequestOptions(BaseModel):
