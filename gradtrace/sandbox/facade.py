@@ -19,11 +19,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from gradtrace.sandbox.allow_py import BUILTIN_NAMES
-from gradtrace.sandbox.allowlist import IMPORTABLE, MODULES, PRELOAD, SUBSTITUTES
+from gradtrace.sandbox.allowlist import MODULES, PRELOAD, SUBSTITUTES
+from gradtrace.sandbox.policy_hints import IMPORT_LIST
 
 __all__ = ["ModuleFacade", "build_globals", "facades", "sandbox_import"]
 
-_IMPORT_LIST = ", ".join(IMPORTABLE)
 _MISSING = object()
 
 
@@ -158,7 +158,7 @@ def sandbox_import(
     table = facades()
     if level != 0 or name not in table:
         raise ImportError(
-            f"No module named '{name}' in the playground. You can import: {_IMPORT_LIST}."
+            f"No module named '{name}' in the playground. You can import: {IMPORT_LIST}."
         )
     if fromlist:
         return table[name]
