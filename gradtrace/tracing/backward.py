@@ -14,16 +14,14 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import torch
 
 from gradtrace.tracing.errors import TraceLimitError
 from gradtrace.tracing.graph import Origin
+from gradtrace.tracing.surface import BackwardSurface
 from gradtrace.tracing.transforms import transforming
-
-if TYPE_CHECKING:
-    from gradtrace.tracing.recorder import Recorder
 
 __all__ = ["CALL_KINDS", "run_call"]
 
@@ -55,7 +53,7 @@ def _call_arguments(func: Callable[..., Any], args: Any, kwargs: Any) -> dict[st
     return arguments
 
 
-def _make_hook(recorder: Recorder, call: int, node_id: int) -> Callable[..., None]:
+def _make_hook(recorder: BackwardSurface, call: int, node_id: int) -> Callable[..., None]:
     record = recorder.graph.nodes[node_id]
     leaf = record.fn.variable if record.kind == "leaf" else None
     add = recorder.tensors.add  # runs for every gradient of the call: kept lean
@@ -75,21 +73,21 @@ def _make_hook(recorder: Recorder, call: int, node_id: int) -> Callable[..., Non
     return hook
 
 
-def _install_hooks(recorder: Recorder, call: int, roots: Iterable[Any]) -> list[Any]:
+def _install_hooks(recorder: BackwardSurface, call: int, roots: Iterable[Any]) -> list[Any]:
     handles = []
     for fn in recorder.graph.reachable(roots):
-        node_id = recorder.graph.id_of_fn(fn)
+        node_id = recorder.node_of_fn(fn)
         if node_id is not None:
             handles.append(fn.register_hook(_make_hook(recorder, call, node_id)))
     return handles
 
 
 def _captured_inputs(
-    recorder: Recorder, call: int, inputs: tuple[Any, ...], grads: Any
+    recorder: BackwardSurface, call: int, inputs: tuple[Any, ...], grads: Any
 ) -> None:
     """autograd.grad returns gradients instead of accumulating: show them on the inputs."""
     for tensor, grad in zip(inputs, _as_tuple(grads), strict=False):
-        node_id = recorder.graph.node_of(tensor) if isinstance(tensor, torch.Tensor) else None
+        node_id = recorder.node_of(tensor) if isinstance(tensor, torch.Tensor) else None
         if node_id is None or grad is None:
             continue
         recorder.add_event({
@@ -102,7 +100,7 @@ def _captured_inputs(
 
 
 def run_call(
-    recorder: Recorder,
+    recorder: BackwardSurface,
     func: Callable[..., Any],
     kind: str,
     args: tuple[Any, ...],
@@ -114,7 +112,7 @@ def run_call(
         return _run_batched(recorder, func, kind, args, kwargs, arguments)
     roots = [t for t in _as_tuple(arguments.get("tensors")) if isinstance(t, torch.Tensor)]
     inputs = _as_tuple(arguments.get("inputs"))
-    call = len(recorder.calls)
+    call = recorder.backward_calls
     origin = recorder.origin()
     if recorder.running:  # made while an outer call ran (a reentrant checkpoint's recompute)
         origin = Origin(origin.line, None, recorder.running[0])
@@ -123,7 +121,7 @@ def run_call(
         for tensor in roots:
             recorder.discover(tensor.grad_fn, origin)
     except TraceLimitError as exc:
-        recorder.gate.cut(exc)  # raises, unless the program is to go on unrecorded
+        recorder.limit_reached(exc)  # raises, unless the program is to go on unrecorded
         return func(*args, **kwargs)
     _list_call(recorder, kind, origin.line, arguments)
     handles = _install_hooks(recorder, call, [t.grad_fn for t in roots])
@@ -142,12 +140,12 @@ def run_call(
         if arguments.get("create_graph"):
             _discover_created(recorder, call, origin, roots, result)
     except TraceLimitError as exc:
-        recorder.gate.cut(exc)
+        recorder.limit_reached(exc)
     return result
 
 
 @contextmanager
-def _seeing_nested_calls(recorder: Recorder, call: int) -> Iterator[None]:
+def _seeing_nested_calls(recorder: BackwardSurface, call: int) -> Iterator[None]:
     """While call ``call`` runs, backward calls made inside it are instrumented too.
 
     The engine runs without the recorder's mode (a mode's handler runs with the mode
@@ -172,18 +170,18 @@ def _seeing_nested_calls(recorder: Recorder, call: int) -> Iterator[None]:
         recorder.running.pop()
 
 
-def _run_batched(recorder: Recorder, func: Callable[..., Any], kind: str, args: tuple[Any, ...],
-                 kwargs: dict[str, Any], arguments: dict[str, Any]) -> Any:
+def _run_batched(recorder: BackwardSurface, func: Callable[..., Any], kind: str,
+                 args: tuple[Any, ...], kwargs: dict[str, Any], arguments: dict[str, Any]) -> Any:
     """A call inside a torch.func transform, or with ``is_grads_batched=True``: listed, not
     instrumented, since its graph and gradients are the transform's (``transforms``)."""
     _list_call(recorder, kind, recorder.origin().line, arguments)
     return func(*args, **kwargs)
 
 
-def _list_call(recorder: Recorder, kind: str, line: int | None,
+def _list_call(recorder: BackwardSurface, kind: str, line: int | None,
                arguments: dict[str, Any]) -> None:
-    recorder.calls.append({
-        "index": len(recorder.calls),
+    recorder.list_call({
+        "index": recorder.backward_calls,
         "kind": kind,
         "line": line,
         "create_graph": bool(arguments.get("create_graph")),
@@ -192,7 +190,7 @@ def _list_call(recorder: Recorder, kind: str, line: int | None,
 
 
 def _discover_created(
-    recorder: Recorder, call: int, origin: Origin, roots: list[torch.Tensor], result: Any
+    recorder: BackwardSurface, call: int, origin: Origin, roots: list[torch.Tensor], result: Any
 ) -> None:
     """Walk the graph a create_graph=True call built (from results and leaves' .grad)."""
     built = Origin(origin.line, None, call)

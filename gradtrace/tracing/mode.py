@@ -11,16 +11,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from torch.overrides import TorchFunctionMode
 
 from gradtrace.tracing import backward, tensor_hooks
 from gradtrace.tracing.errors import TraceLimitError
+from gradtrace.tracing.surface import CallSink
 from gradtrace.tracing.transforms import transforming
-
-if TYPE_CHECKING:
-    from gradtrace.tracing.recorder import Recorder
 
 __all__ = ["Gate", "RecordingMode", "may_write"]
 
@@ -85,7 +83,7 @@ class Gate:
 class RecordingMode(TorchFunctionMode):
     """Forwards every torch call to the recorder; backward calls are instrumented."""
 
-    def __init__(self, recorder: Recorder) -> None:
+    def __init__(self, recorder: CallSink) -> None:
         super().__init__()
         self.recorder = recorder
 
@@ -97,16 +95,16 @@ class RecordingMode(TorchFunctionMode):
         kwargs: dict[str, Any] | None = None,
     ) -> Any:
         kwargs = kwargs or {}
-        gate = self.recorder.gate
+        recording = self.recorder.recording
         kind = backward.CALL_KINDS.get(func)
         if kind is not None:
-            if gate.open:
+            if recording:
                 result = backward.run_call(self.recorder, func, kind, args, kwargs)
             else:
                 result = func(*args, **kwargs)
-            gate.end_step()
+            self.recorder.end_step()
             return result
-        if transforming() or not gate.open:  # a transform's own tensors (see transforms)
+        if transforming() or not recording:  # a transform's own tensors (see transforms)
             return func(*args, **kwargs)
         return self._recorded(func, args, kwargs)
 
@@ -127,5 +125,5 @@ class RecordingMode(TorchFunctionMode):
             if writes:
                 recorder.after_write(func, first)
         except TraceLimitError as exc:
-            recorder.gate.cut(exc)
+            recorder.limit_reached(exc)
         return result

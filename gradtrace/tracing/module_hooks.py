@@ -13,12 +13,12 @@ import functools
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import torch
 
-if TYPE_CHECKING:
-    from gradtrace.tracing.recorder import Recorder
+from gradtrace.tracing.surface import HookSink
+from gradtrace.tracing.transforms import transforming
 
 __all__ = ["KINDS", "tensors_in", "watching"]
 
@@ -43,7 +43,20 @@ def tensors_in(value: Any) -> list[torch.Tensor]:
     return []
 
 
-def _wrapped(recorder: Recorder, kind: str, hook: Callable[..., Any],
+def _ran(sink: HookSink, module: torch.nn.Module, kind: str, name: str, line: int,
+         got: list[torch.Tensor], result: Any) -> None:
+    """An event for one run of the hook; ``call`` is the running backward call's, if any."""
+    if transforming():  # its tensors are the transform's wrappers
+        return
+    returned = None if result is None else tensors_in(result)
+    sink.hook_event({
+        "module_hook": sink.module_name(module), "kind": kind, "line": line,
+        "name": name, "call": sink.backward_calls - 1 if "backward" in kind else None,
+        "got": [sink.tensor(t) for t in got],
+        "result": None if returned is None else [sink.tensor(t) for t in returned]})
+
+
+def _wrapped(sink: HookSink, kind: str, hook: Callable[..., Any],
              module: torch.nn.Module, line: int) -> Callable[..., Any]:
     name = str(getattr(hook, "__name__", "hook"))
 
@@ -51,29 +64,29 @@ def _wrapped(recorder: Recorder, kind: str, hook: Callable[..., Any],
     def seen(*args: Any, **kwargs: Any) -> Any:
         result = hook(*args, **kwargs)
         got = [t for arg in args[1:] for t in tensors_in(arg)][:_MAX_TENSORS]
-        recorder.module_hook_ran(module, kind, name, line, got, result)
+        _ran(sink, module, kind, name, line, got, result)
         return result
 
     return seen
 
 
-def _register(recorder: Recorder, method: str, original: Callable[..., Any]) -> Any:
+def _register(sink: HookSink, method: str, original: Callable[..., Any]) -> Any:
     def register(module: torch.nn.Module, hook: Any, *args: Any, **kwargs: Any) -> Any:
         # the program's line, or None: torch registering its own hook
-        line = recorder.sources.at(sys._getframe(1))
+        line = sink.program_line(sys._getframe(1))
         if callable(hook) and line is not None:
-            hook = _wrapped(recorder, KINDS[method], hook, module, line)
+            hook = _wrapped(sink, KINDS[method], hook, module, line)
         return original(module, hook, *args, **kwargs)
 
     return register
 
 
 @contextmanager
-def watching(recorder: Recorder) -> Iterator[None]:
+def watching(sink: HookSink) -> Iterator[None]:
     """Wrap the program's module hooks while the block runs; restore the methods after."""
     originals = {method: torch.nn.Module.__dict__[method] for method in KINDS}
     for method, original in originals.items():
-        setattr(torch.nn.Module, method, _register(recorder, method, original))
+        setattr(torch.nn.Module, method, _register(sink, method, original))
     try:
         yield
     finally:

@@ -19,12 +19,13 @@ import functools
 import sys
 from collections.abc import Callable
 from types import CodeType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import torch
 from torch.autograd.graph import Node
 
-if TYPE_CHECKING:
-    from gradtrace.tracing.recorder import Recorder
+from gradtrace.tracing.surface import HookSink
+from gradtrace.tracing.transforms import transforming
 
 __all__ = ["HELPER", "helper", "rewrite"]
 
@@ -57,11 +58,11 @@ def rewrite(source: str, filename: str) -> CodeType:
 class _Registering:
     """A graph node for the one ``register_(pre)hook`` call the program makes on it."""
 
-    __slots__ = ("_node", "_recorder")
+    __slots__ = ("_node", "_sink")
 
-    def __init__(self, node: Any, recorder: Recorder) -> None:
+    def __init__(self, node: Any, sink: HookSink) -> None:
         self._node = node
-        self._recorder = recorder
+        self._sink = sink
 
     def register_hook(self, *args: Any, **kwargs: Any) -> Any:
         """``Node.register_hook``: the hook gets (grad_inputs, grad_outputs), seen as it runs."""
@@ -76,18 +77,30 @@ class _Registering:
         hook = _the_hook(args, kwargs)
         if hook is None:  # not one callable: torch answers as it would have
             return original(*args, **kwargs)
-        node, recorder = self._node, self._recorder
+        node, sink = self._node, self._sink
         fields = {"kind": kind, "line": sys._getframe(2).f_lineno, "name": _name(hook)}
 
         @functools.wraps(hook)  # torch names the hook in its errors: the program's, not ours
         def seen(*grads: tuple[Any, ...]) -> Any:
             result = hook(*grads)
-            recorder.node_hook_ran(node, fields, {
+            _ran(sink, node, fields, {
                 "grad_outputs": grads[-1], "grad_inputs": grads[0] if len(grads) == 2 else None,
                 "result": _as_tuple(result)})
             return result
 
         return original(seen)
+
+
+def _ran(sink: HookSink, fn: Any, fields: dict[str, Any],
+         grads: dict[str, tuple[Any, ...] | None]) -> None:
+    """An event for one run of the hook, inside a backward call (none in a transform)."""
+    node_id = sink.node_of_fn(fn)
+    if node_id is None or not sink.backward_calls or transforming():
+        return
+    listed = {key: None if value is None else [
+        sink.tensor(g) if isinstance(g, torch.Tensor) else None for g in value]
+        for key, value in grads.items()}
+    sink.hook_event({"node_hook": node_id, **fields, "call": sink.backward_calls - 1, **listed})
 
 
 def _the_hook(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Callable[..., Any] | None:
@@ -109,10 +122,10 @@ def _as_tuple(result: Any) -> tuple[Any, ...] | None:
     return tuple(result) if isinstance(result, tuple | list) else (result,)
 
 
-def helper(recorder: Recorder) -> Callable[[Any], Any]:
+def helper(sink: HookSink) -> Callable[[Any], Any]:
     """The function bound to :data:`HELPER` in the program's globals while it is traced."""
 
     def node_for_hooks(target: Any) -> Any:
-        return _Registering(target, recorder) if isinstance(target, Node) else target
+        return _Registering(target, sink) if isinstance(target, Node) else target
 
     return node_for_hooks

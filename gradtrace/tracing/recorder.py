@@ -9,6 +9,9 @@ A write into a leaf's ``.grad`` (``x.grad.zero_()``, ``x.grad = None``, an optim
 until the next backward call. So is each run of a tensor, module or node hook the
 program registered (``gradtrace.tracing.tensor_hooks``, ``gradtrace.tracing.module_hooks``,
 ``gradtrace.tracing.node_hooks``).
+
+Those hook wrappers, the mode and the backward walk see the recorder only through the
+Protocols in ``gradtrace.tracing.surface``, which it satisfies: they import that, never this.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from types import FrameType
+from typing import TYPE_CHECKING, Any
 
 import torch
 from torch.autograd.function import Function
@@ -29,6 +33,7 @@ from gradtrace.tracing.mode import Gate, RecordingMode
 from gradtrace.tracing.modules import ModuleTracker
 from gradtrace.tracing.options import TraceOptions
 from gradtrace.tracing.sources import Sources
+from gradtrace.tracing.surface import CallSink
 from gradtrace.tracing.tensors import TensorTable
 from gradtrace.tracing.transforms import legacy_batched, transforming
 
@@ -78,6 +83,44 @@ class Recorder:
         the engine from accumulating into that tensor in place.
         """
         return self.tensors.add_optional(tensor)
+
+    @property
+    def backward_calls(self) -> int:
+        """How many backward/grad calls are listed (``calls``); the last is the latest."""
+        return len(self.calls)
+
+    def list_call(self, call: dict[str, Any]) -> None:
+        """List a backward/grad call (``backward.run_call`` says what it holds)."""
+        self.calls.append(call)
+
+    @property
+    def recording(self) -> bool:
+        """Whether calls are recorded now (``gate``)."""
+        return self.gate.open
+
+    def end_step(self) -> None:
+        """A top-level backward call returned: the gate moves to the next step."""
+        self.gate.end_step()
+
+    def limit_reached(self, exc: TraceLimitError) -> None:
+        """A cap was reached: the gate raises it into the program or stops recording."""
+        self.gate.cut(exc)
+
+    def node_of(self, tensor: torch.Tensor) -> int | None:
+        """The recorded node of ``tensor`` (its ``grad_fn``, or the leaf it is)."""
+        return self.graph.node_of(tensor)
+
+    def node_of_fn(self, fn: Any) -> int | None:
+        """The recorded node of a ``grad_fn``."""
+        return self.graph.id_of_fn(fn)
+
+    def module_name(self, module: torch.nn.Module) -> str:
+        """How the trace names ``module`` (``modules.ModuleTracker.name_of``)."""
+        return self.modules.name_of(module)
+
+    def program_line(self, frame: FrameType | None) -> int | None:
+        """The program location of ``frame`` itself (``sources``), None outside the program."""
+        return self.sources.at(frame)
 
     def line_here(self) -> int | None:
         """The innermost program location on the stack (``sources``: file and line)."""
@@ -169,42 +212,8 @@ class Recorder:
         self.add_event({"grad_write": node_id, "line": self.line_here(), "op": op,
                         "grad": self.leaf_grad(node_id, leaf.grad)})
 
-    def hook_ran(self, tensor: torch.Tensor | None, name: str, line: int | None,
-                 grad: Any, result: Any) -> None:
-        """An event for one run of the program's tensor hook, inside a backward call."""
-        node_id = None if tensor is None else self.graph.node_of(tensor)
-        if node_id is None or not self.calls or transforming():
-            return
-        self.hook_event({
-            "hook": node_id, "call": len(self.calls) - 1, "line": line, "name": name,
-            "grad": self.tensor(grad) if isinstance(grad, torch.Tensor) else None,
-            "result": self.tensor(result) if isinstance(result, torch.Tensor) else None})
-
-    def module_hook_ran(self, module: torch.nn.Module, kind: str, name: str, line: int | None,
-                        got: list[torch.Tensor], result: Any) -> None:
-        """An event for one run of the program's module hook (``tracing.module_hooks``)."""
-        if transforming():  # its tensors are the transform's wrappers
-            return
-        returned = None if result is None else module_hooks.tensors_in(result)
-        self.hook_event({
-            "module_hook": self.modules.name_of(module), "kind": kind, "line": line,
-            "name": name, "call": len(self.calls) - 1 if "backward" in kind else None,
-            "got": [self.tensor(t) for t in got],
-            "result": None if returned is None else [self.tensor(t) for t in returned]})
-
-    def node_hook_ran(self, fn: Any, fields: dict[str, Any],
-                      grads: dict[str, tuple[Any, ...] | None]) -> None:
-        """An event for one run of the program's hook on a graph node (``node_hooks``)."""
-        node_id = self.graph.id_of_fn(fn)
-        if node_id is None or not self.calls or transforming():
-            return
-        listed = {key: None if value is None else [
-            self.tensor(g) if isinstance(g, torch.Tensor) else None for g in value]
-            for key, value in grads.items()}
-        self.hook_event({"node_hook": node_id, **fields, "call": len(self.calls) - 1, **listed})
-
     def hook_event(self, event: dict[str, Any]) -> None:
-        """Add an event from a hook: ours on each node, or the program's own.
+        """Add an event from a hook: ours on each node, or the program's own (``*_hooks``).
 
         Hooks may run inside the engine, where raising would tangle with its own errors: a
         trace limit is noted here and raised once the call returns (``backward.run_call``).
@@ -257,7 +266,7 @@ class Recorder:
                 try:
                     recorder.after_call(result, None)
                 except TraceLimitError as exc:
-                    recorder.gate.cut(exc)
+                    recorder.limit_reached(exc)
             return result
 
         Function.apply = classmethod(apply)  # type: ignore[assignment,method-assign]
@@ -267,3 +276,9 @@ class Recorder:
                 yield
         finally:
             Function.apply = original_apply  # type: ignore[method-assign]
+
+
+if TYPE_CHECKING:
+    def _offers_the_surface(recorder: Recorder) -> CallSink:
+        """Never called: mypy checks here that a Recorder is every Protocol in ``surface``."""
+        return recorder

@@ -16,46 +16,44 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import torch
 from torch.autograd.graph import saved_tensors_hooks
 
+from gradtrace.tracing.surface import HookSink
 from gradtrace.tracing.transforms import transforming
-
-if TYPE_CHECKING:
-    from gradtrace.tracing.recorder import Recorder
 
 __all__ = ["watching"]
 
 
-def _event(recorder: Recorder, kind: str, name: str, line: int, got: Any,
+def _event(sink: HookSink, kind: str, name: str, line: int, got: Any,
            result: Any) -> None:
     """One run of a pack or unpack hook; ``call`` is the backward call it ran in, if any."""
     if transforming():  # its tensors are the transform's wrappers
         return
-    running = torch._C._current_graph_task_id() != -1 and recorder.calls
-    recorder.hook_event({
+    running = torch._C._current_graph_task_id() != -1 and sink.backward_calls
+    sink.hook_event({
         "saved_hook": kind, "line": line, "name": name,
-        "call": len(recorder.calls) - 1 if running else None,
-        "tensor": recorder.tensor(got) if isinstance(got, torch.Tensor) else None,
-        "result": recorder.tensor(result) if isinstance(result, torch.Tensor) else None})
+        "call": sink.backward_calls - 1 if running else None,
+        "tensor": sink.tensor(got) if isinstance(got, torch.Tensor) else None,
+        "result": sink.tensor(result) if isinstance(result, torch.Tensor) else None})
 
 
-def _seen(recorder: Recorder, kind: str, hook: Callable[..., Any],
+def _seen(sink: HookSink, kind: str, hook: Callable[..., Any],
           line: int) -> Callable[..., Any]:
     name = str(getattr(hook, "__name__", "hook"))
 
     @functools.wraps(hook)  # errors name the program's hook, not ours
     def seen(value: Any) -> Any:
         result = hook(value)
-        _event(recorder, kind, name, line, value, result)
+        _event(sink, kind, name, line, value, result)
         return result
 
     return seen
 
 
-def _program_line(recorder: Recorder, caller: FrameType | None, pack_hook: Any) -> int | None:
+def _program_line(sink: HookSink, caller: FrameType | None, pack_hook: Any) -> int | None:
     """The program line that passed ``pack_hook``, or None when torch made the hooks.
 
     A subclass's ``__init__`` that hands on the very hooks it was given (the sandbox's
@@ -65,19 +63,19 @@ def _program_line(recorder: Recorder, caller: FrameType | None, pack_hook: Any) 
     while (caller is not None and caller.f_code.co_name == "__init__"
            and caller.f_locals.get("pack_hook") is pack_hook):
         caller = caller.f_back
-    return recorder.sources.at(caller)
+    return sink.program_line(caller)
 
 
 @contextmanager
-def watching(recorder: Recorder) -> Iterator[None]:
+def watching(sink: HookSink) -> Iterator[None]:
     """Wrap the program's saved-tensor hooks while the block runs; restore after."""
     original = saved_tensors_hooks.__init__
 
     def init(self: saved_tensors_hooks, pack_hook: Any, unpack_hook: Any) -> None:
-        line = _program_line(recorder, sys._getframe(1), pack_hook)
+        line = _program_line(sink, sys._getframe(1), pack_hook)
         if line is not None and callable(pack_hook) and callable(unpack_hook):
-            pack_hook = _seen(recorder, "pack", pack_hook, line)
-            unpack_hook = _seen(recorder, "unpack", unpack_hook, line)
+            pack_hook = _seen(sink, "pack", pack_hook, line)
+            unpack_hook = _seen(sink, "unpack", unpack_hook, line)
         original(self, pack_hook, unpack_hook)
 
     saved_tensors_hooks.__init__ = init  # type: ignore[method-assign]

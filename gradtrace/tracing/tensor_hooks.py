@@ -12,27 +12,39 @@ from __future__ import annotations
 import functools
 import sys
 import weakref
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import torch
 
-if TYPE_CHECKING:
-    from gradtrace.tracing.recorder import Recorder
+from gradtrace.tracing.surface import HookSink
+from gradtrace.tracing.transforms import transforming
 
 __all__ = ["REGISTER_HOOK", "watch"]
 
 REGISTER_HOOK = torch.Tensor.register_hook
 
 
-def _program_line(recorder: Recorder) -> int | None:
+def _program_line(sink: HookSink) -> int | None:
     """The program's line that called the running ``Tensor.register_hook``, if it did."""
     frame = sys._getframe(1)
     while frame is not None and frame.f_code is not REGISTER_HOOK.__code__:
         frame = frame.f_back  # type: ignore[assignment]
-    return recorder.sources.at(frame.f_back if frame is not None else None)
+    return sink.program_line(frame.f_back if frame is not None else None)
 
 
-def watch(recorder: Recorder, args: tuple[Any, ...],
+def _ran(sink: HookSink, tensor: torch.Tensor | None, name: str, line: int, grad: Any,
+         result: Any) -> None:
+    """An event for one run of the hook, inside a backward call (none in a transform)."""
+    node_id = None if tensor is None else sink.node_of(tensor)
+    if node_id is None or not sink.backward_calls or transforming():
+        return
+    sink.hook_event({
+        "hook": node_id, "call": sink.backward_calls - 1, "line": line, "name": name,
+        "grad": sink.tensor(grad) if isinstance(grad, torch.Tensor) else None,
+        "result": sink.tensor(result) if isinstance(result, torch.Tensor) else None})
+
+
+def watch(sink: HookSink, args: tuple[Any, ...],
           kwargs: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
     """The arguments of a ``register_hook`` call, the program's hook wrapped to be seen.
 
@@ -41,7 +53,7 @@ def watch(recorder: Recorder, args: tuple[Any, ...],
     """
     tensor = args[0] if args else None
     hook = args[1] if len(args) > 1 else kwargs.get("hook")
-    line = _program_line(recorder)
+    line = _program_line(sink)
     if not isinstance(tensor, torch.Tensor) or not callable(hook) or line is None:
         return args, kwargs
     target = weakref.ref(tensor)
@@ -50,7 +62,7 @@ def watch(recorder: Recorder, args: tuple[Any, ...],
     @functools.wraps(hook)  # torch names the hook in its errors: the program's, not ours
     def seen(grad: Any) -> Any:
         result = hook(grad)
-        recorder.hook_ran(target(), name, line, grad, result)
+        _ran(sink, target(), name, line, grad, result)
         return result
 
     rest = {k: v for k, v in kwargs.items() if k != "hook"}
