@@ -21,15 +21,20 @@ __all__ = ["build_result", "failure_result"]
 
 
 def _label_nodes(recorder: Recorder) -> None:
-    """Label nodes: program variables win over parameter names like ``conv1.weight``."""
+    """Label nodes after the program's variables, and parameters by their own names.
+
+    A parameter's name (``conv1.weight``) wins over a variable: a later loop such as
+    ``for name, p in net.named_parameters()`` leaves ``p`` bound to the last parameter,
+    which is not what that parameter is called.
+    """
     graph = recorder.graph
-    for name, param in recorder.modules.parameter_names():
-        node_id = graph.node_of(param)
-        if node_id is not None and graph.nodes[node_id].label is None:
-            graph.nodes[node_id].label = name
     recorder.snapshot_labels()
     for node_id, name in recorder.labels.items():
         graph.nodes[node_id].label = name
+    for name, param in recorder.modules.parameter_names():
+        node_id = graph.node_of(param)
+        if node_id is not None:
+            graph.nodes[node_id].label = name
 
 
 def _node_json(record: NodeRecord, recorder: Recorder) -> dict[str, Any]:

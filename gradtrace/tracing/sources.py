@@ -122,10 +122,9 @@ class Sources:
         path = self.paths[index]
         if path.startswith("<"):
             return path
-        try:
-            return os.path.relpath(path)
-        except ValueError:  # another drive (Windows)
-            return path
+        inside = os.path.abspath(path)
+        here = os.getcwd() + os.sep
+        return inside[len(here):] if inside.startswith(here) else inside
 
     def table(self) -> list[dict[str, str]]:
         """The trace's ``files``: each file's path and text, in index order."""
