@@ -16,6 +16,8 @@ default) they slow every later plain call in the process, the other contenders i
 from __future__ import annotations
 
 import gc
+import importlib.util
+import sys
 from collections.abc import Callable
 
 import torch
@@ -145,7 +147,10 @@ def measure(quick: bool) -> list[Row]:
             contender()  # warm-up: lazy imports, allocator growth
         nodes = _nodes(contenders["gradtrace"]())
         rows = _rows(interleave(contenders, 7 if quick else 9), nodes)
-        if not quick:
+        if not quick and importlib.util.find_spec("torchlens") is None:
+            print("skipping TorchLens rows: torchlens not installed (the bench extra)",
+                  file=sys.stderr)
+        elif not quick:
             rows += _torchlens_rows(model, tokens, contenders["gradtrace"], 3)
     finally:
         torch.set_num_threads(threads)
