@@ -32,9 +32,9 @@ def _label_nodes(recorder: Recorder) -> None:
     for node_id, name in recorder.labels.items():
         graph.nodes[node_id].label = name
     for name, param in recorder.modules.parameter_names():
-        node_id = graph.node_of(param)
-        if node_id is not None:
-            graph.nodes[node_id].label = name
+        param_node = graph.node_of(param)
+        if param_node is not None:
+            graph.nodes[param_node].label = name
 
 
 def _node_json(record: NodeRecord, recorder: Recorder) -> dict[str, Any]:
