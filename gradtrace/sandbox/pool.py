@@ -1,8 +1,9 @@
 """A pool of warm, one-shot worker processes and the queue in front of them.
 
-Workers are forked by the zygote (``gradtrace.sandbox.zygote``), which imports torch once; each
-worker serves a single program and exits, so no state (uninitialised memory, global torch settings,
-monkey-patching) survives from one request to the next. Spare workers are started ahead of
+Workers are forked by the zygote (``gradtrace.sandbox.zygote``, reached through its handle in
+``zygote_handle``), which imports torch once; each worker serves a single program and exits,
+so no state (uninitialised memory, global torch settings, monkey-patching) survives from one
+request to the next. Spare workers are started ahead of
 demand so that a request never waits for a fork.
 
 Everything runs on the event loop (non-blocking sockets, :mod:`gradtrace.sandbox.channel`): the
@@ -28,7 +29,8 @@ from gradtrace.sandbox.channel import Channel
 from gradtrace.sandbox.errors import QueueFull
 from gradtrace.sandbox.limits import ProcessLimits
 from gradtrace.sandbox.reply import TraceReply
-from gradtrace.sandbox.zygote import REHEARSE, Zygote
+from gradtrace.sandbox.zygote_handle import Zygote
+from gradtrace.sandbox.zygote_protocol import REHEARSE, WORKER_READY
 from gradtrace.tracing import ProgramTimeout, failure_result
 from gradtrace.tracing.errors import describe_error, error_object
 from gradtrace.tracing.hints import fixed_hint
@@ -92,7 +94,7 @@ class WorkerPool:
             worker = self._spares.popleft() if self._spares else await self._spawn()
             try:
                 ready = await asyncio.wait_for(worker.channel.recv(16), _READY_TIMEOUT)
-                if ready == b"ready":
+                if ready == WORKER_READY:
                     return worker
             except (EOFError, OSError, TimeoutError):
                 pass

@@ -1,11 +1,11 @@
 """The code that runs inside a one-shot worker process.
 
-The zygote (:mod:`gradtrace.sandbox.zygote`) imports ``gradtrace.sandbox.warm`` once, which imports
-torch and runs :func:`warm_parent`, one complete trace, so every lazy import and one-time
-initialisation has happened before any worker is forked. A worker then hardens itself
-(resource limits, seccomp, empty environment, deleted working directory), waits for exactly
-one program (rehearsing first if the pool asks it to), traces it, sends the result back and
-exits: nothing a program does reaches the next one.
+The zygote (:mod:`gradtrace.sandbox.zygote`) calls :func:`warm_parent` once, which imports
+torch and runs one complete trace, so every lazy import and one-time initialisation has
+happened before any worker is forked; the web server never imports this module. A worker
+then hardens itself (resource limits, seccomp, empty environment, deleted working
+directory), waits for exactly one program (rehearsing first if the pool asks it to), traces
+it, sends the result back and exits: nothing a program does reaches the next one.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from gradtrace.sandbox.facade import build_globals
 from gradtrace.sandbox.limits import ProcessLimits, harden, warm_up
 from gradtrace.sandbox.reply import TraceReply
 from gradtrace.sandbox.seccomp_filter import CompiledFilter
-from gradtrace.sandbox.zygote import REHEARSE
+from gradtrace.sandbox.zygote_protocol import REHEARSE, WORKER_READY
 from gradtrace.tracing import (
     GC_THRESHOLDS,
     ProgramTimeout,
@@ -127,7 +127,7 @@ def worker_main(conn: Connection, limits: ProcessLimits,
     gc.set_threshold(*GC_THRESHOLDS)
     try:
         harden(limits, seccomp)
-        conn.send_bytes(b"ready")
+        conn.send_bytes(WORKER_READY)
         message = conn.recv_bytes()
         if message == REHEARSE:
             trace_source(_REHEARSAL, globals_dict=build_globals())

@@ -1,43 +1,36 @@
 """The zygote: a warm process that forks one-shot workers on request, in about 10 ms.
 
+This module is the code that runs inside the zygote (``python -m gradtrace.sandbox.zygote``);
+the server's handle on it is :mod:`gradtrace.sandbox.zygote_handle`, and the bytes the two say
+to each other are in :mod:`gradtrace.sandbox.zygote_protocol`.
+
 multiprocessing's fork server pickles a process object and re-imports the main module for
 every child (measured: ~100 ms from request to a ready worker); forking directly from a
 process that already imported torch and ran a trace costs ~10 ms including ``harden()``.
 
-Protocol on the control socket (a Unix socketpair with the server): the server sends the
-byte ``b"F"`` with one end of a fresh socketpair attached (SCM_RIGHTS); the zygote forks, the
-child serves exactly one program on that socket (``worker_main``), and the zygote answers
-with the child's pid as 4 bytes. Children die with the zygote, and the zygote with the
-server (``PR_SET_PDEATHSIG``), so no process outlives the server.
-
-On a worker's own socket: the worker sends ``b"ready"`` once hardened; the server may send
-:data:`REHEARSE` (trace a fixed warm-up program now, see ``gradtrace.sandbox.worker``), then sends
-the job as JSON; the worker answers with the reply's header and body, and exits.
+For each :data:`~gradtrace.sandbox.zygote_protocol.FORK` request the zygote forks, the child
+serves exactly one program on the socket that came with it (``worker_main``), and the zygote
+answers with the child's pid. Children die with the zygote, and the zygote with the server
+(``PR_SET_PDEATHSIG``), so no process outlives the server.
 """
 
 from __future__ import annotations
 
-import asyncio
 import ctypes
-import dataclasses
 import gc
 import json
 import os
 import signal
 import socket
-import struct
-import subprocess
 import sys
 from multiprocessing.connection import Connection
 
 from gradtrace.sandbox.limits import ProcessLimits
 from gradtrace.sandbox.seccomp_filter import CompiledFilter, compile_filter
+from gradtrace.sandbox.zygote_protocol import PID, ZYGOTE_READY
 
-__all__ = ["REHEARSE", "Zygote", "collapse_to_huge_pages", "die_with_parent", "main",
-           "prepare"]
+__all__ = ["collapse_to_huge_pages", "die_with_parent", "main", "prepare", "serve"]
 
-PID_FORMAT = "!i"
-REHEARSE = b"rehearse"
 _PR_SET_PDEATHSIG = 1
 _MADV_COLLAPSE = 25
 _HUGE_PAGE = 2 * 1024 * 1024
@@ -127,77 +120,7 @@ def serve(control: socket.socket, limits: ProcessLimits) -> None:
         if pid == 0:
             _child(control, fds[0], limits, seccomp)
         os.close(fds[0])
-        control.sendall(struct.pack(PID_FORMAT, pid))
-
-
-class Zygote:
-    """The server's handle on the zygote process: start it, ask it for workers, stop it."""
-
-    def __init__(self, limits: ProcessLimits) -> None:
-        self.limits = limits
-        self._lock = asyncio.Lock()
-        self._process: subprocess.Popen[bytes] | None = None
-        self._control: socket.socket | None = None
-
-    def start(self) -> None:
-        """Start the zygote; call from the main thread (the death signal follows the thread)."""
-        ours, theirs = socket.socketpair()
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "gradtrace.sandbox.zygote", str(theirs.fileno()),
-             json.dumps(dataclasses.asdict(self.limits))],
-            pass_fds=[theirs.fileno()],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-        )
-        theirs.close()
-        self._control = ours
-
-    def wait_ready(self, timeout: float) -> None:
-        """Block until the zygote has imported torch and traced its warm-up program."""
-        assert self._control is not None
-        self._control.settimeout(timeout)
-        try:
-            if self._control.recv(1) != b"R":
-                raise RuntimeError("the zygote exited while warming up")
-        finally:
-            self._control.setblocking(False)  # from now on only the event loop uses it
-
-    async def fork(self) -> tuple[int, socket.socket]:
-        """A new worker: its pid and the server's end of its socket.
-
-        Asked for on the event loop (the control socket is non-blocking once the zygote is
-        ready): waiting for the zygote's answer in a thread cost a GIL hand-off per worker.
-        """
-        if self._control is None:
-            raise RuntimeError("the zygote is not running")
-        loop = asyncio.get_running_loop()
-        ours, theirs = socket.socketpair()
-        try:
-            async with self._lock:
-                socket.send_fds(self._control, [b"F"], [theirs.fileno()])
-                reply = b""
-                while len(reply) < struct.calcsize(PID_FORMAT):
-                    chunk = await loop.sock_recv(self._control, struct.calcsize(PID_FORMAT))
-                    if not chunk:
-                        break
-                    reply += chunk
-        finally:
-            theirs.close()
-        if len(reply) != struct.calcsize(PID_FORMAT):
-            ours.close()
-            raise RuntimeError("the zygote stopped answering")
-        (pid,) = struct.unpack(PID_FORMAT, reply)
-        return pid, ours
-
-    def close(self) -> None:
-        """Stop the zygote; its workers die with it (PR_SET_PDEATHSIG)."""
-        if self._control is not None:
-            self._control.close()
-            self._control = None
-        if self._process is not None:
-            self._process.kill()
-            self._process.wait(timeout=10)
-            self._process = None
+        control.sendall(PID.pack(pid))
 
 
 def prepare() -> None:
@@ -205,7 +128,11 @@ def prepare() -> None:
 
     Shared with ``bench.fork_probe``, which measures what forking from it costs.
     """
-    import gradtrace.sandbox.warm  # noqa: F401 - imports torch and runs one trace
+    # imported here, not at the top: main() has asked to die with the server before torch
+    # loads, so a server that dies during the (slow) warm-up leaves no zygote behind
+    from gradtrace.sandbox.worker import warm_parent
+
+    warm_parent()  # imports torch and runs one complete trace
 
     os.environ.clear()  # workers clear it again; starting empty saves each of them the work
     gc.freeze()  # torch's objects never change: keep them out of every worker's collections
@@ -218,7 +145,7 @@ def main() -> None:
     die_with_parent()
     prepare()
     control = socket.socket(fileno=fd)
-    control.sendall(b"R")
+    control.sendall(ZYGOTE_READY)
     serve(control, ProcessLimits(**json.loads(limits_json)))
 
 
