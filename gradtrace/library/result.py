@@ -30,14 +30,19 @@ class Trace:
 
     def __init__(self, data: dict[str, Any] | None = None) -> None:
         self._data = data
+        self._raw: dict[str, Any] | None = None
 
-    def _fill(self, data: dict[str, Any]) -> None:
-        # plain JSON types (the tracer's table holds numpy arrays), as a reader would see it
-        self._data = orjson.loads(dumps(data))
+    def _fill(self, raw: dict[str, Any]) -> None:
+        """Keep the tracer's result; it becomes plain JSON types on first use (``data``)."""
+        self._raw = raw
 
     @property
     def data(self) -> dict[str, Any]:
         """The trace as a JSON-ready dict (format 5)."""
+        if self._data is None and self._raw is not None:
+            # plain JSON types (the tracer's table holds numpy arrays), as a reader sees it;
+            # done on first use, so that a block whose trace is never read costs nothing
+            self._data, self._raw = orjson.loads(dumps(self._raw)), None
         if self._data is None:
             raise RuntimeError("the trace is written when its `with gradtrace.trace()` block "
                                "ends; use it after the block")
@@ -101,7 +106,7 @@ class Trace:
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        if self._data is None:
+        if self._data is None and self._raw is None:
             return "<gradtrace.Trace (recording)>"
         return self.summary()
 

@@ -54,6 +54,7 @@ class trace:  # noqa: N801 - used like a function: `with gradtrace.trace() as t:
                                     max_values=max_values)
         self._steps = _step_filter(steps)
         self._stack = ExitStack()
+        self._collections = ExitStack()
         self._names: FrameNames | None = None
         self._recorder: Recorder | None = None
         self.result = Trace()
@@ -68,7 +69,7 @@ class trace:  # noqa: N801 - used like a function: `with gradtrace.trace() as t:
         self._names = names = FrameNames(opening)
         self._recorder = Recorder(self.options, names, Sources.user_code(main),
                                   Gate(steps=self._steps, keep_running=True))
-        self._stack.enter_context(fewer_collections())
+        self._collections.enter_context(fewer_collections())  # until the trace is written
         self._stack.enter_context(self._recorder.active())
         return self.result
 
@@ -91,7 +92,8 @@ class trace:  # noqa: N801 - used like a function: `with gradtrace.trace() as t:
                 error["hint"] = _cut_hint(recorder.limit_error)  # type: ignore[arg-type]
         recorder.program_globals = relevant(names, lambda t: recorder.graph.node_of(t)
                                             is not None)
-        self.result._fill(build_result(recorder, "", [], error))
+        with self._collections:
+            self.result._fill(build_result(recorder, "", [], error))
         self._recorder = self._names = None
         return self.result
 
