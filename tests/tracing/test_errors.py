@@ -5,8 +5,19 @@ from __future__ import annotations
 import pytest
 import torch
 
+from gradtrace.api.schemas import ErrorInfo
+from gradtrace.sandbox.errors import PolicyError
 from gradtrace.tracing import TraceOptions
-from gradtrace.tracing.errors import hint_for
+from gradtrace.tracing.errors import (
+    ERROR_KINDS,
+    OutputLimitError,
+    ProgramTimeout,
+    TraceLimitError,
+    describe_error,
+    error_object,
+    hint_for,
+)
+from gradtrace.tracing.hints import FIXED_HINTS
 from tests.long_form import trace_long
 
 
@@ -115,3 +126,51 @@ def test_import_error_hint_lists_no_modules() -> None:
     assert (error["type"], error["message"], error["line"]) == (
         type(expected).__name__, str(expected), 2)
     assert error["hint"] == "Check the spelling of the module, and of each name imported from it."
+
+
+# --- the error tree: one kind list, one constructor (issue 18) ---
+
+
+@pytest.mark.parametrize(("exc", "kind"), [
+    (ProgramTimeout(2.0), "timeout"),
+    (TraceLimitError("graph nodes", 10), "output_limit"),
+    (OutputLimitError("stdout bytes", 10), "output_limit"),
+    (MemoryError(), "memory"),
+    (RuntimeError("DefaultCPUAllocator: can't allocate memory: you tried 9 GB"), "memory"),
+    (SyntaxError("invalid syntax", ("<program>", 3, 1, "x = (", 3, 1)), "syntax"),
+    (NameError("name 'y' is not defined"), "runtime"),
+    (ImportError("No module named 'tourch'"), "runtime"),
+])
+def test_each_exception_of_the_tree_maps_to_its_kind(exc: BaseException, kind: str) -> None:
+    error = describe_error(exc)
+    assert error["kind"] == kind
+    assert error["kind"] in ERROR_KINDS
+    assert error["type"] == type(exc).__name__
+    assert error["hint"]
+
+
+def test_a_refusal_maps_to_its_kind_through_the_same_constructor() -> None:
+    refused = PolicyError("forbidden", "`open` is not part of the playground", 4, 2).to_dict()
+    unreadable = PolicyError("syntax", "too deeply nested", 1, 0, "Flatten it.").to_dict()
+    assert list(refused) == ["kind", "type", "message", "line", "col", "hint"]
+    assert (refused["kind"], refused["type"], refused["line"], refused["col"]) == (
+        "forbidden", "PolicyError", 4, 2)
+    assert refused["hint"] == FIXED_HINTS["forbidden"]
+    assert (unreadable["type"], unreadable["hint"]) == ("SyntaxError", "Flatten it.")
+
+
+def test_error_object_names_the_fields_once() -> None:
+    assert error_object("crash", "CrashError", "died") == {
+        "kind": "crash", "type": "CrashError", "message": "died", "line": None, "hint": None}
+    assert error_object("runtime", "ValueError", "bad", 3, "h", file=1)["file"] == 1
+
+
+def test_the_api_schema_takes_its_kinds_from_the_tracer() -> None:
+    schema = ErrorInfo.model_json_schema()
+    assert tuple(schema["properties"]["kind"]["enum"]) == ERROR_KINDS
+
+
+def test_a_cap_and_a_timeout_get_their_fixed_hints() -> None:
+    assert describe_error(TraceLimitError("graph nodes", 10))["hint"] == (
+        "Make the program smaller: it is capped at 10 graph nodes.")
+    assert describe_error(ProgramTimeout(1.0))["hint"] == FIXED_HINTS["timeout"]
