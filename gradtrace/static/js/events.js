@@ -1,38 +1,35 @@
-// events.js: the one event bus every module talks through.
+// events.js: the one event bus every module talks through, and its event map.
 //
 // Modules never call each other directly: they emit and listen here, and main.js is the
-// only place that wires them. The map below is the whole vocabulary; emitting or
-// listening to a name that is not in it throws, so a typo fails loudly in development.
-//
-// Event map (name -> payload):
-//   run:request       {code} | {expression, inputs}   user asked to run (Run button, Ctrl/Cmd+Enter,
-//                                                example, URL, Expression form); in Expression mode
-//                                                a {code} request runs the form's expression instead
-//   run:started       {code: string|null}        a trace request is in flight (null: an expression)
-//   run:finished      {trace, model, ms}         the server answered (the program may still have failed)
-//   run:failed        {message: string}          no trace: network or HTTP error (413, 422, 503...)
-//   layout:started    {visible: number}          the worker is laying out `visible` elements
-//   layout:progress   {phase: string, fraction: number}
-//   graph:drawn       {nodes: number, visible: number, ms: number}   positions applied, graph on screen
-//   step:changed      {state}                    the timeline moved; `state` is TraceModel.stateAt(step)
-//   node:selected     {nodeId: number|null, groupPath: string|null}
-//   node:hovered      {line: number|null, nodeId?}   pointer over trace node `nodeId` made on `line` (null = left)
-//   line:selected     {line: number}             the user clicked a line in the editor
-//   group:toggle      {path: string, deep?: boolean}   collapse/expand an nn.Module box (deep: and every box inside)
-//   find:matches      {ids: number[]}            the Find box's matching trace nodes (renderer marks them)
-//   node:reveal       {nodeId: number}           open the boxes around a node, draw it, select it
-//   examples:loaded   {examples: Array}
-//   example:chosen    {id: string}
-//   status            {text: string}             short message for the status bar
-//   values:request    {nodeId: number}           inspector wants full tensor values (main re-runs)
-//   mode:changed      {mode: 'program'|'expression'}   the Program/Expression tabs switched
+// only place that wires them. EVENTS below is the whole vocabulary, documented here only
+// (static/README.md points here; a browser test checks that every name the modules emit or
+// listen to is in it); emitting or listening to a name that is not in it throws, so a typo
+// fails loudly in development.
 
-const NAMES = new Set([
-  'run:request', 'run:started', 'run:finished', 'run:failed',
-  'layout:started', 'layout:progress', 'graph:drawn', 'step:changed',
-  'node:selected', 'node:hovered', 'line:selected', 'group:toggle', 'find:matches', 'node:reveal',
-  'examples:loaded', 'example:chosen', 'status', 'values:request', 'mode:changed',
-]);
+/** Every UI event: name -> [payload, who emits it -> who listens]. */
+export const EVENTS = Object.freeze({
+  'run:request': ['{code} | {expression, inputs}', 'Run button, editor (Ctrl/Cmd+Enter), example, URL, Expression form (Enter) -> main; in Expression mode a {code} request runs the form instead'],
+  'run:started': ['{code: string|null} (null: an expression)', 'main -> main (busy, status)'],
+  'run:finished': ['{trace, model, ms} (the program may still have failed: trace.error)', 'main -> panels, editor marks, timeline, Find'],
+  'run:failed': ['{message: string} (no trace: network or HTTP error, 413, 422, 503...)', 'main -> error alert'],
+  'layout:started': ['{visible: number} (elements the worker lays out)', 'main -> status'],
+  'layout:progress': ['{phase: string, fraction: number}', 'layout client -> status, progress bar'],
+  'graph:drawn': ['{nodes: number, visible: number, ms: number} (positions applied, graph on screen)', 'main -> status, a shared link'],
+  'step:changed': ['{state} (TraceModel.stateAt(step))', 'timeline -> renderer, every panel'],
+  'node:selected': ['{nodeId: number|null, groupPath: string|null}', 'renderer, keyboard -> inspector, renderer, editor'],
+  'node:hovered': ['{line: number|null, nodeId?} (null: the pointer left)', 'renderer -> main (files.js marks the line if the node is in the file shown)'],
+  'line:selected': ['{line: number} (a line clicked in the editor)', 'editor -> renderer highlight, inspector'],
+  'group:toggle': ['{path: string, deep?: boolean} (deep: open the box and every box inside it)', 'renderer (tap a closed box, double-tap an open one), keyboard, inspector buttons -> main (re-layout)'],
+  'find:matches': ['{ids: number[]} (matching trace nodes)', 'Find box -> main (renderer marks them or the closed box holding them, kept across re-layouts)'],
+  'node:reveal': ['{nodeId: number}', 'Find box, a shared link -> main (opens the boxes around it, re-lays out centred on it, then node:selected)'],
+  'examples:loaded': ['{examples: Array}', 'examples -> main'],
+  'example:chosen': ['{id: string}', 'examples -> main'],
+  'status': ['{text: string} (a short message)', 'anyone -> status bar'],
+  'values:request': ['{nodeId: number}', 'inspector (Load values for a heat-map) -> main (re-runs with options.max_values, keeps the nodes as model.detail)'],
+  'mode:changed': ["{mode: 'program'|'expression'}", 'expression form (tabs, example, URL) -> main (the editor shows the user\'s program, or read-only the server\'s one)'],
+});
+
+const NAMES = new Set(Object.keys(EVENTS));
 
 /** A minimal synchronous publish/subscribe bus restricted to the names above. */
 export class EventBus {

@@ -26,3 +26,16 @@ export async function exportAs(kind, renderer, model, options = {}) {
     download(new Blob([html], { type: 'text/html' }), 'gradtrace-viewer.html');
   }
 }
+
+/** Wire the page's `[data-export]` buttons; `onError` gets a failed export's message. */
+export function bindExports(renderer, currentModel, options, onError) {
+  for (const btn of document.querySelectorAll('[data-export]')) {
+    btn.addEventListener('click', async () => {
+      try {
+        await exportAs(btn.dataset.export, renderer, currentModel(), options);
+      } catch (err) {
+        onError(err.message);
+      }
+    });
+  }
+}

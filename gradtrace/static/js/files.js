@@ -5,9 +5,11 @@
 // The editor shows one file, read-only in viewer mode; the File picker (shown when there are
 // several) switches it, and selecting a node or stepping to an event in another file shows
 // that file with the line marked. A server trace has no `files`: the editor keeps the
-// program it ran, which is file 0.
+// program it ran, which is file 0. A panel (panels.js): setModel, render(state).
 export class SourceFiles {
   constructor(root, editor) {
+    this.name = 'Source files';
+    this.model = null;
     this.root = root;
     this.select = root.querySelector('select');
     this.editor = editor;
@@ -15,6 +17,16 @@ export class SourceFiles {
     this.error = null;
     this.shown = 0;
     this.select.addEventListener('change', () => this.show(Number(this.select.value)));
+  }
+
+  setModel(model) {
+    this.model = model;
+    if (model) this.setTrace(model.trace);
+  }
+
+  /** A timeline step: show the file and line of its event (a trace with its files). */
+  render(state) {
+    if (this.model) this.follow(state.current, this.model);
   }
 
   /** A new trace: show its main file (or the error's file), or keep the editor's program. */

@@ -3,118 +3,19 @@
 // Kind, op, shape, dtype, module and line; the forward value and saved tensors; the
 // gradient it received and sent at this step; for leaves the accumulated .grad; for a
 // module box, the .grad of the parameters inside it. Small tensors are shown as tables,
-// large ones as summary statistics plus a heat-map.
-import { grid, num, shape, stats, tensorText } from './format.js';
-import { boxLabel, isBoxOf, within } from './groups.js';
+// large ones as summary statistics plus a heat-map (tensorview.js). What a run of the
+// program's hooks shows is its event kind's `inspect` (kinds/). A panel: setModel, render(state).
+import { shape, tensorText } from './format.js';
+import { boxLabel, within } from './groups.js';
 import { EXPAND_ALL_LIMIT } from './model.js';
 import { recomputedIn } from './beyond.js';
-import { callName } from './chapters.js';
-
-const h = (tag, attrs = {}, ...kids) => {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-  for (const k of kids) el.append(k);
-  return el;
-};
-
-/**
- * The server lists only small tensors in full (16 values by default, to keep big traces
- * small); a summarised tensor of up to this many values can be fetched on demand.
- */
-export const DETAIL_VALUES = 4096;
-
-/**
- * A table for tensors with at most 64 values, else stats and a heat-map canvas; for a
- * summarised tensor, a button (calling `onLoad`) that fetches its values.
- */
-export function tensorBlock(tv, caption, onLoad = null) {
-  const box = h('div', { class: 'tensor' }, h('div', { class: 'tensor-caption' }, caption));
-  if (tv == null) {
-    box.append(h('div', { class: 'muted' }, 'None'));
-    return box;
-  }
-  box.append(h('div', { class: 'muted' }, [shape(tv.shape), tv.dtype ?? '', layoutText(tv)].join(' ').trim()));
-  const rows = grid(tv);
-  if (rows && tv.numel <= 64 && !tv.truncated) {
-    const table = h('table', { class: 'tensor-table' });
-    for (const r of rows) table.append(h('tr', {}, ...r.map((x) => h('td', {}, num(x)))));
-    box.append(table);
-  } else {
-    box.append(h('div', { class: 'stats' }, stats(tv)));
-    if (rows) box.append(heatmap(rows, tv));
-    else if (onLoad && tv.numel <= DETAIL_VALUES) {
-      const btn = h('button', { type: 'button' }, 'Load values for a heat-map');
-      btn.addEventListener('click', onLoad);
-      box.append(btn);
-    }
-  }
-  // forward-mode AD: the tangent this dual tensor carried (no backward event shows it)
-  if (tv.tangent) box.append(tensorBlock(tv.tangent, 'tangent (forward-mode)'));
-  return box;
-}
-
-/**
- * "· sparse_coo, 2 of 30 values non-zero" for a tensor that is not strided (its values are
- * the dense tensor's it stands for), '' for an ordinary one.
- */
-export function layoutText(tv) {
-  if (!tv.layout) return '';
-  if (tv.values == null || tv.truncated) return `· ${tv.layout}`;
-  const flat = [tv.values].flat(Infinity);
-  const nonzero = flat.filter((v) => v !== 0).length;
-  return `· ${tv.layout}, ${nonzero} of ${tv.numel} values non-zero`;
-}
-
-/** What one run of a saved-tensor pack or unpack hook got and returned. */
-function savedHookBlocks(run) {
-  const where = `saved-tensor ${run.kind} hook ${run.name} (line ${run.line ?? '?'})`;
-  const block = (t, what) => (t ? tensorBlock(t, `${where} ${what}`)
-    : h('p', { class: 'muted' }, `${where} ${what} a non-tensor.`));
-  return [block(run.tensor, 'got'), block(run.result, 'returned')];
-}
-
-/** What one run of the program's tensor or node hook got and gave back (None: left unchanged). */
-function hookBlocks(run) {
-  if (run.phase === 'node_hook') return nodeHookBlocks(run);
-  const where = `hook ${run.name} (registered on line ${run.line ?? '?'})`;
-  const gave = run.result ? tensorBlock(run.result, `${where} returned`)
-    : h('p', { class: 'muted' }, `${where} returned None: the gradient went on unchanged.`);
-  return [tensorBlock(run.grad, `${where} got`), gave];
-}
-
-/** A node hook's run: the gradients arriving, those going to the inputs, what it returned. */
-function nodeHookBlocks(run) {
-  const where = `node ${run.kind} ${run.name} (registered on line ${run.line ?? '?'})`;
-  const out = run.grad_outputs.map((g, i) => tensorBlock(g, `${where}: gradient arriving [${i}]`));
-  (run.grad_inputs ?? []).forEach((g, i) => out.push(tensorBlock(g, `${where}: gradient for input ${i}`)));
-  if (!run.result) out.push(h('p', { class: 'muted' }, `${where} returned None: the gradients went on unchanged.`));
-  else run.result.forEach((g, i) => out.push(tensorBlock(g, `${where} returned [${i}]`)));
-  return out;
-}
-
-/** Diverging blue/red heat-map, one pixel block per value (first rows/cols only). */
-function heatmap(rows, tv) {
-  const R = Math.min(rows.length, 64);
-  const C = Math.min(Math.max(...rows.map((r) => r.length)), 64);
-  const cell = Math.max(2, Math.floor(240 / Math.max(R, C)));
-  const canvas = h('canvas', { width: C * cell, height: R * cell, class: 'heatmap', role: 'img',
-    'aria-label': `heat-map of ${R}×${C} values, blue negative, red positive` });
-  const ctx = canvas.getContext('2d');
-  const m = Math.max(Math.abs(tv.min ?? 0), Math.abs(tv.max ?? 0)) || 1;
-  for (let i = 0; i < R; i += 1) {
-    for (let j = 0; j < C; j += 1) {
-      const v = rows[i][j];
-      if (typeof v !== 'number') continue;
-      const a = Math.min(1, Math.abs(v) / m);
-      ctx.fillStyle = v >= 0 ? `rgba(214,39,40,${a})` : `rgba(31,119,180,${a})`;
-      ctx.fillRect(j * cell, i * cell, cell, cell);
-    }
-  }
-  return canvas;
-}
+import { callName } from './naming.js';
+import { KINDS, kindOf } from './kinds/index.js';
+import { h, tensorBlock } from './tensorview.js';
 
 export class Inspector {
   constructor(root, bus) {
+    this.name = 'Inspector';
     this.root = root;
     this.bus = bus;
     this.model = null;
@@ -126,11 +27,11 @@ export class Inspector {
   setModel(model) {
     this.model = model;
     this.sel = { nodeId: null, groupPath: null };
-    this.render();
+    this.refresh();
   }
 
   /** A new step: re-render only if what the selected node shows has changed. */
-  setState(state) {
+  render(state) {
     const prev = this.state;
     this.state = state;
     const id = this.sel.nodeId;
@@ -138,15 +39,16 @@ export class Inspector {
       const same = ['received', 'sent', 'leafGrad', 'hooks'].every((k) => prev[k].get(id) === state[k].get(id));
       if (same) return;
     } else if (prev && id == null && !this.sel.groupPath) return;
-    this.render();
+    this.refresh();
   }
 
   select(sel) {
     this.sel = sel;
-    this.render();
+    this.refresh();
   }
 
-  render() {
+  /** Show the selection again (a box opened, values loaded). */
+  refresh() {
     const body = this.root.querySelector('[data-role="body"]');
     body.replaceChildren();
     const { nodeId, groupPath } = this.sel;
@@ -172,9 +74,8 @@ export class Inspector {
   hooksView(path, name) {
     const runs = new Map();
     for (const ev of this.model.events) {
-      if (ev.phase !== 'module_hook' || !isBoxOf(path, ev.module)) continue;
-      const key = `${ev.kind} ${ev.name} (line ${ev.line ?? '?'})`;
-      runs.set(key, (runs.get(key) ?? 0) + 1);
+      const key = kindOf(ev).onBox(ev, path);
+      if (key != null) runs.set(key, (runs.get(key) ?? 0) + 1);
     }
     if (!runs.size) return [];
     const list = h('ul', { class: 'box-params', 'aria-label': `Hooks on ${name}` });
@@ -236,6 +137,18 @@ export class Inspector {
     return `${files[n.file ?? 0]?.path ?? `file ${n.file}`}:${n.line}`;
   }
 
+  /** Runs that belong to the node for the whole trace (saved-tensor hooks), by kind, 16 at most. */
+  attachedView(n) {
+    const runs = this.model.attached.get(n.id) ?? [];
+    const out = [];
+    for (const kind of KINDS) {
+      const mine = runs.filter((run) => kindOf(run) === kind);
+      if (mine.length) out.push(h('h4', {}, kind.attachedTitle));
+      for (const run of mine.slice(0, 16)) out.push(...kind.inspect(run, this.model));
+    }
+    return out;
+  }
+
   nodeView(n) {
     const out = [h('h3', {}, [n.op, n.label].filter(Boolean).join(' · '))];
     const dl = h('dl', { class: 'facts' });
@@ -247,14 +160,12 @@ export class Inspector {
     const load = this.canLoad ? () => this.bus.emit('values:request', { nodeId: n.id }) : null;
     out.push(dl, tensorBlock(full.value, 'forward value', load));
     for (const s of full.saved ?? []) out.push(tensorBlock(s.value, `saved: ${s.name}`, load));
-    const packs = this.model.savedHooks.get(n.id) ?? [];
-    if (packs.length) out.push(h('h4', {}, 'Saved-tensor hooks on its saved tensors'));
-    for (const run of packs.slice(0, 16)) out.push(...savedHookBlocks(run));
+    out.push(...this.attachedView(n));
     const st = this.state;
     if (st) {
       const recv = st.received.get(n.id);
       const sent = st.sent.get(n.id);
-      for (const run of st.hooks.get(n.id) ?? []) out.push(...hookBlocks(run));
+      for (const run of st.hooks.get(n.id) ?? []) out.push(...kindOf(run).inspect(run, this.model));
       if (recv) recv.forEach((g, i) => out.push(tensorBlock(g, `gradient received [${i}]`)));
       if (sent) sent.forEach((g, i) => out.push(tensorBlock(g, `gradient sent to input ${i}`)));
       if (!recv && !sent) out.push(h('p', { class: 'muted' }, 'No gradient has reached this node yet at this step.'));

@@ -8,12 +8,13 @@ import { Renderer } from './renderer.js';
 import { GraphKeys } from './graphkeys.js';
 import { Editor } from './editor.js';
 import { Timeline } from './timeline.js';
-import { DETAIL_VALUES, Inspector } from './inspector.js';
-import { GradientsPanel, renderConsole, renderError } from './panels.js';
+import { Inspector } from './inspector.js';
+import { DETAIL_VALUES } from './tensorview.js';
+import { ConsolePanel, ErrorAlert, GradientsPanel } from './panels.js';
 import { Examples } from './examples.js';
-import { copyLink, readLocation, shareUrl } from './share.js';
+import { copyLink, readLocation, shareUrl, showLinkedView } from './share.js';
 import { ExpressionForm } from './expression.js';
-import { exportAs } from './export.js';
+import { bindExports } from './export.js';
 import { FindBox } from './find.js';
 import { SourceFiles } from './files.js';
 import { embeddedProblem, embeddedTrace } from './viewer.js';
@@ -39,11 +40,13 @@ const renderer = new Renderer($('graph-canvas'), bus);
 const keys = new GraphKeys($('graph-canvas'), renderer, bus, $('graph-announce'));
 const timeline = new Timeline($('timeline'), bus);
 const inspector = new Inspector($('inspector'), bus);
-const gradients = new GradientsPanel($('gradients'));
+const errorAlert = new ErrorAlert($('error'));
 const finder = new FindBox($('find'), bus);
 const examples = new Examples($('examples'), $('example-explanation'), bus);
 const expressionForm = new ExpressionForm($('expression'), $('modes'), bus);
 const sources = new SourceFiles($('files'), editor);
+/** Every panel, `{name, setModel(model), render(state)}` (panels.js), in the order they update. */
+const panels = [errorAlert, new ConsolePanel($('console')), new GradientsPanel($('gradients')), inspector, sources];
 // the self-contained viewer's loader hands over a blob: URL for the worker (viewer.js)
 const layout = new LayoutClient(cfg.workerUrl ?? `${cfg.staticUrl}/js/layout.worker.js`,
   (phase, fraction) => bus.emit('layout:progress', { phase, fraction }));
@@ -102,7 +105,7 @@ async function showEmbedded(wire) {
   editor.readOnly = true;
   const message = embeddedProblem(wire);
   if (message) {
-    renderError($('error'), { type: 'No trace', message, line: null, hint: null });
+    errorAlert.show({ type: 'No trace', message, line: null, hint: null });
     bus.emit('status', { text: message });
     return;
   }
@@ -155,11 +158,7 @@ bus.on('run:finished', ({ trace, ms }) => {
     expressionProgram = trace.expression.program;
     editor.code = expressionProgram;
   }
-  renderError($('error'), trace.error);
-  sources.setTrace(trace);
-  renderConsole($('console'), trace);
-  gradients.setModel(model);
-  inspector.setModel(model);
+  for (const panel of panels) panel.setModel(model);
   timeline.setModel(model);
   finder.setModel(model);
   const marks = model.marks(); // the legend explains the dashed / ṫ nodes only when there are some
@@ -167,7 +166,7 @@ bus.on('run:finished', ({ trace, ms }) => {
   bus.emit('status', { text: `Traced in ${Math.round(ms)} ms: ${model.nodes.size} nodes, ${model.events.length} events.` });
 });
 bus.on('run:failed', ({ message }) => {
-  renderError($('error'), { type: 'Request failed', message, line: null, hint: null });
+  errorAlert.show({ type: 'Request failed', message, line: null, hint: null });
   setBusy(false);
   bus.emit('status', { text: message });
 });
@@ -184,9 +183,7 @@ bus.on('graph:drawn', ({ nodes, visible, ms }) => {
 bus.on('step:changed', ({ state }) => {
   lastState = state;
   if (model) renderer.applyState(model, state);
-  gradients.render(state);
-  inspector.setState(state);
-  if (model) sources.follow(state.current, model); // a trace with its files: show the step's line
+  for (const panel of panels) panel.render(state);
 });
 bus.on('node:selected', (sel) => {
   inspector.select(sel);
@@ -206,7 +203,7 @@ bus.on('line:selected', ({ line }) => {
 });
 bus.on('group:toggle', ({ path, deep }) => {
   model.toggle(path, deep);
-  inspector.render();
+  inspector.refresh();
   relayout(performance.now(), runSeq, `g:${path}`);
 });
 bus.on('find:matches', ({ ids }) => {
@@ -215,7 +212,7 @@ bus.on('find:matches', ({ ids }) => {
 });
 bus.on('node:reveal', async ({ nodeId }) => {
   if (model.reveal(nodeId)) {
-    inspector.render();
+    inspector.refresh();
     await relayout(performance.now(), runSeq, `n${nodeId}`);
   }
   bus.emit('node:selected', { nodeId, groupPath: null });
@@ -240,7 +237,7 @@ bus.on('values:request', async () => {
     const full = await fetchTrace(cfg.traceUrl, want.request, { max_values: DETAIL_VALUES });
     if (model !== want || full.graph?.nodes?.length !== want.nodes.size) return;
     want.detail = new Map((full.graph?.nodes ?? []).map((n) => [n.id, n]));
-    inspector.render();
+    inspector.refresh();
     bus.emit('status', { text: 'Full values loaded (the program is deterministic, so it ran the same way).' });
   } catch (err) {
     bus.emit('status', { text: `Could not load values: ${err.message}` });
@@ -260,28 +257,9 @@ $('share').addEventListener('click', async () => {
   const msg = await copyLink(shareUrl(now, examples.current, view), $('share-link'));
   bus.emit('status', { text: msg });
 });
-for (const btn of document.querySelectorAll('[data-export]')) {
-  btn.addEventListener('click', async () => {
-    try {
-      await exportAs(btn.dataset.export, renderer, model, { viewerUrl: cfg.viewerUrl });
-    } catch (err) {
-      bus.emit('status', { text: `Export failed: ${err.message}` });
-    }
-  });
-}
-$('fit').addEventListener('click', () => renderer.fit());
-$('zoom-in').addEventListener('click', () => renderer.zoomBy(1.25));
-$('zoom-out').addEventListener('click', () => renderer.zoomBy(0.8));
-
-/** Once the linked program is drawn, go to the linked step and node (share.js). */
-function showLinkedView({ step, node }) {
-  if (step == null && node == null) return;
-  const off = bus.on('graph:drawn', () => {
-    off();
-    if (step != null) timeline.go(step);
-    if (node != null && model.nodes.has(node)) bus.emit('node:reveal', { nodeId: node });
-  });
-}
+bindExports(renderer, () => model, { viewerUrl: cfg.viewerUrl },
+  (message) => bus.emit('status', { text: `Export failed: ${message}` }));
+renderer.bindViewButtons($('fit'), $('zoom-in'), $('zoom-out'));
 
 async function start() {
   const embedded = embeddedTrace();
@@ -290,7 +268,7 @@ async function start() {
     return;
   }
   const want = readLocation();
-  if (want) showLinkedView(want);
+  if (want) showLinkedView(bus, want, (step) => timeline.go(step), (id) => model.nodes.has(id));
   if (want?.code != null) {
     editor.code = want.code;
     run({ code: want.code });
@@ -310,7 +288,7 @@ async function start() {
   }
   if (want?.example) {
     if (examples.byId(want.example)) examples.choose(want.example);
-    else renderError($('error'), { type: 'Unknown example', message: `No example "${want.example}".`, line: null, hint: 'Pick one from the Examples list.' });
+    else errorAlert.show({ type: 'Unknown example', message: `No example "${want.example}".`, line: null, hint: 'Pick one from the Examples list.' });
   }
 }
 

@@ -1,13 +1,15 @@
 // model.js: the graph model behind the page. No DOM here.
 //
-// It turns a trace (issue-2 JSON) into what the other modules need: module groups and
+// It turns a trace (the long form, wire.js) into what the other modules need: module groups and
 // their collapse state, the *visible* graph (nodes inside a collapsed nn.Module are
 // represented by the module's box, their edges merged), size hints for the layout, and
 // the state of every node and edge at step k of the events (replayed from the start, so
-// any step can be reached directly by the slider).
+// any step can be reached directly by the slider). What one event changes is its kind's
+// `step` (kinds/): the state's fields are declared here, in stateAt.
 import { shape, shortTensor } from './format.js';
 import { boxPaths, buildGroups, groupTitle, initialCollapsed, within } from './groups.js';
-import { recomputedIn, savedHookRuns, untracedCalls } from './beyond.js';
+import { recomputedIn, untracedCalls } from './beyond.js';
+import { KINDS, kindOf } from './kinds/index.js';
 
 /** Graphs with at most this many nodes also draw saved tensors as their own nodes. */
 export const SAVED_NODE_LIMIT = 40;
@@ -43,15 +45,31 @@ export function nodeLines(n, hooks = [], recomputed = false) {
   return lines;
 }
 
-/** Names of the program's tensor and node hooks that ran on each node, from the hook events. */
-function hookNames(events) {
+/** Add `name` to node `id`'s hook names (each once). */
+function addName(names, id, name) {
+  if (!names.has(id)) names.set(id, []);
+  if (!names.get(id).includes(name)) names.get(id).push(name);
+}
+
+/**
+ * Names of the program's hooks that ran on each node (the runs a kind labels a node with,
+ * then the runs a kind attaches to a node), and the attached runs: node id -> runs of each
+ * kind with `attach` (saved-tensor pack/unpack hooks for its saved tensors), in order.
+ */
+function hookRuns(events, nodes) {
   const names = new Map();
   for (const ev of events) {
-    if (ev.phase !== 'hook' && ev.phase !== 'node_hook') continue;
-    if (!names.has(ev.node)) names.set(ev.node, []);
-    if (!names.get(ev.node).includes(ev.name)) names.get(ev.node).push(ev.name);
+    const id = kindOf(ev).labelOn(ev);
+    if (id != null) addName(names, id, ev.name);
   }
-  return names;
+  const attached = new Map();
+  for (const kind of KINDS.filter((k) => k.attach)) {
+    for (const [id, runs] of kind.attach(events, nodes)) {
+      attached.set(id, [...(attached.get(id) ?? []), ...runs]);
+      for (const run of runs) addName(names, id, run.name);
+    }
+  }
+  return { names, attached };
 }
 
 /** Size hint for a box holding `lines` of text (monospace-ish 7px per char). */
@@ -77,14 +95,11 @@ export class TraceModel {
     this.collapsed = new Set();
     this.showSaved = graph.nodes.length <= SAVED_NODE_LIMIT;
     this.birth = this.birthSteps();
-    this.hooks = hookNames(this.events);
-    /** node id -> the runs of the program's saved-tensor pack/unpack hooks for its saved tensors */
-    this.savedHooks = savedHookRuns(this.events, this.nodes);
-    for (const [id, runs] of this.savedHooks) { // their names join the node's label like other hooks'
-      const names = this.hooks.get(id) ?? [];
-      for (const run of runs) if (!names.includes(run.name)) names.push(run.name);
-      this.hooks.set(id, names);
-    }
+    const { names, attached } = hookRuns(this.events, this.nodes);
+    /** node id -> names of the program's hooks that ran on it (its label lists them) */
+    this.hooks = names;
+    /** node id -> runs that belong to it for the whole trace (saved-tensor pack/unpack hooks) */
+    this.attached = attached;
   }
 
   /** How the page names a leaf: its variable or parameter name, else `leaf #3`. */
@@ -128,8 +143,9 @@ export class TraceModel {
     const firstForward = new Map();
     const callStart = new Map();
     this.events.forEach((ev, i) => {
-      if (ev.phase === 'forward' && !firstForward.has(ev.node)) firstForward.set(ev.node, i + 1);
-      if (ev.phase === 'backward' && !callStart.has(ev.call)) callStart.set(ev.call, i + 1);
+      const kind = kindOf(ev);
+      if (kind.drawsNode && !firstForward.has(ev.node)) firstForward.set(ev.node, i + 1);
+      if (kind.visitsNode && !callStart.has(ev.call)) callStart.set(ev.call, i + 1);
     });
     const birth = new Map();
     for (const n of this.nodes.values()) {
@@ -251,33 +267,13 @@ export class TraceModel {
     };
     for (let i = 0; i < step; i += 1) {
       const ev = this.events[i];
-      if (ev.phase === 'forward') {
-        st.lit.add(ev.node);
-        continue;
-      }
-      if (ev.phase === 'module_hook' || ev.phase === 'saved_hook') continue; // the caption tells: no node changes
-      if (ev.phase === 'grad') { // the program wrote into a leaf's .grad (x.grad.zero_())
-        st.leafGrad.set(ev.node, ev.grad);
-        continue;
-      }
-      if (ev.call !== st.call) {
+      const kind = kindOf(ev);
+      if (kind.inCall && ev.call !== st.call) { // a new backward call: nothing visited in it yet
         st.call = ev.call;
         st.visited = new Set();
         st.hooks = new Map();
       }
-      if (ev.phase === 'hook' || ev.phase === 'node_hook') { // the node's own visit comes next
-        st.hooks.set(ev.node, [...(st.hooks.get(ev.node) ?? []), ev]);
-        continue;
-      }
-      st.visited.add(ev.node);
-      st.received.set(ev.node, ev.grad_outputs ?? []);
-      st.sent.set(ev.node, ev.grad_inputs ?? []);
-      (ev.edges ?? []).forEach((eid, j) => {
-        if (eid == null) return;
-        st.edgeGrad.set(eid, ev.grad_inputs?.[j] ?? null);
-        st.edgeCall.set(eid, ev.call);
-      });
-      if (ev.leaf_grad !== undefined) st.leafGrad.set(ev.node, ev.leaf_grad);
+      kind.step(st, ev);
     }
     return st;
   }

@@ -1,5 +1,9 @@
 // panels.js: the gradients panel, the console and the error alert.
-import { callName } from './chapters.js';
+//
+// A panel is `{name, setModel(model), render(state)}`: setModel shows a new trace (null: none),
+// render a timeline step (model.stateAt). main.js lists the panels and drives them all alike;
+// the inspector (inspector.js) and the source files (files.js) are panels too.
+import { callName } from './naming.js';
 import { shape, stats, tensorText } from './format.js';
 
 /**
@@ -10,6 +14,7 @@ import { shape, stats, tensorText } from './format.js';
  */
 export class GradientsPanel {
   constructor(root) {
+    this.name = 'Gradients';
     this.list = root.querySelector('[data-role="list"]');
     this.note = document.createElement('div'); // calls the graph does not draw (torch.func)
     this.note.dataset.role = 'untraced';
@@ -98,6 +103,38 @@ function otherTensors(collections) {
   const list = document.createElement('ul');
   list.replaceChildren(...items);
   return [title, list];
+}
+
+/** The console panel: stdout and warnings of the trace shown (nothing changes with the step). */
+export class ConsolePanel {
+  constructor(root) {
+    this.name = 'Console';
+    this.root = root;
+  }
+
+  setModel(model) {
+    renderConsole(this.root, model?.trace);
+  }
+
+  render() {}
+}
+
+/** The error alert as a panel: the trace's error; `show` for a failure that has no trace. */
+export class ErrorAlert {
+  constructor(root) {
+    this.name = 'Error';
+    this.root = root;
+  }
+
+  setModel(model) {
+    renderError(this.root, model?.trace?.error ?? null);
+  }
+
+  render() {}
+
+  show(err) {
+    renderError(this.root, err);
+  }
 }
 
 /** stdout and warnings of the last run. */

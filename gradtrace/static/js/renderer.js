@@ -12,6 +12,21 @@ import { buildSvg } from './svgwriter.js';
 /** Below this zoom 11px labels are unreadable: big graphs open at it instead of fitted. */
 const READABLE_ZOOM = 0.8;
 
+/**
+ * A drawn node or box as plain data, so that no other module needs the Cytoscape instance:
+ * its data (type, path, nodeId, label, role, line), centre, whether it is `unborn` (not yet on
+ * screen at this step) or `recomputed`, and the path of the box around it (null: none).
+ */
+function plain(el) {
+  const d = el.data();
+  const box = el.parent();
+  return {
+    id: el.id(), type: d.type, path: d.path, nodeId: d.nodeId, label: d.label, role: d.role, line: d.line,
+    ...el.position(), unborn: el.hasClass('unborn'), recomputed: el.hasClass('recomputed'),
+    parentPath: box.nonempty() ? box.data('path') : null,
+  };
+}
+
 export class Renderer {
   constructor(container, bus) {
     this.bus = bus;
@@ -211,6 +226,24 @@ export class Renderer {
   /** SVG text of the whole graph, built from the drawn elements. */
   svg() {
     return buildSvg(this.cy);
+  }
+
+  /** The Fit, Zoom in and Zoom out buttons. */
+  bindViewButtons(fit, zoomIn, zoomOut) {
+    fit.addEventListener('click', () => this.fit());
+    zoomIn.addEventListener('click', () => this.zoomBy(1.25));
+    zoomOut.addEventListener('click', () => this.zoomBy(0.8));
+  }
+
+  /** Drawn element `id` (a node, saved tensor or box) as plain data, or null when not drawn. */
+  element(id) {
+    const el = id ? this.cy.getElementById(id) : null;
+    return el && el.nonempty() ? plain(el) : null;
+  }
+
+  /** Every drawn node, saved tensor and box as plain data (the keyboard moves among them). */
+  elements() {
+    return this.cy.nodes().map(plain);
   }
 
   get visibleCount() {

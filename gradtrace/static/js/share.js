@@ -70,3 +70,16 @@ export async function copyLink(url, field) {
     return 'Copy the link from the field.';
   }
 }
+
+/**
+ * Once a linked program is drawn, go to the link's step and node (`{step, node}` of
+ * readLocation): `goTo(step)` moves the timeline, `hasNode(id)` says the trace has that node.
+ */
+export function showLinkedView(bus, { step, node }, goTo, hasNode) {
+  if (step == null && node == null) return;
+  const off = bus.on('graph:drawn', () => {
+    off();
+    if (step != null) goTo(step);
+    if (node != null && hasNode(node)) bus.emit('node:reveal', { nodeId: node });
+  });
+}

@@ -4,37 +4,9 @@
 // Playing advances by wall-clock time (events per second from the speed control), so a
 // large trace plays at display frame rate by skipping several events per frame. "Jump to"
 // goes to the first event of a chapter (chapters.js): the forward pass, each backward call.
-import { callName, chaptersOf, writeName } from './chapters.js';
-import { shape, shortTensor } from './format.js';
-import { boxLabel } from './groups.js';
-import { recomputedIn } from './beyond.js';
-
-/** "node prehook show_arrival (line 27) on SumBackward0 got 1 arriving, returned None (unchanged)". */
-function nodeHook(ev, name) {
-  const sent = ev.grad_inputs ? ` and ${grads(ev.grad_inputs)} going to its inputs` : '';
-  const back = ev.result ? `returned ${grads(ev.result)} in their place` : 'returned None (unchanged)';
-  return `node ${ev.kind} ${ev.name} (line ${ev.line ?? '?'}) on ${name} got ${grads(ev.grad_outputs)} arriving${sent}, ${back}`;
-}
-
-/** "backward() #1: saved-tensor unpack hook unpack (line 9) for MulBackward0 b got [1, 2, 3], returned …". */
-function savedHook(ev, model) {
-  const when = ev.call == null ? 'forward' : callName(model.calls[ev.call], ev.call);
-  const what = (t) => (t ? shortTensor(t) : 'a non-tensor');
-  const n = model.nodes.get(ev.owner);
-  const of = n ? ` for ${[n.op, n.label].filter(Boolean).join(' ')}` : '';
-  return `${when}: saved-tensor ${ev.kind} hook ${ev.name} (line ${ev.line ?? '?'})${of} got ${what(ev.tensor)}, returned ${what(ev.result)}`;
-}
-
-/** "; its tangent (forward mode) is [2.223, 0, 0]" for a node whose value is a dual tensor. */
-function tangentText(n) {
-  const t = n?.value?.tangent;
-  return t ? `; its value carries the forward-mode tangent ${shortTensor(t)}` : '';
-}
-
-/** Gradients as a caption lists them, '–' for an absent one (or for none at all). */
-function grads(ts) {
-  return ts.map((g) => (g ? shortTensor(g) : '–')).join(', ') || '–';
-}
+// The caption is the current event's kind's (kinds/), naming the file when the trace has several.
+import { chaptersOf } from './chapters.js';
+import { kindOf } from './kinds/index.js';
 
 export class Timeline {
   constructor(root, bus) {
@@ -120,49 +92,12 @@ export class Timeline {
     this.chapterSelect.value = String(this.chapterAt(s));
   }
 
-  /** One sentence saying what the event just replayed did. */
+  /** One sentence saying what the event just replayed did (its kind's caption, kinds/). */
   describe(st) {
     const head = `Step ${st.step} / ${st.total}`;
     const ev = st.current;
     if (!ev) return `${head}: before the program ran.`;
-    if (ev.phase === 'module_hook') return `${head} · ${this.moduleHook(ev)}`;
-    if (ev.phase === 'saved_hook') return `${head} · ${savedHook(ev, this.model)}`;
-    const n = this.model.nodes.get(ev.node);
-    // an op's module box says where it is in a big model ("AddmmBackward0 in model.layers.1.linear1")
-    const box = n?.kind === 'op' ? this.model.box.get(n.id) : null;
-    const name = n ? [n.op, n.label, box ? `in ${boxLabel(box)}` : null].filter(Boolean).join(' ') : `node ${ev.node}`;
-    if (ev.phase === 'forward') {
-      const line = ev.line ?? n?.line ?? '?';
-      const again = n ? recomputedIn(n, this.model.calls) : null;
-      if (again !== null) return `${head} · ${callName(this.model.calls[again], again)} recomputes the checkpointed segment, line ${line}: ${name}`;
-      const kept = n?.recomputed ? ' (in a checkpointed segment: its saved tensors are not kept, backward recomputes them)' : '';
-      return `${head} · forward, line ${line}: ${name}${kept}${tangentText(n)}`;
-    }
-    if (ev.phase === 'grad') {
-      const left = ev.grad ? shortTensor(ev.grad) : 'None';
-      const what = ev.op === 'set' ? writeName(ev, this.model, left) : `${writeName(ev, this.model)} → ${left}`;
-      return `${head} · line ${ev.line ?? '?'}: ${what}`;
-    }
-    const call = this.model.calls[ev.call];
-    const what = call ? `${callName(call, ev.call)} (line ${call.line})` : `call #${ev.call + 1}`;
-    if (ev.phase === 'node_hook') return `${head} · ${what}: ${nodeHook(ev, name)}`;
-    if (ev.phase === 'hook') {
-      const back = ev.result ? `returned ${shortTensor(ev.result)} in its place` : 'returned None (unchanged)';
-      return `${head} · ${what}: hook ${ev.name} (line ${ev.line ?? '?'}) on ${name} got ${shortTensor(ev.grad)}, ${back}`;
-    }
-    const got = (ev.grad_outputs ?? []).map(shortTensor).join(', ');
-    const sent = grads(ev.grad_inputs ?? []);
-    const leaf = ev.leaf_grad !== undefined ? `; .grad now ${shortTensor(ev.leaf_grad)}` : '';
-    // a non-reentrant checkpoint's node: backward ran the segment again for its saved tensors
-    const again = n?.recomputed ? ' (checkpointed: its saved tensors recomputed)' : '';
-    return `${head} · ${what}: ${name}${again} received ${got || '–'}, sent ${sent}${leaf}`;
-  }
-
-  /** "forward hook keep_activation (line 18) on conv got (1, 2, 5, 5) …, returned None". */
-  moduleHook(ev) {
-    const list = (ts) => ts.map((t) => shape(t?.shape)).join(', ') || 'nothing';
-    const back = ev.result == null ? 'returned None' : `returned ${list(ev.result)} in their place`;
-    return `${ev.kind} ${ev.name} (line ${ev.line ?? '?'}) on ${ev.module} got ${list(ev.got)}, ${back}`;
+    return `${head} · ${kindOf(ev).caption(ev, this.model)}`;
   }
 
   play() {

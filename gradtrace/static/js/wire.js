@@ -5,7 +5,9 @@
 // events stands for the forward events of the next n nodes. Table entries are expanded
 // once and shared, so a gradient seen on two events is one object. A place outside the
 // program's main file has `file` (an index into trace.files) next to its `line`; calls and
-// the error keep theirs as they are.
+// the error keep theirs as they are. How each kind of event expands is its entry's business
+// (kinds/).
+import { kindOfWire } from './kinds/index.js';
 
 const LEAF_OP = 'AccumulateGrad';
 const STATS = ['min', 'max', 'mean', 'std', 'norm'];
@@ -52,52 +54,12 @@ function fileOf(item) {
   return item.file != null ? { file: item.file } : {};
 }
 
+/** The timeline: each wire item expanded by its event kind (kinds/), in order. */
 function expandEvents(items, nodes, tensor) {
-  const list = (ts) => (ts == null ? null : ts.map(tensor)); // a list of tensors, or null
+  const wire = { nodes, tensor, fileOf, next: 0 }; // next: whose forward event comes next
   const events = [];
-  let next = 0;
   for (const item of items) {
-    if (typeof item === 'number') {
-      for (const node of nodes.slice(next, next + item)) {
-        const event = { phase: 'forward', node: node.id, line: node.line, ...fileOf(node) };
-        if (node.created_in_call != null) event.call = node.created_in_call;
-        events.push(event);
-      }
-      next += item;
-      continue;
-    }
-    if ('module_hook' in item) { // one run of the program's nn.Module hook
-      events.push({ phase: 'module_hook', module: item.module_hook, kind: item.kind, line: item.line,
-                    ...fileOf(item), name: item.name, call: item.call, got: list(item.got), result: list(item.result) });
-      continue;
-    }
-    if ('node_hook' in item) { // one run of the program's hook on a graph node (grad_fn)
-      events.push({ phase: 'node_hook', call: item.call, node: item.node_hook, kind: item.kind, line: item.line,
-                    ...fileOf(item), name: item.name, grad_outputs: list(item.grad_outputs),
-                    grad_inputs: list(item.grad_inputs), result: list(item.result) });
-      continue;
-    }
-    if ('hook' in item) { // one run of the program's tensor hook, in backward call `call`
-      events.push({ phase: 'hook', call: item.call, node: item.hook, line: item.line, ...fileOf(item), name: item.name,
-                    grad: tensor(item.grad), result: tensor(item.result) });
-      continue;
-    }
-    if ('saved_hook' in item) { // one run of the program's saved-tensor pack or unpack hook
-      events.push({ phase: 'saved_hook', kind: item.saved_hook, line: item.line, ...fileOf(item), name: item.name,
-                    call: item.call, tensor: tensor(item.tensor), result: tensor(item.result) });
-      continue;
-    }
-    if ('grad_write' in item) { // the program wrote into a leaf's .grad (x.grad.zero_())
-      events.push({ phase: 'grad', node: item.grad_write, line: item.line, ...fileOf(item), op: item.op, grad: tensor(item.grad) });
-      continue;
-    }
-    const event = { phase: 'backward', call: item.call, node: item.node };
-    if (item.captured) event.captured = true;
-    event.grad_outputs = item.grad_outputs.map(tensor);
-    event.grad_inputs = item.grad_inputs.map(tensor);
-    event.edges = item.captured ? [] : nodes[item.node].inputs;
-    if ('leaf_grad' in item) event.leaf_grad = tensor(item.leaf_grad);
-    events.push(event);
+    for (const event of kindOfWire(item).expand(item, wire)) events.push(event);
   }
   return events;
 }
