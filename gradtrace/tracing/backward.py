@@ -111,7 +111,6 @@ def run_call(
     if transforming() or arguments.get("is_grads_batched"):
         return _run_batched(recorder, func, kind, args, kwargs, arguments)
     roots = [t for t in _as_tuple(arguments.get("tensors")) if isinstance(t, torch.Tensor)]
-    inputs = _as_tuple(arguments.get("inputs"))
     call = recorder.backward_calls
     origin = recorder.origin()
     if recorder.running:  # made while an outer call ran (a reentrant checkpoint's recompute)
@@ -135,13 +134,19 @@ def run_call(
     try:
         if recorder.limit_error is not None:
             raise recorder.limit_error
-        if kind == "grad":
-            _captured_inputs(recorder, call, inputs, result)
-        if arguments.get("create_graph"):
-            _discover_created(recorder, call, origin, roots, result)
+        _after_engine(recorder, call, kind, origin, roots, arguments, result)
     except TraceLimitError as exc:
         recorder.limit_reached(exc)
     return result
+
+
+def _after_engine(recorder: BackwardSurface, call: int, kind: str, origin: Origin,
+                  roots: list[torch.Tensor], arguments: dict[str, Any], result: Any) -> None:
+    """What only the call's result shows: grad's returned gradients, create_graph's nodes."""
+    if kind == "grad":
+        _captured_inputs(recorder, call, _as_tuple(arguments.get("inputs")), result)
+    if arguments.get("create_graph"):
+        _discover_created(recorder, call, origin, roots, result)
 
 
 @contextmanager
