@@ -80,7 +80,8 @@ class TensorEntry(_Closed):
                           "'jagged', 'nested', ...): values and stats are its dense form's.")
     tangent: TensorRef | None = Field(
         None, description="Only for a dual tensor of forward-mode AD: the entry of the "
-                          "tangent (Jacobian-vector product) it carried.")
+                          "tangent (Jacobian-vector product) it carried, which no backward event "
+                          "shows.")
 
 
 class Node(_Located):
@@ -131,7 +132,8 @@ class BackwardEvent(_Closed):
 
 
 class GradWriteEvent(_Located):
-    """The program writing into a leaf's ``.grad`` (``x.grad.zero_()``, ``x.grad = None``)."""
+    """The program writing into a leaf's ``.grad`` (``x.grad.zero_()``, ``x.grad = None``;
+    ``optimizer.zero_grad()`` makes one per parameter)."""
 
     grad_write: int = Field(ge=0, description="The leaf whose .grad was written into.")
     line: int | None = Field(description="Program line of the write.")
@@ -164,7 +166,11 @@ class ModuleHookEvent(_Located):
 
 
 class NodeHookEvent(_Located):
-    """One run of a hook the program registered on a graph node (``grad_fn.register_hook``)."""
+    """One run of a hook the program registered on a graph node (``grad_fn.register_hook``).
+
+    A node's hook runs come before its own backward event, which shows the gradients after
+    every hook.
+    """
 
     node_hook: int = Field(ge=0, description="The graph node whose hook ran.")
     kind: Literal["hook", "prehook"] = Field(description="register_hook or register_prehook.")
@@ -179,7 +185,12 @@ class NodeHookEvent(_Located):
 
 
 class SavedHookEvent(_Located):
-    """One run of a ``saved_tensors_hooks(pack, unpack)`` hook the program gave."""
+    """One run of a ``saved_tensors_hooks(pack, unpack)`` hook the program gave.
+
+    A pack runs while the op that saves the tensor runs, so it comes before that op's forward
+    event; an unpack runs in backward call ``call``, before the backward event of the node
+    that needed the tensor.
+    """
 
     saved_hook: Literal["pack", "unpack"] = Field(description="Which of the two hooks ran.")
     line: int | None = Field(description="Program line that passed the hooks.")
@@ -228,7 +239,9 @@ class Variable(_Closed):
 
     node: int | None = Field(ge=0, description="Its graph node (null: none).")
     value: TensorRef = Field(description="Its value at the end.")
-    grad: TensorRef | None = Field(description="Its .grad at the end (a non-leaf's too).")
+    grad: TensorRef | None = Field(
+        description="Its .grad at the end; a non-leaf's too when it has one (it called "
+                    "retain_grad(), or the program set it).")
     requires_grad: bool = Field(description="tensor.requires_grad.")
     is_leaf: bool = Field(description="tensor.is_leaf.")
 
@@ -299,8 +312,9 @@ class Trace(_Closed):
     variables: dict[str, Variable] = Field(description="Every top-level tensor, by name.")
     collections: dict[str, dict[str, TensorRef | None]] | None = Field(
         None, description="Tensors one level inside each top-level dict, list or tuple, by "
-                          "name and key or index ('per_sample' -> 'weight'); left out when "
-                          "empty.")
+                          "name and key or index ('per_sample' -> 'weight'); names starting "
+                          "with '_' are skipped, at most 32 names of at most 16 tensors each; "
+                          "left out when empty.")
     events: list[Event] = Field(description="The timeline, in order.")
     calls: list[TraceCall] = Field(description="Every backward() and autograd.grad() call.")
     module_calls: list[ModuleCall] = Field(description="nn.Module calls nodes were made in.")
