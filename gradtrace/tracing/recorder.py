@@ -218,7 +218,7 @@ class Recorder:
         Hooks may run inside the engine, where raising would tangle with its own errors: a
         trace limit is noted here and raised once the call returns (``backward.run_call``).
         """
-        if self.limit_error is not None:
+        if self.limit_error is not None or not self.gate.open:  # a step not recorded
             return
         try:  # noqa: SIM105 - no context manager object per gradient hook
             self.add_event(event)
