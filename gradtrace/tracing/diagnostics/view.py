@@ -1,0 +1,125 @@
+"""Read a finished trace (compact form, in memory or parsed from JSON) for the diagnostics.
+
+The diagnostics need a few questions answered many times: a tensor's norm, whether it is
+finite, which node an edge comes from, which nodes a node feeds. Answering them here once
+keeps each diagnostic short. Numbers may be floats, numpy scalars or the wire's strings
+"nan"/"inf"/"-inf" (``float()`` reads all three), and values may be nested lists or numpy
+arrays, because the trace is read both before and after it becomes JSON.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from gradtrace.tracing.wire import LEAF_OP
+
+__all__ = ["TraceView", "flat_values"]
+
+_MIN, _MAX, _NORM = 0, 1, 4
+
+
+def flat_values(values: Any) -> list[float]:
+    """Every number of a ``values`` field, in order ([] when it is absent)."""
+    if values is None:
+        return []
+    if hasattr(values, "tolist"):
+        values = values.tolist()
+    if isinstance(values, list):
+        return [number for item in values for number in flat_values(item)]
+    return [float(values)]
+
+
+@dataclass
+class TraceView:
+    """One trace's nodes, edges, tensors and backward events, indexed for lookups."""
+
+    trace: dict[str, Any]
+    nodes: list[dict[str, Any]] = field(init=False)
+    sources: list[int] = field(init=False)  # edge id -> the node it comes from
+    consumers: list[list[int]] = field(init=False)  # node id -> the nodes it feeds
+
+    def __post_init__(self) -> None:
+        graph = self.trace.get("graph") or {"nodes": [], "edges": []}
+        self.nodes = list(graph["nodes"])
+        edges = [tuple(edge) for edge in graph["edges"]]
+        self.sources = [source for source, _ in edges]
+        self.consumers = [[] for _ in self.nodes]
+        for source, target in edges:
+            self.consumers[source].append(target)
+
+    def stats(self, tensor: int | None) -> list[float] | None:
+        """[min, max, mean, std, norm] of a tensor-table entry as floats (None: no data)."""
+        if tensor is None:
+            return None
+        stats = self.trace["tensors"][tensor].get("stats")
+        return None if stats is None else [float(number) for number in stats]
+
+    def norm(self, tensor: int | None) -> float | None:
+        """The tensor's 2-norm, as the tensor table holds it."""
+        stats = self.stats(tensor)
+        return None if stats is None else stats[_NORM]
+
+    def finite(self, tensor: int | None) -> bool:
+        """False when the tensor holds NaN or an infinity (the norm says so for every element)."""
+        stats = self.stats(tensor)
+        return stats is None or all(math.isfinite(number) for number in stats)
+
+    def has_zero(self, tensor: int | None) -> bool:
+        """Whether the tensor holds a 0: its values when listed, else min or max being 0."""
+        if tensor is None:
+            return False
+        entry = self.trace["tensors"][tensor]
+        if "values" in entry:
+            return 0.0 in flat_values(entry["values"])
+        stats = self.stats(tensor)
+        return stats is not None and 0.0 in (stats[_MIN], stats[_MAX])
+
+    def bounds(self, tensor: int | None) -> tuple[float, float] | None:
+        """(min, max) of the tensor."""
+        stats = self.stats(tensor)
+        return None if stats is None else (stats[_MIN], stats[_MAX])
+
+    def is_leaf(self, node: int) -> bool:
+        """Whether the node is a leaf tensor's AccumulateGrad."""
+        return bool(self.nodes[node]["op"] == LEAF_OP)
+
+    def input_nodes(self, node: int) -> list[int | None]:
+        """The node each input edge comes from, aligned with the node's ``inputs``."""
+        return [None if edge is None else self.sources[edge] for edge in self.nodes[node]["inputs"]]
+
+    def downstream(self, node: int) -> set[int]:
+        """The node and every node computed from it (iterative: graphs may be deep)."""
+        seen = {node}
+        stack = [node]
+        while stack:
+            for consumer in self.consumers[stack.pop()]:
+                if consumer not in seen:
+                    seen.add(consumer)
+                    stack.append(consumer)
+        return seen
+
+    def upstream(self, roots: set[int]) -> set[int]:
+        """The roots and every node they were computed from."""
+        seen = set(roots)
+        stack = list(roots)
+        while stack:
+            for source in self.input_nodes(stack.pop()):
+                if source is not None and source not in seen:
+                    seen.add(source)
+                    stack.append(source)
+        return seen
+
+    def backward_events(self) -> Iterator[dict[str, Any]]:
+        """Every node's backward visit, in timeline order (compact events)."""
+        for event in self.trace.get("events", []):
+            if isinstance(event, dict) and "call" in event and "grad_inputs" in event \
+                    and "node" in event and "node_hook" not in event:
+                yield event
+
+    def module_of(self, node: int) -> str | None:
+        """The name of the module whose call made the node (None: outside any module)."""
+        call = self.nodes[node].get("module_call")
+        return None if call is None else str(self.trace["module_calls"][call]["module"])
