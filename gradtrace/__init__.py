@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["Trace", "__version__", "load", "show", "trace"]
+from gradtrace.version import __version__
 
-__version__ = "0.1.0"
+__all__ = ["Trace", "__version__", "load", "show", "trace"]
 
 if TYPE_CHECKING:
     from gradtrace.library import Trace, load, show, trace

@@ -9,7 +9,6 @@ from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from gradtrace import __version__
 from gradtrace.api import body_limit, export, health, metrics, pages, routes
 from gradtrace.api.errors import install_error_handlers
 from gradtrace.api.ratelimit import RateLimitMiddleware
@@ -17,6 +16,7 @@ from gradtrace.api.request_log import RequestLogMiddleware
 from gradtrace.assets import STATIC_DIR
 from gradtrace.sandbox.service import Sandbox
 from gradtrace.settings import Settings, get_settings
+from gradtrace.version import __version__
 
 __all__ = ["create_app"]
 

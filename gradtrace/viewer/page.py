@@ -18,9 +18,9 @@ from typing import Any
 
 import jinja2
 
-from gradtrace import __version__
 from gradtrace.assets import STATIC_DIR, TEMPLATES_DIR
 from gradtrace.tracing.wire import FORMAT, dumps
+from gradtrace.version import __version__
 from gradtrace.viewer.bundle import collect, licences
 
 __all__ = ["EMPTY_SLOT", "fill_slot", "notebook_html", "script_json", "standalone_html"]

@@ -22,10 +22,7 @@ PACKAGES = ["gradtrace", *sorted(f"gradtrace.{p.parent.name}" for p in ROOT.glob
 # so the mark comes off then. (The tracing package's recorder <-> hook modules circle was cut
 # by tracing/surface.py's Protocols; the sandbox's zygote -> warm -> worker -> zygote by
 # sandbox/zygote_protocol.py and zygote_handle.py.)
-_VERSION = ("gradtrace/__init__ imports the library, whose result imports the viewer, whose "
-            "page imports gradtrace.__version__ from the package root")
-KNOWN_CIRCLES = {"gradtrace": _VERSION, "gradtrace.library": _VERSION,
-                 "gradtrace.viewer": _VERSION}
+KNOWN_CIRCLES: dict[str, str] = {}
 
 Graph = dict[str, set[str]]
 
