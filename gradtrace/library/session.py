@@ -27,6 +27,7 @@ from gradtrace.tracing import (
     describe_error,
     fewer_collections,
 )
+from gradtrace.tracing.hints import fixed_hint
 
 __all__ = ["StepChoice", "trace"]
 
@@ -100,8 +101,7 @@ class trace:  # noqa: N801 - used like a function: `with gradtrace.trace() as t:
 
 def _cut_hint(limit: TraceLimitError) -> str:
     option = "max_nodes" if "node" in limit.cap else "max_events"
-    return (f"The recording stopped at {limit.limit} {limit.cap}; your code ran on to the end. "
-            f"Pass {option}= to record more, or steps= to record fewer steps.")
+    return fixed_hint("recording_cap", limit=limit.limit, cap=limit.cap, option=option)
 
 
 def _step_filter(steps: StepChoice) -> Callable[[int], bool] | None:

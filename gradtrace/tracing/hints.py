@@ -22,8 +22,8 @@ from typing import Literal, NamedTuple
 __all__ = ["FIXED_HINTS", "HINTS", "FixedHint", "Hint", "fixed_hint"]
 
 FixedHint = Literal[
-    "syntax", "forbidden", "trace_cap", "timeout", "memory", "name", "import",
-    "worker_failed", "worker_died",
+    "syntax", "forbidden", "trace_cap", "recording_cap", "timeout", "memory", "name",
+    "import", "worker_failed", "worker_died",
 ]
 
 _MEMORY = "The program asked for more memory than a run may use. Use smaller tensors."
@@ -33,6 +33,9 @@ FIXED_HINTS: dict[FixedHint, str] = {
     "syntax": "Python could not read the program: check the line for a typo.",
     "forbidden": "Gradtrace runs tutorial-style PyTorch; this construct is not allowed.",
     "trace_cap": "Make the program smaller: it is capped at {limit} {cap}.",
+    # your own code (gradtrace.trace(), gradtrace run): a cap stops the recording, not the run
+    "recording_cap": "The recording stopped at {limit} {cap}; your code ran on to the end. "
+                     "Pass {option}= to record more, or steps= to record fewer steps.",
     "timeout": "Look for a loop that never ends, or make the tensors smaller.",
     "memory": _MEMORY,
     "name": "A name is used before it is assigned, or it is misspelt.",
