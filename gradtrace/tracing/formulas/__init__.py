@@ -42,7 +42,9 @@ def _tensor(trace: dict[str, Any], index: int | None) -> torch.Tensor | None:
     if "values" not in entry:
         return None
     dtype = getattr(torch, entry.get("dtype", "float32"))
-    return torch.as_tensor(np.asarray(entry["values"])).to(dtype).reshape(entry["shape"])
+    # non-finite floats are written as the strings "nan", "inf" and "-inf"
+    raw = np.asarray(entry["values"], dtype=np.float64 if dtype.is_floating_point else None)
+    return torch.as_tensor(raw).to(dtype).reshape(entry["shape"])
 
 
 def step_of(trace: dict[str, Any], event: dict[str, Any], attrs: dict[str, Any] | None = None,

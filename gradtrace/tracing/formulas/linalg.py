@@ -153,7 +153,7 @@ def _max_pool(spatial: int) -> Callable[[Step], Grads]:
     return check
 
 
-for _dims in (1, 2, 3):
+for _dims in (2, 3):
     rule(f"MaxPool{_dims}DWithIndicesBackward0",
          [("self", "each window's grad goes to the element that was its maximum, 0 elsewhere")],
          uses=["self", "result1"], note="result1 holds the index of each window's maximum; an "

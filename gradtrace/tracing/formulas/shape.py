@@ -9,7 +9,7 @@ from gradtrace.tracing.formulas.core import Grads, Step, rule, sum_to, text_only
 __all__: list[str] = []
 
 _VIEWS = ["ViewBackward0", "ReshapeAliasBackward0", "UnsafeViewBackward0", "SqueezeBackward0",
-          "SqueezeBackward1", "SqueezeBackward2", "UnsqueezeBackward0", "ExpandAsBackward0"]
+          "SqueezeBackward1", "SqueezeBackward2", "UnsqueezeBackward0"]
 
 
 @rule(_VIEWS[:3], [("self", "grad reshaped to self's shape")],

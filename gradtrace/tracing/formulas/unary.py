@@ -193,7 +193,7 @@ def _masked_fill(s: Step) -> Grads:
     return [s.grad.masked_fill(s.value("mask"), 0)]
 
 
-@rule(["CloneBackward0", "AliasBackward0", "DetachBackward0", "LiftFreshBackward0"],
+@rule(["CloneBackward0", "AliasBackward0"],
       [("self", "grad")], note="a copy: the gradient passes unchanged")
 def _clone(s: Step) -> Grads:
     return [s.grad]
