@@ -199,7 +199,8 @@ OP_PROGRAMS: dict[str, str] = {
     "SumBackward0": _A + "out = a.sum()\n",
     "SumBackward1": "a = torch.randn(2, 3, 4, requires_grad=True)\nout = a.sum((0, 2))\n",
     "MeanBackward0": _A + "out = a.mean()\n",
-    "MeanBackward1": "a = torch.randn(2, 3, 4, requires_grad=True)\nout = a.mean(1, keepdim=True)\n",
+    "MeanBackward1": "a = torch.randn(2, 3, 4, requires_grad=True)\n"
+                     "out = a.mean(1, keepdim=True)\n",
     "MaxBackward1": _A + "out = a.max()\n",
     "MaxBackward0": _A + "out = a.max(1).values\n",
     "MinBackward0": _A + "out = a.min(0, keepdim=True).values\n",
@@ -226,8 +227,8 @@ OP_PROGRAMS: dict[str, str] = {
     "BmmBackward0": "p = torch.randn(2, 2, 3, requires_grad=True)\n"
                     "q = torch.randn(2, 3, 4, requires_grad=True)\nout = torch.bmm(p, q)\n",
     "MvBackward0": _A + "v = torch.randn(3, requires_grad=True)\nout = a @ v\n",
-    "DotBackward0": "u = torch.randn(3, requires_grad=True)\nv = torch.randn(3, requires_grad=True)\n"
-                    "out = u @ v\n",
+    "DotBackward0": "u = torch.randn(3, requires_grad=True)\n"
+                    "v = torch.randn(3, requires_grad=True)\nout = u @ v\n",
     "NativeLayerNormBackward0": "x = torch.randn(2, 2, 3, requires_grad=True)\n"
                                 "ln = torch.nn.LayerNorm(3)\nout = ln(x)\n",
     "NativeBatchNormBackward0": "x = torch.randn(3, 2, 2, 2, requires_grad=True)\n"
@@ -271,7 +272,8 @@ OP_PROGRAMS: dict[str, str] = {
     "UnsafeSplitBackward0": "a = torch.randn(2, 5, requires_grad=True)\n"
                             "out = torch.ops.aten.unsafe_split(a, 2, 1)[2]\n",
     "UnsafeSplitWithSizesBackward0": "a = torch.randn(2, 5, requires_grad=True)\n"
-                                     "out = torch.ops.aten.unsafe_split_with_sizes(a, [3, 2], 1)[0]\n",
+                                     "out = torch.ops.aten.unsafe_split_with_sizes("
+                                     "a, [3, 2], 1)[0]\n",
     "UnbindBackward0": _A + "out = a.unbind(1)[2]\n",
     "RepeatBackward0": _A + "out = a.repeat(2, 1, 2)\n",
     "FlipBackward0": _A + "out = a.flip(1)\n",
@@ -296,7 +298,8 @@ OP_PROGRAMS: dict[str, str] = {
 MORE_OP_PROGRAMS: list[tuple[str, str]] = [
     ("GeluBackward0", _A + "out = F.gelu(a, approximate='tanh')\n"),
     ("LinalgVectorNormBackward0", _A + "out = a.norm()\n"),
-    ("LinalgVectorNormBackward0", _A + "out = torch.linalg.vector_norm(a, 1, dim=0, keepdim=True)\n"),
+    ("LinalgVectorNormBackward0",
+     _A + "out = torch.linalg.vector_norm(a, 1, dim=0, keepdim=True)\n"),
     ("NllLossBackward0", _A + "out = F.nll_loss(a, torch.tensor([2, 1]), reduction='none',"
                          " weight=torch.tensor([1.0, 2.0, 3.0]))\n"),
     ("NllLossBackward0", _A + "out = F.nll_loss(a, torch.tensor([1, 2]), ignore_index=1)\n"),

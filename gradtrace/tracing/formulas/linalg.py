@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable
 
 import torch
+from torch.nn import grad as conv_grad
 
 from gradtrace.tracing.formulas.core import Grads, Step, rule, sum_to, text_only
 
@@ -68,9 +69,14 @@ def _layer_norm(s: Step) -> Grads:
     xhat = (x - mean) * rstd
     weight = s.saved.get("weight")
     g = s.grad if weight is None else s.grad * weight
-    to_input = rstd * (g - g.mean(dims, keepdim=True) - xhat * (g * xhat).mean(dims, keepdim=True))
+    to_input = rstd * _centre(g, xhat, dims)
     batch = tuple(range(x.dim() - len(dims)))
     return [to_input, (s.grad * xhat).sum(batch), s.grad.sum(batch)]
+
+
+def _centre(g: torch.Tensor, xhat: torch.Tensor, dims: tuple[int, ...]) -> torch.Tensor:
+    """g − mean(g) − x̂ · mean(g · x̂): what normalising by the batch's own statistics leaves."""
+    return g - g.mean(dims, keepdim=True) - xhat * (g * xhat).mean(dims, keepdim=True)
 
 
 @rule("NativeBatchNormBackward0",
@@ -91,8 +97,7 @@ def _batch_norm(s: Step) -> Grads:
     xhat = (x - mean) * invstd
     weight = s.saved.get("weight")
     g = s.grad if weight is None else s.grad * weight.reshape(per_channel)
-    to_input = invstd * (g - g.mean(dims, keepdim=True) - xhat * (g * xhat).mean(dims, keepdim=True))
-    return [to_input, (s.grad * xhat).sum(dims), s.grad.sum(dims)]
+    return [invstd * _centre(g, xhat, dims), (s.grad * xhat).sum(dims), s.grad.sum(dims)]
 
 
 @rule("ConvolutionBackward0",
@@ -107,10 +112,12 @@ def _convolution(s: Step) -> Grads:
     if s.attr("transposed"):
         raise NotImplementedError("transposed convolution")
     x, w = s.value("input"), s.value("weight")
-    conv_input = (torch.nn.grad.conv1d_input, torch.nn.grad.conv2d_input,
-                  torch.nn.grad.conv3d_input)[x.dim() - 3]
-    conv_weight = (torch.nn.grad.conv1d_weight, torch.nn.grad.conv2d_weight,
-                   torch.nn.grad.conv3d_weight)[x.dim() - 3]
+    # torch.nn.grad's helpers are untyped: seen through Callable[..., Tensor]
+    conv_input: Callable[..., torch.Tensor] = (conv_grad.conv1d_input, conv_grad.conv2d_input,
+                                               conv_grad.conv3d_input)[x.dim() - 3]
+    conv_weight: Callable[..., torch.Tensor] = (conv_grad.conv1d_weight,
+                                                conv_grad.conv2d_weight,
+                                                conv_grad.conv3d_weight)[x.dim() - 3]
     options = {"stride": s.attr("stride"), "padding": s.attr("padding"),
                "dilation": s.attr("dilation"), "groups": s.attr("groups")}
     grads: Grads = [None, None, None]

@@ -60,7 +60,8 @@ def _select(s: Step) -> Grads:
     return [out]
 
 
-@rule("SliceBackward0", [("self", "zeros of self's shape, with grad in [start:end:step] along dim")],
+@rule("SliceBackward0",
+      [("self", "zeros of self's shape, with grad in [start:end:step] along dim")],
       attrs=["dim", "start", "end", "step"])
 def _slice(s: Step) -> Grads:
     out = torch.zeros(s.shape(0), dtype=s.grad.dtype)
@@ -137,7 +138,7 @@ def _join(s: Step, dim: int, *, stacked: bool) -> torch.Tensor:
             piece = list(shape)
             if stacked:
                 piece.pop(dim)
-            else:
+            elif sizes is not None:
                 piece[dim] = sizes[k]
             grad = torch.zeros(piece)
         pieces.append(grad)
