@@ -46,7 +46,8 @@ def _candidates(view: TraceView, reads: Sequence[GradRead],
         if view.is_leaf(node_id) and node.get("grad") is None:
             name = node.get("label") or f"leaf {node_id}"
             named[node_id] = name
-            found[name] = _Candidate(name, node_id, parameter=name in params)
+            is_parameter = name in params or view.module_of(node_id) is not None
+            found[name] = _Candidate(name, node_id, parameter=is_parameter)
     for name, var in view.trace.get("variables", {}).items():
         if var["requires_grad"] and var["is_leaf"] and var.get("grad") is None \
                 and var.get("node") not in named:
@@ -61,7 +62,8 @@ def _candidates(view: TraceView, reads: Sequence[GradRead],
         found.setdefault(name, _Candidate(name, read.tensor_node, is_leaf=False))
     for read in reads:
         for candidate in found.values():
-            if candidate.node == read.tensor_node and candidate.read_line is None:
+            if read.tensor_node is not None and candidate.node == read.tensor_node \
+                    and candidate.read_line is None:
                 candidate.read_line = read.line
     return list(found.values())
 
@@ -119,8 +121,10 @@ def _reason(view: TraceView, candidate: _Candidate, cuts: Sequence[Cut],
         stopped = " (the program stopped with an error first)" if view.trace.get("error") else ""
         return "no_backward", f"the program never called backward(){stopped}", None
     if node is not None and node in reached:
-        return ("not_reached", "backward() did not get to it (the call's inputs= left it out, "
-                "or backward stopped)", None)
+        if view.trace.get("error"):
+            return "error", "the backward pass stopped with the program's error first", None
+        return ("not_reached", "backward() did not get to it (the call's inputs= left it "
+                "out)", None)
     cut = None if node is None else _best_cut(view, node, cuts)
     if cut is not None:
         where = "" if cut.line is None else f" on {describe(cut.line)}"

@@ -1,0 +1,208 @@
+"""Diagnostics against plain PyTorch facts on the same programs.
+
+Each program runs twice: traced (with ``CutLog.observe`` wired where the recorder will call
+it: after every recorded call, by patching ``RecordingMode._recorded``), and plainly with
+its own instruments: which ``.grad`` is None at the end, the first NaN/inf output and
+gradient in execution order (a torch function mode and node hooks), and the write that
+bumped the version of the tensor a node saved (the node's own ``_saved_*`` raising).
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import pytest
+import torch
+from torch.overrides import TorchFunctionMode
+
+from gradtrace.tracing import TraceOptions, compile_program, run_traced
+from gradtrace.tracing.diagnostics import (
+    EXPLODING_RATIO, VANISHING_RATIO, VANISHING_SPREAD, Cut, CutLog, cut_of, diagnose,
+    grad_flow, parameters_of,
+)
+from gradtrace.tracing.mode import RecordingMode
+from gradtrace.tracing.modules import ModuleTracker
+from tests.tracing.oracle import program_line, run_plain
+
+PROGRAMS = Path(__file__).parent / "diagnostic_programs"
+NONE_KINDS = ("grad_none", "unused_parameter")
+
+INLINE = {
+    "cleared": "import torch\nw = torch.ones(2, requires_grad=True)\n(w * 3).sum().backward()\n"
+               "opt = torch.optim.SGD([w], lr=0.1)\nopt.step()\nopt.zero_grad()\n",
+    "no backward": "import torch\nw = torch.ones(2, requires_grad=True)\nloss = (w * 2).sum()\n",
+    "autograd.grad": "import torch\nw = torch.ones(2, requires_grad=True)\n"
+                     "(g,) = torch.autograd.grad((w * w).sum(), w)\n",
+    "no_grad": "import torch\nimport torch.nn as nn\ntorch.manual_seed(0)\nenc = nn.Linear(2, 2)\n"
+               "head = nn.Linear(2, 1)\nh = enc(torch.randn(3, 2))\nwith torch.no_grad():\n"
+               "    z = h * 2\nhead(z).sum().backward()\n",
+    "item": "import torch\nw = torch.ones(2, requires_grad=True)\nv = torch.ones(2, "
+            "requires_grad=True)\ns = torch.tensor((w * 2).sum().item())\n(s * v).sum().backward()\n",
+    "data": "import torch\nw = torch.ones(2, requires_grad=True)\nv = torch.ones(2, "
+            "requires_grad=True)\nu = (w + 1).data\n(u * v).sum().backward()\n",
+}
+
+
+def _source(name: str) -> str:
+    return INLINE[name] if name in INLINE else (PROGRAMS / f"{name}.py").read_text()
+
+
+@contextmanager
+def _observed() -> Iterator[dict[Any, CutLog]]:
+    """Every recorder's cuts and reads, observed where the recorder will observe them."""
+    logs: dict[Any, CutLog] = {}
+    original = RecordingMode._recorded
+
+    def recorded(self: RecordingMode, func: Any, args: tuple[Any, ...],
+                 kwargs: dict[str, Any]) -> Any:
+        result = original(self, func, args, kwargs)
+        recorder: Any = self.recorder
+        log = logs.setdefault(recorder, CutLog(recorder.node_of, recorder.line_here))
+        log.observe(func, args, result)
+        return result
+
+    with mock.patch.object(RecordingMode, "_recorded", recorded):
+        yield logs
+
+
+def _traced(source: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
+    with _observed() as logs:
+        recorder, trace = run_traced(compile_program(source), namespace, TraceOptions())
+    log = logs.get(recorder, CutLog(recorder.node_of, recorder.line_here))
+    parameters = parameters_of(ModuleTracker(lambda: namespace).parameter_names())
+    return trace, diagnose(trace, list(log.cuts), reads=list(log.reads), parameters=parameters)
+
+
+def _plain_none(source: str) -> set[str]:
+    """Leaves that require grad and parameters (named as the tracer names them) whose .grad
+    is None after the plain run, and non-leaves the program read .grad of and got None."""
+    run = run_plain(source)
+    names = {name for name, var in run.variables.items()
+             if var.requires_grad and var.is_leaf and var.grad is None}
+    names |= {name for name, p in ModuleTracker(lambda: run.namespace).parameter_names()
+              if p.grad is None}
+    return names | {name for name, var in run.variables.items()
+                    if not var.is_leaf and var.requires_grad and f"{name}.grad" in source}
+
+
+@pytest.mark.parametrize("name", ["grad_none", "unused_parameter", "not_leaf", *INLINE])
+def test_none_gradients_are_exactly_plain_pytorchs(name: str) -> None:
+    source = _source(name)
+    _, found = _traced(source)
+    listed = [d["tensor"] for d in found if d["kind"] in NONE_KINDS]
+    assert sorted(listed) == sorted(_plain_none(source))
+
+
+def _by_tensor(name: str) -> dict[str, dict[str, Any]]:
+    return {d["tensor"]: d for d in _traced(_source(name))[1] if d["kind"] in NONE_KINDS}
+
+
+def _line_of(source: str, text: str) -> int:
+    return next(i for i, line in enumerate(source.splitlines(), 1) if text in line)
+
+
+def test_reasons_name_the_cut_the_freeze_and_the_unused() -> None:
+    found, source = _by_tensor("grad_none"), _source("grad_none")
+    for param in ("encoder.weight", "encoder.bias"):
+        assert found[param]["kind"] == "unused_parameter"
+        assert found[param]["module"] == "encoder"
+        assert (found[param]["reason"], found[param]["line"]) == (
+            "cut", _line_of(source, ".detach()"))
+    assert (found["head.bias"]["kind"], found["head.bias"]["reason"]) == ("grad_none", "frozen")
+    assert found["temperature"]["reason"] == "unused"
+    unused = _by_tensor("unused_parameter")
+    assert {(d["kind"], d["module"], d["reason"]) for d in unused.values()} == {
+        ("unused_parameter", "aux", "unused")}
+    not_leaf = _by_tensor("not_leaf")["y"]
+    assert (not_leaf["reason"], not_leaf["line"]) == (
+        "not_leaf", _line_of(_source("not_leaf"), "print(y.grad)"))
+
+
+@pytest.mark.parametrize(("name", "reason", "text"), [
+    ("cleared", "cleared", "zero_grad"), ("no backward", "no_backward", None),
+    ("autograd.grad", "captured", None), ("no_grad", "cut", "h * 2"),
+    ("item", "cut", ".item()"), ("data", "cut", ".data"),
+])
+def test_each_reason(name: str, reason: str, text: str | None) -> None:
+    found = _by_tensor(name)
+    cut = found.get("enc.weight") or found["w"]
+    assert cut["reason"] == reason
+    if text is not None:
+        assert cut["line"] == _line_of(_source(name), text)
+
+
+class _Cuts(TorchFunctionMode):
+    """Calls cut_of on every torch call, as the recorder will."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tensors: list[torch.Tensor] = []
+        self.cuts: list[Cut] = []
+
+    def __torch_function__(self, func: Any, types: Any, args: Any = (),
+                           kwargs: Any = None) -> Any:
+        result = func(*args, **(kwargs or {}))
+        cut = cut_of(func, args, result, self._node_of, lambda: 7)
+        if cut is not None:
+            self.cuts.append(cut)
+        return result
+
+    def _node_of(self, tensor: torch.Tensor) -> int:
+        self.tensors.append(tensor)
+        return len(self.tensors) - 1
+
+
+def _cuts_of(action: Any) -> list[tuple[str, bool]]:
+    """(kind, whether it cut from w itself) for each cut the calls in ``action(w)`` made."""
+    w = torch.ones(2, requires_grad=True)
+    with _Cuts() as mode:
+        action(w)
+    assert all(cut.line == 7 for cut in mode.cuts)
+    return [(cut.kind, mode.tensors[cut.tensor_node] is w) for cut in mode.cuts
+            if cut.tensor_node is not None]
+
+
+def _under_no_grad(w: torch.Tensor) -> None:
+    with torch.no_grad():
+        w.add_(1)  # an optimizer's update: returns w, which still requires grad
+        w.mul(2)  # a new tensor without history: the cut
+
+
+@pytest.mark.parametrize(("action", "expected"), [
+    (lambda w: w.detach(), [("detach", True)]),
+    (lambda w: w.data, [("data", True)]),
+    (lambda w: w.tolist(), [("tolist", True)]),
+    (lambda w: w.sum().item(), [("item", False)]),
+    (lambda w: float(w[0]), [("item", False)]),
+    (lambda w: torch.tensor(w), [("copy", True)]),
+    (lambda w: w.new_tensor(w), [("copy", True)]),
+    (lambda w: w.detach().numpy(), [("detach", True)]),  # numpy() of w itself raises
+    (_under_no_grad, [("no_grad", True)]),
+    (lambda w: (w * 2).sum().backward(), []),
+    (lambda w: torch.ones(2).sum().item(), []),  # nothing that required grad
+])
+def test_cut_of_real_torch_calls(action: Any, expected: list[tuple[str, bool]]) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert _cuts_of(action) == expected
+
+
+def test_diagnose_with_a_cuts_list() -> None:
+    """A cut explains a leaf only when the leaf is upstream of the tensor it cut."""
+    trace, _ = _traced(_source("unused_parameter"))
+    nodes = trace["graph"]["nodes"]
+    aux_out = next(i for i, n in enumerate(nodes) if n.get("module_call") is not None
+                   and trace["module_calls"][n["module_call"]]["module"] == "aux"
+                   and n["op"] == "AddmmBackward0")
+    body_out = next(i for i, n in enumerate(nodes) if n["op"] == "ReluBackward0")
+    found = diagnose(trace, [Cut("no_grad", 3, body_out), Cut("detach", 4, aux_out)])
+    cuts = {d["tensor"]: (d["reason"], d["line"]) for d in found if d["kind"] in NONE_KINDS}
+    assert cuts == {"aux.weight": ("cut", 4), "aux.bias": ("cut", 4)}
