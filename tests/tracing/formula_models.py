@@ -311,4 +311,7 @@ MORE_OP_PROGRAMS: list[tuple[str, str]] = [
     ("MaxBackward1", _A + "out = a.round().max()\n"),
     ("ProdBackward0", _A + "out = (a * (a > 0)).prod()\n"),
     ("SumBackward1", _A + "out = a.sum(-1, keepdim=True)\n"),
+    ("NativeBatchNormBackward0", "x = torch.randn(3, 2, 4, requires_grad=True)\n"
+                                 "bn = torch.nn.BatchNorm1d(2)\nbn(x * 2 + 1)\n"
+                                 "out = bn.eval()(x)\n"),
 ]

@@ -83,21 +83,32 @@ def _centre(g: torch.Tensor, xhat: torch.Tensor, dims: tuple[int, ...]) -> torch
       [("input", "invstd · (g − mean(g) − x̂ · mean(g · x̂)), g = grad · weight"),
        ("weight", "Σ grad · x̂ over all dims but the channel"),
        ("bias", "Σ grad over all dims but the channel")],
-      uses=["input", "weight", "result1", "result2"], attrs=["training"],
+      uses=["input", "weight", "result1", "result2", "running_mean", "running_var"],
+      attrs=["training", "eps"],
       note="in training x̂ = (input − result1) · result2 with the batch mean and 1/√(var + eps), "
       "the means running over every dim but the channel (dim 1); in eval the running "
       "statistics are constants and grad_input = grad · weight / √(running_var + eps)")
 def _batch_norm(s: Step) -> Grads:
-    if not s.attr("training"):
-        raise NotImplementedError("eval-mode batch norm")
     x = s.value("input")
     dims = tuple(d for d in range(x.dim()) if d != 1)
     per_channel = [1, -1] + [1] * (x.dim() - 2)
+    if not s.attr("training"):
+        return _batch_norm_eval(s, x, dims, per_channel)
     mean, invstd = s.value("result1").reshape(per_channel), s.value("result2").reshape(per_channel)
     xhat = (x - mean) * invstd
     weight = s.saved.get("weight")
     g = s.grad if weight is None else s.grad * weight.reshape(per_channel)
     return [invstd * _centre(g, xhat, dims), (s.grad * xhat).sum(dims), s.grad.sum(dims)]
+
+
+def _batch_norm_eval(s: Step, x: torch.Tensor, dims: tuple[int, ...],
+                     per_channel: list[int]) -> Grads:
+    """Eval mode: the running statistics are constants, so the layer is affine in x."""
+    invstd = (s.value("running_var") + s.attr("eps")).rsqrt().reshape(per_channel)
+    xhat = (x - s.value("running_mean").reshape(per_channel)) * invstd
+    weight = s.saved.get("weight")
+    scale = invstd if weight is None else invstd * weight.reshape(per_channel)
+    return [s.grad * scale, (s.grad * xhat).sum(dims), s.grad.sum(dims)]
 
 
 @rule("ConvolutionBackward0",
