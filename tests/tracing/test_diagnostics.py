@@ -24,12 +24,19 @@ from torch.overrides import TorchFunctionMode
 
 from gradtrace.tracing import TraceOptions, compile_program, run_traced
 from gradtrace.tracing.diagnostics import (
-    EXPLODING_RATIO, VANISHING_RATIO, VANISHING_SPREAD, Cut, CutLog, cut_of, diagnose,
-    grad_flow, parameters_of,
+    EXPLODING_RATIO,
+    VANISHING_RATIO,
+    VANISHING_SPREAD,
+    Cut,
+    CutLog,
+    cut_of,
+    diagnose,
+    grad_flow,
+    parameters_of,
 )
 from gradtrace.tracing.mode import RecordingMode
 from gradtrace.tracing.modules import ModuleTracker
-from tests.tracing.oracle import program_line, run_plain
+from tests.tracing.diagnostic_programs._plain import plain_none, plain_norms, plain_order
 
 PROGRAMS = Path(__file__).parent / "diagnostic_programs"
 NONE_KINDS = ("grad_none", "unused_parameter")
@@ -44,7 +51,8 @@ INLINE = {
                "head = nn.Linear(2, 1)\nh = enc(torch.randn(3, 2))\nwith torch.no_grad():\n"
                "    z = h * 2\nhead(z).sum().backward()\n",
     "item": "import torch\nw = torch.ones(2, requires_grad=True)\nv = torch.ones(2, "
-            "requires_grad=True)\ns = torch.tensor((w * 2).sum().item())\n(s * v).sum().backward()\n",
+            "requires_grad=True)\ns = torch.tensor((w * 2).sum().item())\n"
+            "(s * v).sum().backward()\n",
     "data": "import torch\nw = torch.ones(2, requires_grad=True)\nv = torch.ones(2, "
             "requires_grad=True)\nu = (w + 1).data\n(u * v).sum().backward()\n",
 }
@@ -81,24 +89,12 @@ def _traced(source: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     return trace, diagnose(trace, list(log.cuts), reads=list(log.reads), parameters=parameters)
 
 
-def _plain_none(source: str) -> set[str]:
-    """Leaves that require grad and parameters (named as the tracer names them) whose .grad
-    is None after the plain run, and non-leaves the program read .grad of and got None."""
-    run = run_plain(source)
-    names = {name for name, var in run.variables.items()
-             if var.requires_grad and var.is_leaf and var.grad is None}
-    names |= {name for name, p in ModuleTracker(lambda: run.namespace).parameter_names()
-              if p.grad is None}
-    return names | {name for name, var in run.variables.items()
-                    if not var.is_leaf and var.requires_grad and f"{name}.grad" in source}
-
-
 @pytest.mark.parametrize("name", ["grad_none", "unused_parameter", "not_leaf", *INLINE])
 def test_none_gradients_are_exactly_plain_pytorchs(name: str) -> None:
     source = _source(name)
     _, found = _traced(source)
     listed = [d["tensor"] for d in found if d["kind"] in NONE_KINDS]
-    assert sorted(listed) == sorted(_plain_none(source))
+    assert sorted(listed) == sorted(plain_none(source))
 
 
 def _by_tensor(name: str) -> dict[str, dict[str, Any]]:
@@ -206,3 +202,87 @@ def test_diagnose_with_a_cuts_list() -> None:
     found = diagnose(trace, [Cut("no_grad", 3, body_out), Cut("detach", 4, aux_out)])
     cuts = {d["tensor"]: (d["reason"], d["line"]) for d in found if d["kind"] in NONE_KINDS}
     assert cuts == {"aux.weight": ("cut", 4), "aux.bias": ("cut", 4)}
+
+
+NON_FINITE = {
+    "exp": "import torch\nx = torch.tensor([1.0, 100.0], requires_grad=True)\n"
+           "y = torch.exp(x)\nz = y / y.sum()\nz.sum().backward()\n",
+    "0/0": "import torch\na = torch.zeros(2, requires_grad=True)\nb = a * 1\nq = b / a\n"
+           "q.sum().backward()\n",
+    "finite": "import torch\na = torch.ones(2, requires_grad=True)\n(a * 2).sum().backward()\n",
+}
+
+
+@pytest.mark.parametrize("name", ["non_finite_forward", "non_finite_backward", *NON_FINITE])
+def test_non_finite_is_plain_pytorchs_first(name: str) -> None:
+    source = NON_FINITE.get(name) or _source(name)
+    plain = plain_order(source)
+    found = [d for d in _traced(source)[1] if d["kind"] == "non_finite"]
+    expected = [{"phase": "forward", "op": op, "line": line}
+                for op, line, finite in plain.forward if not finite][:1]
+    for call, visits in enumerate(plain.backward):
+        expected += [{"phase": "backward", "call": call, "op": op, "line": line}
+                     for op, line, finite in visits if not finite][:1]
+    assert [{key: d[key] for key in e} for d, e in zip(found, expected, strict=False)] == expected
+    assert len(found) == len(expected)
+
+
+def test_non_finite_causes() -> None:
+    causes = {d["phase"]: d["cause"] for name in ("non_finite_forward", "non_finite_backward")
+              for d in _traced(_source(name))[1] if d["kind"] == "non_finite"}
+    assert causes["forward"] == "log(0) is -inf"
+    assert causes["backward"].startswith("sqrt at 0 in backward")
+    exp = [d["cause"] for d in _traced(NON_FINITE["exp"])[1] if d["kind"] == "non_finite"]
+    assert exp[0].startswith("exp overflowed")
+    zero = [d["cause"] for d in _traced(NON_FINITE["0/0"])[1] if d["kind"] == "non_finite"]
+    assert zero[0] == "0/0 is NaN"
+
+
+INPLACE = {
+    "augmented": "import torch\nx = torch.ones(3, requires_grad=True)\ny = x.exp()\n"
+                 "y += 1\nz = y * 3\nz.sum().backward()\n",
+    "into a view": "import torch\na = torch.ones(2, 3, requires_grad=True)\nb = a.tanh()\n"
+                   "row = b[0]\nrow[1] = 0.0\nb.sum().backward()\n",
+}
+
+
+@pytest.mark.parametrize("name", ["inplace", *INPLACE])
+def test_inplace_line_is_the_version_bump(name: str) -> None:
+    source = INPLACE.get(name) or _source(name)
+    found = [d for d in _traced(source)[1] if d["kind"] == "inplace"]
+    assert [d["line"] for d in found] == [plain_order(source).write_line()]
+
+
+def _flags(modules: dict[str, tuple[float, float]]) -> dict[str, str]:
+    """The thresholds' definitions applied to plain PyTorch's norms."""
+    ratios = {m: g / w for m, (g, w) in modules.items() if w > 0}
+    top = max(ratios.values())
+    flags = {}
+    for module, (grad, weights) in modules.items():
+        if grad > EXPLODING_RATIO * max(weights, 1.0):
+            flags[module] = "exploding_gradient"
+        elif grad <= VANISHING_RATIO * weights or ratios[module] < VANISHING_SPREAD * top:
+            flags[module] = "vanishing_gradient"
+    return flags
+
+
+@pytest.mark.parametrize("name", ["vanishing_gradient", "exploding_gradient", "unused_parameter"])
+def test_grad_flow_and_its_flags_matchplain_norms(name: str) -> None:
+    source = _source(name)
+    trace, found = _traced(source)
+    plain = plain_norms(source)
+    [call] = grad_flow(trace)
+    params = {p["parameter"]: p for m in call["modules"] for p in m["parameters"]}
+    assert params.keys() == plain.keys()
+    for param, (grad, weights) in plain.items():
+        assert math.isclose(params[param]["grad_norm"], grad, rel_tol=1e-4)
+        assert math.isclose(params[param]["param_norm"], weights, rel_tol=1e-4)
+    modules: dict[str, list[tuple[float, float]]] = {}
+    for param, norms in plain.items():
+        modules.setdefault(param.rpartition(".")[0], []).append(norms)
+    combined = {m: (math.hypot(*(g for g, _ in v)), math.hypot(*(w for _, w in v)))
+                for m, v in modules.items()}
+    assert {m["module"] for m in call["modules"]} == combined.keys()
+    flagged = {d["module"]: d["kind"] for d in found if "gradient" in d["kind"]}
+    assert flagged == _flags(combined)
+    assert flagged or name == "unused_parameter"
