@@ -22,6 +22,7 @@ import pytest
 import torch
 from torch.overrides import TorchFunctionMode
 
+from gradtrace.examples import load_examples
 from gradtrace.tracing import TraceOptions, compile_program, run_traced
 from gradtrace.tracing.diagnostics import (
     EXPLODING_RATIO,
@@ -286,3 +287,9 @@ def test_grad_flow_and_its_flags_matchplain_norms(name: str) -> None:
     flagged = {d["module"]: d["kind"] for d in found if "gradient" in d["kind"]}
     assert flagged == _flags(combined)
     assert flagged or name == "unused_parameter"
+
+
+@pytest.mark.parametrize("example", [e for e in load_examples() if e.code], ids=lambda e: e.id)
+def test_gallery_none_gradients_are_exactly_plain_pytorchs(example: Any) -> None:
+    listed = [d["tensor"] for d in _traced(example.code)[1] if d["kind"] in NONE_KINDS]
+    assert sorted(listed) == sorted(plain_none(example.code))

@@ -7,7 +7,8 @@ a list of ``{"kind", "message", "line", ...}``, each naming what it is about (``
 * ``grad_none`` / ``unused_parameter`` (``grad_none``): a tensor that wanted a gradient and
   ended with ``.grad`` None, with a ``reason``: ``unused``, ``cut`` (needs the recorder's
   :class:`Cut` records), ``frozen``, ``not_leaf`` (needs :class:`GradRead` records),
-  ``cleared``, ``captured``, ``no_backward``, ``error`` or ``not_reached``.
+  ``cleared``, ``captured``, ``no_backward``, ``error``, ``not_reached`` or
+  ``grad_only``.
 * ``non_finite`` (``non_finite``): the first NaN/inf value, and each call's first NaN/inf
   gradient.
 * ``inplace``: the line of the write behind autograd's in-place error, read from the hint

@@ -101,9 +101,26 @@ def _best_cut(view: TraceView, node: int, cuts: Sequence[Cut]) -> Cut | None:
 Describe = Callable[[int], str]
 
 
-def _reason(view: TraceView, candidate: _Candidate, cuts: Sequence[Cut],
-            reached: set[int], describe: Describe) -> tuple[str, str, int | None]:
-    """(reason, explanation, line) for a tensor whose .grad is None."""
+@dataclass
+class _Reach:
+    """The nodes each kind of call went back from or through: backward() and autograd.grad()."""
+
+    backward: set[int]  # upstream of what backward() calls visited
+    grad: set[int]  # upstream of what autograd.grad() calls visited
+
+    @classmethod
+    def of(cls, view: TraceView) -> _Reach:
+        kinds = [call.get("kind") for call in view.trace.get("calls", [])]
+        visited: dict[str, set[int]] = {"backward": set(), "grad": set()}
+        for event in view.backward_events():
+            kind = kinds[event["call"]] if event["call"] < len(kinds) else "backward"
+            visited["grad" if kind == "grad" else "backward"].add(event["node"])
+        return cls(view.upstream(visited["backward"]), view.upstream(visited["grad"]))
+
+
+def _plain_reason(view: TraceView, candidate: _Candidate,
+                  describe: Describe) -> tuple[str, str, int | None] | None:
+    """The reasons that need no walk of the graph (None: none of them)."""
     node = candidate.node
     if not candidate.requires_grad:
         return "frozen", "it has requires_grad=False (frozen)", None
@@ -120,11 +137,23 @@ def _reason(view: TraceView, candidate: _Candidate, cuts: Sequence[Cut],
     if not view.trace.get("calls"):
         stopped = " (the program stopped with an error first)" if view.trace.get("error") else ""
         return "no_backward", f"the program never called backward(){stopped}", None
-    if node is not None and node in reached:
+    return None
+
+
+def _reason(view: TraceView, candidate: _Candidate, cuts: Sequence[Cut],
+            reach: _Reach, describe: Describe) -> tuple[str, str, int | None]:
+    """(reason, explanation, line) for a tensor whose .grad is None."""
+    plain = _plain_reason(view, candidate, describe)
+    if plain is not None:
+        return plain
+    node = candidate.node
+    if node is not None and node in reach.backward:
         if view.trace.get("error"):
             return "error", "the backward pass stopped with the program's error first", None
-        return ("not_reached", "backward() did not get to it (the call's inputs= left it "
-                "out)", None)
+        return "not_reached", "backward()'s inputs= left it out", None
+    if node is not None and not reach.backward and node in reach.grad:
+        return ("grad_only", "torch.autograd.grad computes gradients only for the inputs it "
+                "is given, and writes no .grad", None)
     cut = None if node is None else _best_cut(view, node, cuts)
     if cut is not None:
         where = "" if cut.line is None else f" on {describe(cut.line)}"
@@ -145,10 +174,10 @@ def grad_none(view: TraceView, cuts: Sequence[Cut], reads: Sequence[GradRead],
               parameters: Sequence[Parameter] | None,
               describe: Describe) -> list[dict[str, Any]]:
     """One diagnostic per tensor that wanted a gradient and ended with ``.grad`` None."""
-    reached = view.upstream({event["node"] for event in view.backward_events()})
+    reach = _Reach.of(view)
     out: list[dict[str, Any]] = []
     for candidate in _candidates(view, reads, parameters):
-        reason, why, line = _reason(view, candidate, cuts, reached, describe)
+        reason, why, line = _reason(view, candidate, cuts, reach, describe)
         module = _module_ran(view, candidate) if candidate.parameter else None
         kind = "unused_parameter" if module is not None and reason in ("unused", "cut") \
             else "grad_none"

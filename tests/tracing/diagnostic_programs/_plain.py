@@ -8,6 +8,7 @@ trace names them.
 from __future__ import annotations
 
 import builtins
+import re
 import warnings
 from contextlib import suppress
 from typing import Any
@@ -100,8 +101,12 @@ def plain_none(source: str) -> set[str]:
              if var.requires_grad and var.is_leaf and var.grad is None}
     names |= {name for name, p in ModuleTracker(lambda: run.namespace).parameter_names()
               if p.grad is None}
-    return names | {name for name, var in run.variables.items()
-                    if not var.is_leaf and var.requires_grad and f"{name}.grad" in source}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # reading a non-leaf's .grad warns
+        return names | {name for name, var in run.variables.items()
+                        if not var.is_leaf and var.requires_grad
+                        and run.namespace[name].grad is None
+                        and re.search(rf"\b{name}\.grad\b", source)}
 
 
 def plain_norms(source: str) -> dict[str, tuple[float, float]]:
