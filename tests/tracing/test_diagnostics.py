@@ -15,11 +15,12 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from unittest import mock
 
 import pytest
 import torch
+from torch.autograd.graph import get_gradient_edge
 from torch.overrides import TorchFunctionMode
 
 from gradtrace.examples import load_examples
@@ -54,6 +55,8 @@ INLINE = {
     "item": "import torch\nw = torch.ones(2, requires_grad=True)\nv = torch.ones(2, "
             "requires_grad=True)\ns = torch.tensor((w * 2).sum().item())\n"
             "(s * v).sum().backward()\n",
+    "leaf detach": "import torch\nw = torch.ones(2, requires_grad=True)\nv = torch.ones(2, "
+                   "requires_grad=True)\n(w.detach() * v).sum().backward()\n",
     "data": "import torch\nw = torch.ones(2, requires_grad=True)\nv = torch.ones(2, "
             "requires_grad=True)\nu = (w + 1).data\n(u * v).sum().backward()\n",
 }
@@ -73,7 +76,14 @@ def _observed() -> Iterator[dict[Any, CutLog]]:
                  kwargs: dict[str, Any]) -> Any:
         result = original(self, func, args, kwargs)
         recorder: Any = self.recorder
-        log = logs.setdefault(recorder, CutLog(recorder.node_of, recorder.line_here))
+
+        def node_of(tensor: torch.Tensor) -> int | None:
+            """The tensor's node; a leaf no op used yet gets its node now (get_gradient_edge)."""
+            if recorder.node_of(tensor) is None and tensor.is_leaf and tensor.requires_grad:
+                recorder.discover(get_gradient_edge(tensor).node, recorder.origin())
+            return cast("int | None", recorder.node_of(tensor))
+
+        log = logs.setdefault(recorder, CutLog(node_of, recorder.line_here))
         log.observe(func, args, result)
         return result
 
@@ -126,7 +136,7 @@ def test_reasons_name_the_cut_the_freeze_and_the_unused() -> None:
 @pytest.mark.parametrize(("name", "reason", "text"), [
     ("cleared", "cleared", "zero_grad"), ("no backward", "no_backward", None),
     ("autograd.grad", "captured", None), ("no_grad", "cut", "h * 2"),
-    ("item", "cut", ".item()"), ("data", "cut", ".data"),
+    ("item", "cut", ".item()"), ("data", "cut", ".data"), ("leaf detach", "cut", "detach"),
 ])
 def test_each_reason(name: str, reason: str, text: str | None) -> None:
     found = _by_tensor(name)

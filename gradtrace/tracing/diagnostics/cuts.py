@@ -10,8 +10,12 @@ an unused or frozen parameter is exactly the one that is missing.
 
 Where the recorder calls these: :meth:`CutLog.observe` right after ``func(*args, **kwargs)``
 returns in ``RecordingMode._recorded`` (every recorded torch call, property reads such as
-``.data`` and ``.grad`` included); :func:`parameters_of` once, when the result is built, on
-``recorder.modules.parameter_names()``.
+``.data`` and ``.grad`` included), with ``node_of`` the recorder's ``node_of`` and ``line`` its
+``line_here``; :func:`parameters_of` once, when the result is built, on
+``recorder.modules.parameter_names()``. A leaf no op has used yet has no node, so a cut of it
+(``w.detach()`` as ``w``'s only use) explains nothing unless ``node_of`` records the leaf
+first: ``recorder.discover(torch.autograd.graph.get_gradient_edge(t).node,
+recorder.origin())`` does (``tests/tracing/test_diagnostics.py`` wires it so).
 """
 
 from __future__ import annotations
