@@ -19,7 +19,7 @@ from typing import Any
 import torch
 
 from gradtrace.tracing.errors import TraceLimitError
-from gradtrace.tracing.graph import Origin
+from gradtrace.tracing.graph import NodeRecord, Origin
 from gradtrace.tracing.surface import BackwardSurface
 from gradtrace.tracing.transforms import transforming
 
@@ -53,10 +53,11 @@ def _call_arguments(func: Callable[..., Any], args: Any, kwargs: Any) -> dict[st
     return arguments
 
 
-def _make_hook(recorder: BackwardSurface, call: int, node_id: int) -> Callable[..., None]:
-    record = recorder.graph.nodes[node_id]
+def _make_hook(recorder: BackwardSurface, call: int, record: NodeRecord) -> Callable[..., None]:
+    node_id = record.id
     leaf = record.fn.variable if record.kind == "leaf" else None
-    add = recorder.tensors.add  # runs for every gradient of the call: kept lean
+    # runs for every node of the call: names bound once here, not looked up per gradient
+    add, hook_event = recorder.tensors.add, recorder.hook_event
 
     def hook(grad_inputs: tuple[Any, ...], grad_outputs: tuple[Any, ...]) -> None:
         # the edges are the node's inputs: the event does not repeat them (gradtrace.tracing.wire)
@@ -68,18 +69,15 @@ def _make_hook(recorder: BackwardSurface, call: int, node_id: int) -> Callable[.
         }
         if leaf is not None:
             event["leaf_grad"] = recorder.leaf_grad(node_id, leaf.grad)
-        recorder.hook_event(event)  # a limit is raised again once the engine returns
+        hook_event(event)  # a limit is raised again once the engine returns
 
     return hook
 
 
 def _install_hooks(recorder: BackwardSurface, call: int, roots: Iterable[Any]) -> list[Any]:
-    handles = []
-    for fn in recorder.graph.reachable(roots):
-        node_id = recorder.node_of_fn(fn)
-        if node_id is not None:
-            handles.append(fn.register_hook(_make_hook(recorder, call, node_id)))
-    return handles
+    """A hook on every node the call can reach; the roots' graphs are all discovered."""
+    return [record.fn.register_hook(_make_hook(recorder, call, record))
+            for record in recorder.graph.reachable_records(roots)]
 
 
 def _captured_inputs(

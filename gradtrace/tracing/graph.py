@@ -157,6 +157,24 @@ class GraphIndex:
             yield fn
             stack.extend(child for child, _ in fn.next_functions if child is not None)
 
+    def reachable_records(self, roots: Iterable[Any]) -> list[NodeRecord]:
+        """The records of every node reachable from ``roots`` (each once), which must all be
+        discovered: the recorded edges reach the same nodes as ``next_functions``, without
+        the fresh tuple of tuples each read of it builds (this runs before every backward)."""
+        nodes, edges, ids = self.nodes, self.edges, self._ids
+        stack = [ids[fn] for fn in roots if fn is not None]
+        seen: set[int] = set()
+        found: list[NodeRecord] = []
+        while stack:
+            node_id = stack.pop()
+            if node_id in seen:
+                continue
+            seen.add(node_id)
+            record = nodes[node_id]
+            found.append(record)
+            stack.extend([edges[edge][0] for edge in record.input_edges if edge is not None])
+        return found
+
     def _add(self, fn: Any, inputs: tuple[tuple[Any, int], ...], origin: Origin) -> NodeRecord:
         """Create the record of ``fn``, whose ``inputs`` (next_functions) all have ids."""
         node_id = len(self.nodes)
