@@ -17,7 +17,7 @@ tensors costs memory, so the table also flushes itself once the pending tensors 
 from __future__ import annotations
 
 import math
-from typing import Any
+from itertools import repeat
 
 import numpy as np
 import torch
@@ -158,19 +158,20 @@ class TensorTable:
         # stack() takes strided inputs as they are: no per-tensor reshape in Python
         matrix = torch.stack([tensor for _, tensor in members]).view(len(members), count)
         listed = count <= self.max_values
-        values = matrix.numpy().copy() if listed else None
-        stats = _row_stats(matrix)
-        finite = torch.isfinite(stats).all(1).tolist()
-        stats_np = stats.numpy()
+        # each row in the tensor's shape: views of one copy (a 0-d tensor's: a numpy scalar)
+        values = matrix.numpy().copy().reshape((len(members), *shape)) if listed else None
+        stats = _row_stats(matrix).numpy()
+        finite = np.isfinite(stats).all(1)
         head = entry_head(list(shape), matrix.dtype)
-        for row, (index, tensor) in enumerate(members):
-            if not finite[row]:  # NaN or infinity: the single-tensor path tags them
-                self._entries[index] = tensor_entry(tensor, self.max_values)
-                continue
-            entry = {**head, "stats": stats_np[row]}
-            if values is not None:
-                entry["values"] = _shaped(values[row], shape)
-            self._entries[index] = entry
+        entries = self._entries
+        rows = repeat(None) if values is None else iter(values)
+        for (index, tensor), row_stats, ok, row in zip(members, stats, finite, rows, strict=False):
+            if not ok:  # NaN or infinity: the single-tensor path tags them
+                entries[index] = tensor_entry(tensor, self.max_values)
+            elif row is None:
+                entries[index] = {**head, "stats": row_stats}
+            else:
+                entries[index] = {**head, "stats": row_stats, "values": row}
 
 
 def _entry(tensor: torch.Tensor, max_values: int) -> TensorEntry:
@@ -201,8 +202,3 @@ def _row_stats(matrix: torch.Tensor) -> torch.Tensor:
     spread = torch.linalg.vector_norm(matrix, dim=1)
     std = spread / math.sqrt(max(count - 1, 1))
     return torch.stack([low, high, mean, std, norm], 1)
-
-
-def _shaped(row: np.ndarray[Any, Any], shape: torch.Size) -> Any:
-    """A row of the batch matrix in the tensor's shape (a numpy scalar for a 0-d tensor)."""
-    return row[0] if len(shape) == 0 else row.reshape(tuple(shape))
