@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, cast
 from unittest import mock
 
+import orjson
 import pytest
 import torch
 from torch.autograd.graph import get_gradient_edge
@@ -38,28 +39,12 @@ from gradtrace.tracing.diagnostics import (
 )
 from gradtrace.tracing.mode import RecordingMode
 from gradtrace.tracing.modules import ModuleTracker
+from gradtrace.tracing.wire import dumps
+from tests.tracing.diagnostic_programs._cases import INLINE, INPLACE, NON_FINITE
 from tests.tracing.diagnostic_programs._plain import plain_none, plain_norms, plain_order
 
 PROGRAMS = Path(__file__).parent / "diagnostic_programs"
 NONE_KINDS = ("grad_none", "unused_parameter")
-
-INLINE = {
-    "cleared": "import torch\nw = torch.ones(2, requires_grad=True)\n(w * 3).sum().backward()\n"
-               "opt = torch.optim.SGD([w], lr=0.1)\nopt.step()\nopt.zero_grad()\n",
-    "no backward": "import torch\nw = torch.ones(2, requires_grad=True)\nloss = (w * 2).sum()\n",
-    "autograd.grad": "import torch\nw = torch.ones(2, requires_grad=True)\n"
-                     "(g,) = torch.autograd.grad((w * w).sum(), w)\n",
-    "no_grad": "import torch\nimport torch.nn as nn\ntorch.manual_seed(0)\nenc = nn.Linear(2, 2)\n"
-               "head = nn.Linear(2, 1)\nh = enc(torch.randn(3, 2))\nwith torch.no_grad():\n"
-               "    z = h * 2\nhead(z).sum().backward()\n",
-    "item": "import torch\nw = torch.ones(2, requires_grad=True)\nv = torch.ones(2, "
-            "requires_grad=True)\ns = torch.tensor((w * 2).sum().item())\n"
-            "(s * v).sum().backward()\n",
-    "leaf detach": "import torch\nw = torch.ones(2, requires_grad=True)\nv = torch.ones(2, "
-                   "requires_grad=True)\n(w.detach() * v).sum().backward()\n",
-    "data": "import torch\nw = torch.ones(2, requires_grad=True)\nv = torch.ones(2, "
-            "requires_grad=True)\nu = (w + 1).data\n(u * v).sum().backward()\n",
-}
 
 
 def _source(name: str) -> str:
@@ -215,15 +200,6 @@ def test_diagnose_with_a_cuts_list() -> None:
     assert cuts == {"aux.weight": ("cut", 4), "aux.bias": ("cut", 4)}
 
 
-NON_FINITE = {
-    "exp": "import torch\nx = torch.tensor([1.0, 100.0], requires_grad=True)\n"
-           "y = torch.exp(x)\nz = y / y.sum()\nz.sum().backward()\n",
-    "0/0": "import torch\na = torch.zeros(2, requires_grad=True)\nb = a * 1\nq = b / a\n"
-           "q.sum().backward()\n",
-    "finite": "import torch\na = torch.ones(2, requires_grad=True)\n(a * 2).sum().backward()\n",
-}
-
-
 @pytest.mark.parametrize("name", ["non_finite_forward", "non_finite_backward", *NON_FINITE])
 def test_non_finite_is_plain_pytorchs_first(name: str) -> None:
     source = NON_FINITE.get(name) or _source(name)
@@ -247,14 +223,6 @@ def test_non_finite_causes() -> None:
     assert exp[0].startswith("exp overflowed")
     zero = [d["cause"] for d in _traced(NON_FINITE["0/0"])[1] if d["kind"] == "non_finite"]
     assert zero[0] == "0/0 is NaN"
-
-
-INPLACE = {
-    "augmented": "import torch\nx = torch.ones(3, requires_grad=True)\ny = x.exp()\n"
-                 "y += 1\nz = y * 3\nz.sum().backward()\n",
-    "into a view": "import torch\na = torch.ones(2, 3, requires_grad=True)\nb = a.tanh()\n"
-                   "row = b[0]\nrow[1] = 0.0\nb.sum().backward()\n",
-}
 
 
 @pytest.mark.parametrize("name", ["inplace", *INPLACE])
@@ -303,3 +271,25 @@ def test_grad_flow_and_its_flags_matchplain_norms(name: str) -> None:
 def test_gallery_none_gradients_are_exactly_plain_pytorchs(example: Any) -> None:
     listed = [d["tensor"] for d in _traced(example.code)[1] if d["kind"] in NONE_KINDS]
     assert sorted(listed) == sorted(plain_none(example.code))
+
+
+def _rounded(value: Any) -> Any:
+    if isinstance(value, float):
+        return float(f"{value:.5g}")
+    if isinstance(value, list | tuple):
+        return [_rounded(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _rounded(item) for key, item in value.items()}
+    return value
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in PROGRAMS.glob("[!_]*.py")))
+def test_the_json_form_gives_the_same_diagnostics(name: str) -> None:
+    """Read before or after it becomes JSON (numpy numbers, or 'nan' strings), a trace says
+    the same; every example program has the diagnostic it is named after."""
+    trace, found = _traced(_source(name))
+    parsed = orjson.loads(dumps(trace))  # float32 numbers come back as their shortest text
+    assert _rounded(diagnose(parsed)) == _rounded(diagnose(trace))
+    assert _rounded(grad_flow(parsed)) == _rounded(grad_flow(trace))
+    assert name.removeprefix("non_finite_").replace("not_leaf", "grad_none").replace(
+        "forward", "non_finite").replace("backward", "non_finite") in {d["kind"] for d in found}

@@ -20,9 +20,10 @@ recorder.origin())`` does (``tests/tracing/test_diagnostics.py`` wires it so).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import torch
 
@@ -84,23 +85,35 @@ def _first_wanting_grad(args: tuple[Any, ...]) -> torch.Tensor | None:
     return None
 
 
+@functools.cache
+def _role(func: Any) -> str | None:
+    """What a torch call is to this module: "data", "grad" (the property reads), a cut kind
+    by name, or None (cached per function: it runs on every call the program makes)."""
+    owner = getattr(func, "__self__", None)
+    if owner is _DATA or owner is _GRAD:
+        return "data" if owner is _DATA else "grad"
+    return _BY_NAME.get(getattr(func, "__name__", ""))
+
+
 def _kind(func: Any, args: tuple[Any, ...], result: Any) -> tuple[CutKind, torch.Tensor] | None:
     """The cut a call made and the tensor it cut from (None: not a cut)."""
-    if getattr(func, "__self__", None) is _DATA:
+    role = _role(func)
+    if role is None:
+        if torch.is_grad_enabled() or not isinstance(result, torch.Tensor) \
+                or result.requires_grad:
+            return None
+        source = _first_wanting_grad(args)
+        return None if source is None else ("no_grad", source)
+    if role == "grad":
+        return None
+    if role == "data":
         first = args[0] if args else None
         return ("data", first) if isinstance(first, torch.Tensor) and first.requires_grad \
             else None
-    name = getattr(func, "__name__", "")
-    kind = _BY_NAME.get(name)
-    if kind is not None:
-        source = _first_wanting_grad(args)
-        if source is None or (isinstance(result, torch.Tensor) and result.requires_grad):
-            return None
-        return kind, source
-    if torch.is_grad_enabled() or not isinstance(result, torch.Tensor) or result.requires_grad:
-        return None
     source = _first_wanting_grad(args)
-    return None if source is None else ("no_grad", source)
+    if source is None or (isinstance(result, torch.Tensor) and result.requires_grad):
+        return None
+    return cast(CutKind, role), source
 
 
 def cut_of(func: Any, args: tuple[Any, ...], result: Any,
@@ -108,7 +121,7 @@ def cut_of(func: Any, args: tuple[Any, ...], result: Any,
            line: Callable[[], int | None]) -> Cut | None:
     """The :class:`Cut` a finished torch call made, if it made one.
 
-    Cheap on the common path (a dict lookup and ``torch.is_grad_enabled()``); ``node_of``
+    Cheap on the common path (a cached lookup and ``torch.is_grad_enabled()``); ``node_of``
     and ``line`` are called only for a cut. Under ``no_grad`` only a call that returns a
     tensor not requiring grad from one that does counts: an optimizer's in-place update
     returns the parameter itself, which still requires grad.
@@ -123,7 +136,7 @@ def read_of(func: Any, args: tuple[Any, ...], result: Any,
             node_of: Callable[[torch.Tensor], int | None],
             line: Callable[[], int | None]) -> GradRead | None:
     """A read of ``.grad`` that gave None, on a tensor that requires grad."""
-    if result is not None or getattr(func, "__self__", None) is not _GRAD or not args:
+    if result is not None or not args or _role(func) != "grad":
         return None
     tensor = args[0]
     if not isinstance(tensor, torch.Tensor) or not tensor.requires_grad:
