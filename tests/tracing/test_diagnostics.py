@@ -40,7 +40,7 @@ from gradtrace.tracing.diagnostics import (
 from gradtrace.tracing.mode import RecordingMode
 from gradtrace.tracing.modules import ModuleTracker
 from gradtrace.tracing.wire import dumps
-from tests.tracing.diagnostic_programs._cases import INLINE, INPLACE, NON_FINITE
+from tests.tracing.diagnostic_programs._cases import INLINE, INPLACE, MASKED, NON_FINITE
 from tests.tracing.diagnostic_programs._plain import plain_none, plain_norms, plain_order
 
 PROGRAMS = Path(__file__).parent / "diagnostic_programs"
@@ -293,3 +293,10 @@ def test_the_json_form_gives_the_same_diagnostics(name: str) -> None:
     assert _rounded(grad_flow(parsed)) == _rounded(grad_flow(trace))
     assert name.removeprefix("non_finite_").replace("not_leaf", "grad_none").replace(
         "forward", "non_finite").replace("backward", "non_finite") in {d["kind"] for d in found}
+
+
+def test_an_attention_masks_infinities_are_not_reported() -> None:
+    plain = plain_order(MASKED)
+    assert not all(finite for *_, finite in plain.forward)  # the mask's -inf
+    assert all(finite for visits in plain.backward for *_, finite in visits)
+    assert not [d for d in _traced(MASKED)[1] if d["kind"] == "non_finite"]

@@ -105,7 +105,22 @@ def _inputs(view: TraceView, node: int) -> list[dict[str, Any]]:
     return shown
 
 
+def _harmless(view: TraceView) -> bool:
+    """Infinities that never became a NaN or a bad gradient, as an attention mask's -inf.
+
+    ``masked_fill(mask, -inf)`` before a softmax is how causal attention is written: the
+    softmax turns the -inf into exact zeros, and nothing is wrong. Without a backward call
+    there is nothing to tell it by, and the first infinity is reported.
+    """
+    events = list(view.backward_events())
+    return bool(events) and not any(view.has_nan(node.get("value")) for node in view.nodes) \
+        and all(view.finite(t) for event in events
+                for t in (*event["grad_outputs"], *event["grad_inputs"]) if t is not None)
+
+
 def _forward(view: TraceView) -> dict[str, Any] | None:
+    if _harmless(view):
+        return None
     for node_id, node in enumerate(view.nodes):
         if node.get("value") is not None and not view.finite(node["value"]):
             cause = _forward_cause(view, node_id)

@@ -67,6 +67,11 @@ class TraceView:
         stats = self.stats(tensor)
         return stats is None or all(math.isfinite(number) for number in stats)
 
+    def has_nan(self, tensor: int | None) -> bool:
+        """Whether the tensor holds a NaN (min and max are NaN then; an infinity is not)."""
+        stats = self.stats(tensor)
+        return stats is not None and (math.isnan(stats[_MIN]) or math.isnan(stats[_MAX]))
+
     def has_zero(self, tensor: int | None) -> bool:
         """Whether the tensor holds a 0: its values when listed, else min or max being 0."""
         if tensor is None:

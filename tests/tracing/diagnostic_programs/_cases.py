@@ -41,3 +41,12 @@ INPLACE = {
     "into a view": "import torch\na = torch.ones(2, 3, requires_grad=True)\nb = a.tanh()\n"
                    "row = b[0]\nrow[1] = 0.0\nb.sum().backward()\n",
 }
+
+
+MASKED = """import torch
+torch.manual_seed(0)
+q = torch.randn(4, 8, requires_grad=True)
+mask = torch.triu(torch.ones(4, 4, dtype=torch.bool), diagonal=1)
+scores = (q @ q.T).masked_fill(mask, float("-inf"))
+(scores.softmax(dim=-1) @ q).sum().backward()
+"""
