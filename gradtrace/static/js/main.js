@@ -19,6 +19,8 @@ import { FindBox } from './find.js';
 import { SourceFiles } from './files.js';
 import { embeddedProblem, embeddedTrace } from './viewer.js';
 import { readWire } from './wire.js';
+import { installTestHook } from './testhook.js';
+import { FAST_PLAYBACK } from './camera.js';
 
 const DEFAULT_PROGRAM = `import torch
 
@@ -183,6 +185,10 @@ bus.on('graph:drawn', ({ nodes, visible, ms }) => {
 bus.on('step:changed', ({ state }) => {
   lastState = state;
   if (model) renderer.applyState(model, state);
+  // the camera follows the story once the graph of this trace is drawn (not during a layout)
+  if (model && graphRegion.getAttribute('aria-busy') === 'false') {
+    renderer.follow(model, state, timeline.playing && Number(timeline.speed.value) > FAST_PLAYBACK);
+  }
   for (const panel of panels) panel.render(state);
 });
 bus.on('node:selected', (sel) => {
@@ -260,6 +266,7 @@ $('share').addEventListener('click', async () => {
 bindExports(renderer, () => model, { viewerUrl: cfg.viewerUrl },
   (message) => bus.emit('status', { text: `Export failed: ${message}` }));
 renderer.bindViewButtons($('fit'), $('zoom-in'), $('zoom-out'));
+installTestHook({ renderer, canvas: $('graph-canvas'), region: graphRegion, timeline });
 
 async function start() {
   const embedded = embeddedTrace();

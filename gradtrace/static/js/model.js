@@ -11,6 +11,8 @@ import { boxPaths, buildGroups, groupTitle, initialCollapsed, within } from './g
 import { recomputedIn, untracedCalls } from './beyond.js';
 import { KINDS, kindOf } from './kinds/index.js';
 
+/** The line a closed module box adds while the current step is one of its nodes. */
+export const STEP_INSIDE = '● step inside';
 /** Graphs with at most this many nodes also draw saved tensors as their own nodes. */
 export const SAVED_NODE_LIMIT = 40;
 /**
@@ -72,10 +74,10 @@ function hookRuns(events, nodes) {
   return { names, attached };
 }
 
-/** Size hint for a box holding `lines` of text (monospace-ish 7px per char). */
+/** Size hint for a box holding `lines` of 12.5 px monospace text (7.6 px a character). */
 function sizeOf(lines) {
   const longest = Math.max(...lines.map((l) => l.length));
-  return { w: Math.max(44, longest * 7 + 18), h: lines.length * 14 + 12 };
+  return { w: Math.max(48, Math.ceil(longest * 7.6) + 18), h: lines.length * 16 + 12 };
 }
 
 export class TraceModel {
@@ -205,7 +207,9 @@ export class TraceModel {
       if (g.chain.slice(0, -1).some((p) => this.collapsed.has(p))) continue;
       if (this.collapsed.has(g.path)) {
         const lines = [groupTitle(g, this.groups, false), `${g.total} nodes`];
-        nodes.push({ id: `g:${g.path}`, type: 'collapsed', path: g.path, parent: parentOf(g.parent), lines, ...sizeOf(lines) });
+        // room for the line saying the current step happens inside (stepstyle.boxLook)
+        const size = sizeOf([...lines, STEP_INSIDE]);
+        nodes.push({ id: `g:${g.path}`, type: 'collapsed', path: g.path, parent: parentOf(g.parent), lines, ...size });
       } else {
         nodes.push({ id: `g:${g.path}`, type: 'group', path: g.path, parent: parentOf(g.parent), lines: [groupTitle(g, this.groups, true)], w: 0, h: 0 });
       }

@@ -8,9 +8,12 @@ import cytoscape from 'cytoscape';
 import { graphStyle } from './graphstyle.js';
 import { boxLook, edgeLook, nodeLook, touched } from './stepstyle.js';
 import { buildSvg } from './svgwriter.js';
+import { READABLE_ZOOM, centred, frame, reducedMotion, union } from './camera.js';
+import { LabelPlacer } from './labelplace.js';
+import { edgeAnchor, geometry, nodeBox, solidBoxes } from './rendergeom.js';
 
-/** Below this zoom 11px labels are unreadable: big graphs open at it instead of fitted. */
-const READABLE_ZOOM = 0.8;
+/** A camera move lasts this long (ms) unless it must be instant (reduced motion, fast play). */
+const PAN_MS = 280;
 
 /**
  * A drawn node or box as plain data, so that no other module needs the Cytoscape instance:
@@ -36,6 +39,11 @@ export class Renderer {
       boxSelectionEnabled: false, autoungrabify: true,
     });
     this.applied = new Map();
+    /** true while the camera is moving (window.gradtrace.ready() waits for it) */
+    this.moving = false;
+    /** element ids the current step is about (the test hook's `active`) */
+    this.activeIds = [];
+    this.placer = new LabelPlacer([]);
     this.index();
     this.bindInput();
     new ResizeObserver(() => this.cy.resize()).observe(container);
@@ -63,6 +71,9 @@ export class Renderer {
       this.bus.emit('node:hovered', { line: n ?? null, nodeId: evt.target.data('nodeId') ?? null });
     });
     cy.on('mouseout', 'node', () => this.bus.emit('node:hovered', { line: null }));
+    // a label shortened to fit shows its whole value while the pointer is on its edge
+    cy.on('mouseover', 'edge', (evt) => this.peek(evt.target, true));
+    cy.on('mouseout', 'edge', (evt) => this.peek(evt.target, false));
     // Leaving the canvas straight from a node fires no Cytoscape mouseout.
     this.container.addEventListener('mouseleave', () => this.bus.emit('node:hovered', { line: null }));
   }
@@ -78,14 +89,14 @@ export class Renderer {
       group: 'nodes',
       data: {
         id: n.id, parent: n.parent ?? undefined, type: n.type, role: n.role ?? n.type,
-        label: n.lines.join('\n'), w: n.w, h: n.h, path: n.path, nodeId: n.nodeId,
+        label: n.lines.join('\n'), base: n.lines.join('\n'), w: n.w, h: n.h, path: n.path, nodeId: n.nodeId,
         line: n.nodeId != null ? lineOf(n.nodeId) : null,
       },
       position: positions[n.id] ? { ...positions[n.id] } : undefined,
       classes: [n.role ?? n.type, n.marks ?? ''].join(' ').trim(), // marks: recomputed, dual
     }));
     for (const e of graph.edges) {
-      els.push({ group: 'edges', data: { ...e, glabel: '' }, classes: [e.saved ? 'saved' : '', e.shared ? 'shared' : ''].join(' ').trim() });
+      els.push({ group: 'edges', data: { ...e, glabel: '', full: '', placed: '', mx: 0, my: 0 }, classes: [e.saved ? 'saved' : '', e.shared ? 'shared' : ''].join(' ').trim() });
     }
     cy.batch(() => {
       cy.elements().remove();
@@ -93,6 +104,7 @@ export class Renderer {
     });
     this.applied = new Map();
     this.index();
+    this.placer = new LabelPlacer(solidBoxes(cy));
     const target = focus ? cy.getElementById(focus) : null;
     if (target && target.nonempty()) this.focusOn(target);
     else this.overview();
@@ -104,14 +116,14 @@ export class Renderer {
    */
   overview() {
     const cy = this.cy;
-    this.fit();
+    this.fitAll();
     if (cy.zoom() >= READABLE_ZOOM) return;
     const bb = cy.elements().boundingBox();
     const narrow = READABLE_ZOOM * bb.w <= cy.width() - 48;
     cy.zoom(READABLE_ZOOM);
     cy.pan({
       x: narrow ? cy.width() / 2 - READABLE_ZOOM * (bb.x1 + bb.x2) / 2 : 24 - READABLE_ZOOM * bb.x1,
-      y: 56 - READABLE_ZOOM * bb.y1,
+      y: 16 - READABLE_ZOOM * bb.y1,
     });
   }
 
@@ -154,14 +166,19 @@ export class Renderer {
     for (const box of boxes) want.set(box, boxLook(box, model, st));
     for (const eid of dirty ? dirty.edges : this.edgeEls.keys()) {
       const el = this.edgeEls.get(eid);
-      if (el) want.set(el.id(), edgeLook(eid, st));
+      if (el) want.set(el.id(), { ...edgeLook(eid, st), edge: true });
     }
-    this.patch(want);
+    this.patch(want, !dirty);
+    this.activeIds = st.current?.node != null ? [model.repOf(st.current.node)] : [];
   }
 
   /** Apply only the differences between `want` and what is already on screen. */
-  patch(want) {
+  patch(want, full = false) {
     const cy = this.cy;
+    if (full) { // every label is placed again, in edge order, so the result does not depend on history
+      this.placer = new LabelPlacer(solidBoxes(cy));
+      for (const [id, w] of this.applied) if (w.edge) this.applied.set(id, { ...w, label: null });
+    }
     cy.batch(() => {
       for (const [id, w] of want) {
         const prev = this.applied.get(id);
@@ -171,10 +188,71 @@ export class Renderer {
           el.removeClass('unborn future visited active grad grad-old');
           if (w.cls.trim()) el.addClass(w.cls.trim());
         }
-        if (w.label !== null && (!prev || prev.label !== w.label)) el.data('glabel', w.label);
+        if (w.label !== null && (!prev || prev.label !== w.label)) {
+          if (el.isEdge()) this.putLabel(el, w.label);
+          else el.data('label', [el.data('base'), w.label].filter(Boolean).join('\n'));
+        }
         this.applied.set(id, w);
       }
     });
+  }
+
+  /** Draw edge `el`'s gradient label `text` where it covers no other label or node. */
+  putLabel(el, text) {
+    const { mid, dir } = edgeAnchor(el);
+    const at = this.placer.place(el.id(), text, mid, dir);
+    el.data({ glabel: at.text, placed: at.text, full: text, mx: at.dx, my: at.dy });
+  }
+
+  /** Show edge `el`'s whole label (`on`) or its placed, maybe shortened, form again. */
+  peek(el, on) {
+    if (!el.data('full') || el.data('full') === el.data('placed')) return;
+    el.data('glabel', on ? el.data('full') : el.data('placed'));
+    if (on) el.addClass('peek');
+    else el.removeClass('peek');
+  }
+
+  /**
+   * Bring what step `st` is about into view: the active node (or the closed box holding
+   * it) and the edges carrying its gradient. Nothing moves while they are all visible, so
+   * the reader's own pan and zoom stay until a step leaves the view. `instant`: no animation.
+   */
+  follow(model, st, instant) {
+    const cy = this.cy;
+    const ev = st.current;
+    if (!ev || ev.node == null) return;
+    const main = cy.getElementById(model.repOf(ev.node));
+    if (main.empty() || !main.visible()) return;
+    const must = nodeBox(main);
+    const boxes = [must];
+    for (const eid of ev.edges ?? []) {
+      const e = this.edgeEls.get(eid);
+      if (!e || !e.visible()) continue;
+      boxes.push(nodeBox(e.source()), nodeBox(e.target()));
+    }
+    const to = frame(union(boxes), must, { zoom: cy.zoom(), pan: cy.pan(), w: cy.width(), h: cy.height() });
+    if (to) this.moveTo(to, instant || reducedMotion());
+  }
+
+  /** Move the view to {zoom, pan}, animated unless `instant`; `moving` is true meanwhile. */
+  moveTo(to, instant) {
+    const cy = this.cy;
+    cy.stop(true, false);
+    if (instant) {
+      this.moving = false;
+      cy.viewport(to);
+      return;
+    }
+    this.moving = true;
+    cy.animate({ zoom: to.zoom, pan: to.pan }, {
+      duration: PAN_MS, easing: 'ease-in-out-sine',
+      complete: () => { this.moving = false; },
+    });
+  }
+
+  /** The drawing as a person sees it (rendergeom.js), plus the ids the current step is about. */
+  view() {
+    return { ...geometry(this.cy), active: [...this.activeIds] };
   }
 
   /**
@@ -190,20 +268,45 @@ export class Renderer {
     });
   }
 
-  /** Show `id` as the selected element and bring it into view when it is off screen. */
+  /**
+   * Show `id` as the selected element and bring it into view when it is off screen; the
+   * edges into and out of it show their whole labels (keyboard focus reads them too).
+   */
   select(elementId) {
     const cy = this.cy;
+    cy.edges('.peek').forEach((e) => this.peek(e, false));
     cy.nodes(':selected').unselect();
     if (!elementId) return;
     const el = cy.getElementById(elementId);
     if (el.empty()) return;
     el.select();
+    el.connectedEdges().forEach((e) => this.peek(e, true));
     const bb = el.renderedBoundingBox();
     if (bb.x2 < 0 || bb.y2 < 0 || bb.x1 > cy.width() || bb.y1 > cy.height()) cy.center(el);
   }
 
-  /** Fit the graph in view, but never blow a small graph up past 110%. */
+  /**
+   * Fit the graph in view, but never blow a small graph up past 110% nor shrink its labels
+   * below MIN_FONT_PX (camera.js): a graph too big for that is shown at READABLE_ZOOM around
+   * the region of interest (the selected element, else the current step's, else the middle).
+   */
   fit() {
+    const cy = this.cy;
+    cy.stop(true, false);
+    this.moving = false;
+    this.fitAll();
+    if (cy.zoom() >= READABLE_ZOOM) return;
+    // the region of interest: the selected element, else the step being told (not once the
+    // story has ended: then the middle of the whole graph)
+    const told = this.shownState && this.shownState.step < this.shownState.total ? this.activeIds : [];
+    const focus = cy.nodes(':selected').union(cy.collection(told.map((id) => cy.getElementById(id))))
+      .filter((el) => el.visible());
+    const bb = focus.empty() ? cy.elements().boundingBox() : nodeBox(focus[0]);
+    cy.viewport({ zoom: READABLE_ZOOM, pan: centred(bb, READABLE_ZOOM, cy.width(), cy.height()) });
+  }
+
+  /** Everything in view, but a small graph never blown up past 110%. */
+  fitAll() {
     const cy = this.cy;
     cy.fit(undefined, 24);
     if (cy.zoom() > 1.1) {

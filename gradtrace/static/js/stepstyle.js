@@ -7,6 +7,7 @@
 // the previously and newly active node) are recomputed. Anything that changes many
 // elements at once (a new backward call, a long slider jump) falls back to a full pass.
 import { shortTensor } from './format.js';
+import { STEP_INSIDE } from './model.js';
 
 /** Beyond this many replayed events a full pass is as cheap as collecting the touched set. */
 const INCREMENTAL_SPAN = 64;
@@ -20,11 +21,14 @@ export function nodeLook(id, isNode, model, st) {
   return { cls, label: null };
 }
 
-/** Classes of a collapsed module box: active while the current event is inside it. */
+/**
+ * Classes of a collapsed module box, active while the current event is inside it; its
+ * label then says so (the renderer adds `label` as a last line; '' adds nothing).
+ */
 export function boxLook(elementId, model, st) {
   const node = st.current?.node;
   const active = node != null && model.repOf(node) === elementId;
-  return { cls: active ? 'active' : '', label: null };
+  return { cls: active ? 'active' : '', label: active ? STEP_INSIDE : '' };
 }
 
 /** Class and gradient label of a drawn trace edge. */

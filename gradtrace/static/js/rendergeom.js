@@ -1,0 +1,66 @@
+// rendergeom.js: measurements of the drawing, a helper of the renderer (like graphstyle.js
+// and svgwriter.js it is handed the Cytoscape instance and never keeps it).
+//
+// What a person sees is geometry on a canvas, with no DOM per node; the camera, the label
+// placer and the test hook (window.gradtrace.view(), testhook.js) all read it from here.
+import { onScreen } from './camera.js';
+
+const NO_DECOR = { includeLabels: false, includeOverlays: false, includeUnderlays: false };
+const LABEL_ONLY = {
+  includeNodes: false, includeEdges: false, includeLabels: true, includeMainLabels: true,
+  includeSourceLabels: false, includeTargetLabels: false, includeOverlays: false, includeUnderlays: false,
+};
+
+/** Model-coordinate box of a node without its selection overlay. */
+export function nodeBox(el) {
+  const b = el.boundingBox(NO_DECOR);
+  return { x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2 };
+}
+
+/** Boxes of every drawn node and closed box (open module boxes hold others: left out). */
+export function solidBoxes(cy, pad = 2) {
+  return cy.nodes('[type != "group"]').map((el) => {
+    const b = nodeBox(el);
+    return { x1: b.x1 - pad, y1: b.y1 - pad, x2: b.x2 + pad, y2: b.y2 + pad };
+  });
+}
+
+/** Where an edge's label is anchored (its curve's midpoint) and the edge's unit direction. */
+export function edgeAnchor(el) {
+  const s = el.source().position();
+  const t = el.target().position();
+  let mid = null;
+  try {
+    mid = el.midpoint();
+  } catch {
+    mid = null;
+  }
+  if (!mid || !Number.isFinite(mid.x) || !Number.isFinite(mid.y)) mid = { x: (s.x + t.x) / 2, y: (s.y + t.y) / 2 };
+  const len = Math.hypot(t.x - s.x, t.y - s.y) || 1;
+  return { mid: { x: mid.x, y: mid.y }, dir: { x: (t.x - s.x) / len, y: (t.y - s.y) / len } };
+}
+
+/** Whether an edge's label is painted: it has text and is not below its minimum font size. */
+function labelPainted(el, zoom) {
+  if (!el.visible() || !el.data('glabel')) return false;
+  if (el.style('label') === '' || el.hasClass('shared')) return false;
+  return parseFloat(el.style('font-size')) * zoom >= parseFloat(el.style('min-zoomed-font-size') || 0);
+}
+
+/**
+ * The drawing as a person sees it, in CSS pixels relative to the canvas: every node and
+ * box drawn (its kind, box and label font size) and every edge label painted (text, box).
+ */
+export function geometry(cy) {
+  const zoom = cy.zoom();
+  const pan = cy.pan();
+  const nodes = cy.nodes().filter((el) => el.visible()).map((el) => ({
+    id: el.id(), type: el.data('type'), box: onScreen(nodeBox(el), zoom, pan),
+    font_px: parseFloat(el.style('font-size')) * zoom,
+  }));
+  const labels = cy.edges().filter((el) => labelPainted(el, zoom)).map((el) => {
+    const b = el.boundingBox(LABEL_ONLY);
+    return { edge: el.id(), text: el.data('glabel'), full: el.data('full') || el.data('glabel'), box: onScreen(b, zoom, pan) };
+  });
+  return { nodes, labels };
+}
