@@ -78,19 +78,6 @@ def _name_of(view: TraceView, node: int) -> str:
     return f"node {node} ({view.nodes[node]['op']})"
 
 
-def _clear_line(view: TraceView, node: int) -> int | None:
-    """The line of the last write that left the leaf's .grad None, after it had one."""
-    had, cleared = False, None
-    for event in view.trace.get("events", []):
-        if not isinstance(event, dict):
-            continue
-        if event.get("node") == node and event.get("leaf_grad") is not None:
-            had, cleared = True, None
-        elif event.get("grad_write") == node and event.get("grad") is None and had:
-            cleared = event.get("line")
-    return cleared
-
-
 def _best_cut(view: TraceView, node: int, cuts: Sequence[Cut]) -> Cut | None:
     below = view.downstream(node)
     fitting = [cut for cut in cuts if cut.tensor_node in below]
@@ -102,23 +89,43 @@ Describe = Callable[[int], str]
 
 
 @dataclass
-class _Reach:
-    """The nodes each kind of call went back from or through: backward() and autograd.grad()."""
+class _Facts:
+    """What the timeline says once, for every candidate: which nodes each kind of call went
+    back from or through, which leaves autograd.grad captured, and which .grad the program
+    set back to None after a backward call had filled it (with the line)."""
 
     backward: set[int]  # upstream of what backward() calls visited
     grad: set[int]  # upstream of what autograd.grad() calls visited
+    captured: set[int]
+    cleared: dict[int, int | None]
 
     @classmethod
-    def of(cls, view: TraceView) -> _Reach:
+    def of(cls, view: TraceView) -> _Facts:
         kinds = [call.get("kind") for call in view.trace.get("calls", [])]
         visited: dict[str, set[int]] = {"backward": set(), "grad": set()}
-        for event in view.backward_events():
-            kind = kinds[event["call"]] if event["call"] < len(kinds) else "backward"
-            visited["grad" if kind == "grad" else "backward"].add(event["node"])
-        return cls(view.upstream(visited["backward"]), view.upstream(visited["grad"]))
+        captured: set[int] = set()
+        filled: set[int] = set()
+        cleared: dict[int, int | None] = {}
+        for event in view.trace.get("events", []):
+            if not isinstance(event, dict):
+                continue
+            node = event.get("node")
+            if node is not None and "grad_inputs" in event and "node_hook" not in event:
+                kind = kinds[event["call"]] if event["call"] < len(kinds) else "backward"
+                visited["grad" if kind == "grad" else "backward"].add(node)
+                if event.get("captured"):
+                    captured.add(node)
+                if event.get("leaf_grad") is not None:
+                    filled.add(node)
+                    cleared.pop(node, None)
+            elif "grad_write" in event and event.get("grad") is None \
+                    and event["grad_write"] in filled:
+                cleared[event["grad_write"]] = event.get("line")
+        return cls(view.upstream(visited["backward"]), view.upstream(visited["grad"]),
+                   captured, cleared)
 
 
-def _plain_reason(view: TraceView, candidate: _Candidate,
+def _plain_reason(view: TraceView, candidate: _Candidate, facts: _Facts,
                   describe: Describe) -> tuple[str, str, int | None] | None:
     """The reasons that need no walk of the graph (None: none of them)."""
     node = candidate.node
@@ -128,10 +135,11 @@ def _plain_reason(view: TraceView, candidate: _Candidate,
         return ("not_leaf", "it is not a leaf: backward() fills .grad only for leaves; call "
                 f"{candidate.name}.retain_grad() before backward() to keep its gradient",
                 candidate.read_line)
-    if node is not None and (line := _clear_line(view, node)) is not None:
-        return "cleared", f"it had one, and the program set it to None on {describe(line)}", line
-    if node is not None and any(e["node"] == node and e.get("captured")
-                                for e in view.backward_events()):
+    if node is not None and node in facts.cleared:
+        line = facts.cleared[node]
+        where = "" if line is None else f" on {describe(line)}"
+        return "cleared", f"it had one, and the program set it to None{where}", line
+    if node is not None and node in facts.captured:
         return ("captured", "torch.autograd.grad returned its gradient instead of writing it "
                 "into .grad", None)
     if not view.trace.get("calls"):
@@ -141,17 +149,17 @@ def _plain_reason(view: TraceView, candidate: _Candidate,
 
 
 def _reason(view: TraceView, candidate: _Candidate, cuts: Sequence[Cut],
-            reach: _Reach, describe: Describe) -> tuple[str, str, int | None]:
+            facts: _Facts, describe: Describe) -> tuple[str, str, int | None]:
     """(reason, explanation, line) for a tensor whose .grad is None."""
-    plain = _plain_reason(view, candidate, describe)
+    plain = _plain_reason(view, candidate, facts, describe)
     if plain is not None:
         return plain
     node = candidate.node
-    if node is not None and node in reach.backward:
+    if node is not None and node in facts.backward:
         if view.trace.get("error"):
             return "error", "the backward pass stopped with the program's error first", None
         return "not_reached", "backward()'s inputs= left it out", None
-    if node is not None and not reach.backward and node in reach.grad:
+    if node is not None and not facts.backward and node in facts.grad:
         return ("grad_only", "torch.autograd.grad computes gradients only for the inputs it "
                 "is given, and writes no .grad", None)
     cut = None if node is None else _best_cut(view, node, cuts)
@@ -174,10 +182,10 @@ def grad_none(view: TraceView, cuts: Sequence[Cut], reads: Sequence[GradRead],
               parameters: Sequence[Parameter] | None,
               describe: Describe) -> list[dict[str, Any]]:
     """One diagnostic per tensor that wanted a gradient and ended with ``.grad`` None."""
-    reach = _Reach.of(view)
+    facts = _Facts.of(view)
     out: list[dict[str, Any]] = []
     for candidate in _candidates(view, reads, parameters):
-        reason, why, line = _reason(view, candidate, cuts, reach, describe)
+        reason, why, line = _reason(view, candidate, cuts, facts, describe)
         module = _module_ran(view, candidate) if candidate.parameter else None
         kind = "unused_parameter" if module is not None and reason in ("unused", "cut") \
             else "grad_none"

@@ -9,10 +9,13 @@ arrays, because the trace is read both before and after it becomes JSON.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 from gradtrace.tracing.wire import LEAF_OP
 
@@ -39,16 +42,20 @@ class TraceView:
     trace: dict[str, Any]
     nodes: list[dict[str, Any]] = field(init=False)
     sources: list[int] = field(init=False)  # edge id -> the node it comes from
-    consumers: list[list[int]] = field(init=False)  # node id -> the nodes it feeds
 
     def __post_init__(self) -> None:
         graph = self.trace.get("graph") or {"nodes": [], "edges": []}
-        self.nodes = list(graph["nodes"])
-        edges = [tuple(edge) for edge in graph["edges"]]
-        self.sources = [source for source, _ in edges]
-        self.consumers = [[] for _ in self.nodes]
-        for source, target in edges:
-            self.consumers[source].append(target)
+        self.nodes = graph["nodes"]
+        self.sources = [edge[0] for edge in graph["edges"]]
+
+    @functools.cached_property
+    def consumers(self) -> dict[int, list[int]]:
+        """Node id -> the nodes it feeds; built on first use (only a cut needs it), and only
+        for nodes that feed something: one list per node would be thousands of objects."""
+        found: dict[int, list[int]] = {}
+        for source, target in self.trace["graph"]["edges"]:
+            found.setdefault(source, []).append(target)
+        return found
 
     def stats(self, tensor: int | None) -> list[float] | None:
         """[min, max, mean, std, norm] of a tensor-table entry as floats (None: no data)."""
@@ -63,9 +70,19 @@ class TraceView:
         return None if stats is None else stats[_NORM]
 
     def finite(self, tensor: int | None) -> bool:
-        """False when the tensor holds NaN or an infinity (the norm says so for every element)."""
-        stats = self.stats(tensor)
-        return stats is None or all(math.isfinite(number) for number in stats)
+        """False when the tensor holds NaN or an infinity (its stats then are too).
+
+        Asked of every node, so it reads the stats as stored: the tracer keeps finite stats
+        as a numpy array and writes the others as a list with 'nan'/'inf' strings.
+        """
+        if tensor is None:
+            return True
+        stats = self.trace["tensors"][tensor].get("stats")
+        if stats is None:
+            return True
+        if isinstance(stats, np.ndarray):
+            return bool(np.isfinite(stats).all())
+        return all(not isinstance(number, str) and math.isfinite(number) for number in stats)
 
     def has_nan(self, tensor: int | None) -> bool:
         """Whether the tensor holds a NaN (min and max are NaN then; an infinity is not)."""
@@ -100,7 +117,7 @@ class TraceView:
         seen = {node}
         stack = [node]
         while stack:
-            for consumer in self.consumers[stack.pop()]:
+            for consumer in self.consumers.get(stack.pop(), ()):
                 if consumer not in seen:
                     seen.add(consumer)
                     stack.append(consumer)
