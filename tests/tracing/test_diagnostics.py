@@ -246,7 +246,7 @@ def _flags(modules: dict[str, tuple[float, float]]) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("name", ["vanishing_gradient", "exploding_gradient", "unused_parameter"])
-def test_grad_flow_and_its_flags_matchplain_norms(name: str) -> None:
+def test_grad_flow_and_its_flags_match_plain_norms(name: str) -> None:
     source = _source(name)
     trace, found = _traced(source)
     plain = plain_norms(source)
