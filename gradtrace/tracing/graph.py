@@ -127,7 +127,10 @@ class GraphIndex:
         if root is None or root in ids:
             return []
         inputs = root.next_functions
-        if all(child is None or child in ids for child, _ in inputs):
+        for child, _ in inputs:
+            if child is not None and child not in ids:
+                break
+        else:
             return [self._add(root, inputs, origin)]  # the usual case: one new op
         new: list[NodeRecord] = []
         pending: set[Any] = set()

@@ -163,11 +163,28 @@ class Recorder:
         except TraceLimitError as exc:
             self.limit_error = self.limit_error or exc
             raise
+        if len(new) > self.options.max_events - self.event_count:  # the cap falls inside
+            for record in new:
+                if record.kind == "leaf":
+                    self._leaf_origin(record, origin)
+                self.add_event(None)  # its line and call are the node's
+            return new
         for record in new:
             if record.kind == "leaf":
                 self._leaf_origin(record, origin)
-            self.add_event(None)  # its line and call are the node's
+        self._forward_events(len(new))
         return new
+
+    def _forward_events(self, count: int) -> None:
+        """``count`` forward events at once (``add_event(None)`` each; under the cap)."""
+        if not count:
+            return
+        self.event_count += count
+        events = self.events
+        if events and isinstance(events[-1], int):
+            events[-1] += count
+        else:
+            events.append(count)
 
     def _leaf_origin(self, record: NodeRecord, used: Origin) -> None:
         """A leaf's line is where it was created, when the program created it under our eyes.
@@ -186,8 +203,12 @@ class Recorder:
 
     def record_output(self, tensor: torch.Tensor, origin: Origin) -> None:
         """Walk a tensor's new graph and keep the tensor as its node's forward value."""
-        self.discover(tensor.grad_fn, origin)
-        record = self.graph.nodes[self.graph.id_of_fn(tensor.grad_fn)]  # type: ignore[index]
+        self._record(tensor, tensor.grad_fn, origin)
+
+    def _record(self, tensor: torch.Tensor, fn: Any, origin: Origin) -> None:
+        """:meth:`record_output` for a ``grad_fn`` already read (once per recorded call)."""
+        self.discover(fn, origin)
+        record = self.graph.nodes[self.graph.id_of_fn(fn)]  # type: ignore[index]
         if record.value is None:
             record.value = self.tensors.add(tensor)
 
@@ -252,7 +273,7 @@ class Recorder:
             if self.graph.id_of_fn(fn) is not None or legacy_batched(out):
                 continue
             origin = origin or self.origin()
-            self.record_output(out, origin)
+            self._record(out, fn, origin)
 
     def _note_tangents(self, outputs: Any) -> None:
         """Forward-mode AD: each dual output's tangent, for its table entries (``duals``)."""

@@ -93,9 +93,15 @@ class Sources:
         return None if index is None else index * STRIDE + frame.f_lineno
 
     def here(self, frame: FrameType | None) -> int | None:
-        """The innermost program location on the stack from ``frame`` outwards."""
+        """The innermost program location on the stack from ``frame`` outwards.
+
+        Runs for every recorded call, through a dozen library frames (torch's, ours): files
+        already seen are looked up inline, not through :meth:`_file`.
+        """
+        known = self._index
         while frame is not None:
-            index = self._file(frame.f_code.co_filename)
+            filename = frame.f_code.co_filename
+            index = known[filename] if filename in known else self._file(filename)
             if index is not None:
                 return index * STRIDE + frame.f_lineno
             frame = frame.f_back
