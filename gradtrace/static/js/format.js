@@ -45,16 +45,32 @@ export function stats(tv) {
   return parts.join(' ');
 }
 
-/** Very short label for an edge: the scalar, a uniform value, or the norm. */
+/**
+ * Very short text for a tensor (edge labels, captions): the scalar, the tensor itself when it
+ * has at most 3 values, a value all its elements share ("0.25 each, ×4 elements": "0.25 ×4"
+ * read as a product), else its norm.
+ */
 export function shortTensor(tv) {
   if (tv == null) return '';
   if (tv.numel === 1 && tv.values != null) {
     const v = Array.isArray(tv.values) ? tv.values.flat(Infinity)[0] : tv.values;
     return num(v);
   }
-  if (tv.min != null && tv.min === tv.max) return `${num(tv.min)} ×${tv.numel}`;
   if (tv.values != null && tv.numel <= 3) return nested(tv.values, 3);
+  if (tv.min != null && tv.min === tv.max) return `${num(tv.min)} each, ×${tv.numel} elements`;
   return tv.norm != null ? `‖${num(tv.norm)}‖` : shape(tv.shape);
+}
+
+/**
+ * A node's value on the graph, under its shape: the number, the tensor when it has at most 4
+ * values, "0.25 each" for a constant, else its range and mean.
+ */
+export function valueText(tv) {
+  if (tv == null) return '';
+  if (tv.values != null && tv.numel <= 4) return tv.numel === 1 ? shortTensor(tv) : nested(tv.values, 4);
+  if (tv.min != null && tv.min === tv.max) return `${num(tv.min)} each`;
+  if (tv.min == null) return '';
+  return `${num(tv.min)}…${num(tv.max)}, mean ${num(tv.mean)}`;
 }
 
 /** Flatten a TensorView's values to a 2-D grid (rows of numbers) for tables and heat-maps. */

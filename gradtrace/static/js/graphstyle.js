@@ -25,7 +25,7 @@ export function graphStyle() {
   };
   return [
     { selector: 'node', style: {
-      label: 'data(label)', 'text-wrap': 'wrap', 'text-valign': 'center', 'text-halign': 'center',
+      label: 'data(shown)', 'text-wrap': 'wrap', 'text-valign': 'center', 'text-halign': 'center',
       'font-family': 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace', 'font-size': NODE_FONT,
       color: c.nodeFg, shape: 'round-rectangle', width: 'data(w)', height: 'data(h)',
       'border-width': 1, 'border-color': c.edge, 'min-zoomed-font-size': 5,

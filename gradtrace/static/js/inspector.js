@@ -12,6 +12,7 @@ import { recomputedIn } from './beyond.js';
 import { callName } from './naming.js';
 import { KINDS, kindOf } from './kinds/index.js';
 import { h, tensorBlock } from './tensorview.js';
+import { formulaView } from './formula.js';
 
 export class Inspector {
   constructor(root, bus) {
@@ -48,6 +49,21 @@ export class Inspector {
   }
 
   /** Show the selection again (a box opened, values loaded). */
+  /**
+   * The node's value: its forward value, or for a node a create_graph backward built (it has
+   * none: it computed part of a gradient) what it is and what it sent when it was differentiated.
+   */
+  valueBlock(n, full, load) {
+    if (full.value != null || n.created_in_call == null) return tensorBlock(full.value, 'forward value', load);
+    const call = callName(this.model.calls[n.created_in_call], n.created_in_call);
+    const sent = this.model.events.find((ev) => ev.node === n.id && ev.grad_inputs?.some((g) => g != null));
+    const block = h('div', { class: 'tensor' }, h('div', { class: 'tensor-caption' }, 'computed in backward'),
+      h('p', {}, `${call} (create_graph=True) built this node while computing a gradient, so it has no forward value;`
+        + ' its output was part of that gradient.'));
+    if (sent) block.append(tensorBlock(sent.grad_inputs.find((g) => g != null), `sent when ${callName(this.model.calls[sent.call], sent.call)} differentiated it`));
+    return block;
+  }
+
   refresh() {
     const body = this.root.querySelector('[data-role="body"]');
     body.replaceChildren();
@@ -158,7 +174,7 @@ export class Inspector {
     for (const [k, v] of facts) dl.append(h('dt', {}, k), h('dd', {}, String(v ?? '–')));
     const full = this.model.detail?.get(n.id) ?? n;
     const load = this.canLoad ? () => this.bus.emit('values:request', { nodeId: n.id }) : null;
-    out.push(dl, tensorBlock(full.value, 'forward value', load));
+    out.push(dl, this.valueBlock(n, full, load));
     for (const s of full.saved ?? []) out.push(tensorBlock(s.value, `saved: ${s.name}`, load));
     out.push(...this.attachedView(n));
     const st = this.state;
@@ -168,6 +184,7 @@ export class Inspector {
       for (const run of st.hooks.get(n.id) ?? []) out.push(...kindOf(run).inspect(run, this.model));
       if (recv) recv.forEach((g, i) => out.push(tensorBlock(g, `gradient received [${i}]`)));
       if (sent) sent.forEach((g, i) => out.push(tensorBlock(g, `gradient sent to input ${i}`)));
+      out.push(...formulaView(this.model, st, n.id)); // the op's rule with this step's numbers
       if (!recv && !sent) out.push(h('p', { class: 'muted' }, 'No gradient has reached this node yet at this step.'));
       if (n.kind === 'leaf') out.push(tensorBlock(st.leafGrad.get(n.id) ?? null, '.grad at this step'));
       if (n.kind === 'leaf' && full !== n && st.step === st.total) out.push(tensorBlock(full.grad, 'final .grad'));

@@ -24,9 +24,10 @@ export function labelBox(text, x, y) {
 
 const overlap = (a, b) => a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
 
-/** Shorter forms of a label, longest first: the text, its first characters + "…", "…". */
+/** Shorter forms of a label, longest first: the text (a constant's "0.25 each"), its first characters + "…", "…". */
 export function shorter(text) {
   const out = [text];
+  if (text.includes(' each, ')) out.push(text.slice(0, text.indexOf(', '))); // 0.25 each
   if (text.length > 9) out.push(`${text.slice(0, 7)}…`);
   if (text.length > 1) out.push('…');
   return out;

@@ -10,6 +10,7 @@ import { shape, shortTensor } from './format.js';
 import { boxPaths, buildGroups, groupTitle, initialCollapsed, within } from './groups.js';
 import { recomputedIn, untracedCalls } from './beyond.js';
 import { KINDS, kindOf } from './kinds/index.js';
+import { valueRoom } from './nodevalue.js';
 
 /** The line a closed module box adds while the current step is one of its nodes. */
 export const STEP_INSIDE = '● step inside';
@@ -219,8 +220,9 @@ export class TraceModel {
       if (this.collapsedOwner(n.id) !== null) continue;
       const lines = nodeLines(n, this.hooks.get(n.id), this.isRecomputed(n));
       const parent = parentOf(this.box.get(n.id));
+      const size = sizeOf([...lines, 'v'.repeat(this.valueRoom().get(n.id) ?? 0)]); // + its value line (nodevalue.js)
       const marks = [this.isRecomputed(n) ? 'recomputed' : '', n.value?.tangent ? 'dual' : ''].join(' ').trim();
-      nodes.push({ id: `n${n.id}`, type: 'node', nodeId: n.id, role: this.role(n), marks, parent, lines, ...sizeOf(lines) });
+      nodes.push({ id: `n${n.id}`, type: 'node', nodeId: n.id, role: this.role(n), marks, parent, lines, ...size });
       if (!this.showSaved) continue;
       (n.saved ?? []).forEach((s, i) => {
         const sl = [s.name, shape(s.value?.shape)];
@@ -285,6 +287,12 @@ export class TraceModel {
   /** True when node `id` exists at step k (graphs built by create_graph appear later). */
   bornAt(id, k) {
     return (this.birth.get(id) ?? 0) <= k;
+  }
+
+  /** Node id -> characters of the value line under its label (nodevalue.js), made once. */
+  valueRoom() {
+    if (!this.room) this.room = valueRoom(this);
+    return this.room;
   }
 
   /** Trace node ids created on source line `line`. */

@@ -89,7 +89,7 @@ export class Renderer {
       group: 'nodes',
       data: {
         id: n.id, parent: n.parent ?? undefined, type: n.type, role: n.role ?? n.type,
-        label: n.lines.join('\n'), base: n.lines.join('\n'), w: n.w, h: n.h, path: n.path, nodeId: n.nodeId,
+        label: n.lines.join('\n'), base: n.lines.join('\n'), shown: n.lines.join('\n'), w: n.w, h: n.h, path: n.path, nodeId: n.nodeId,
         line: n.nodeId != null ? lineOf(n.nodeId) : null,
       },
       position: positions[n.id] ? { ...positions[n.id] } : undefined,
@@ -190,7 +190,8 @@ export class Renderer {
         }
         if (w.label !== null && (!prev || prev.label !== w.label)) {
           if (el.isEdge()) this.putLabel(el, w.label);
-          else el.data('label', [el.data('base'), w.label].filter(Boolean).join('\n'));
+          else if (el.data('type') === 'node') el.data('shown', `${el.data('base')}\n${w.label || ' '}`);
+          else el.data('shown', [el.data('base'), w.label].filter(Boolean).join('\n'));
         }
         this.applied.set(id, w);
       }

@@ -55,7 +55,7 @@ export function geometry(cy) {
   const zoom = cy.zoom();
   const pan = cy.pan();
   const nodes = cy.nodes().filter((el) => el.visible()).map((el) => ({
-    id: el.id(), type: el.data('type'), box: onScreen(nodeBox(el), zoom, pan),
+    id: el.id(), type: el.data('type'), text: String(el.data('shown') ?? ''), box: onScreen(nodeBox(el), zoom, pan),
     font_px: parseFloat(el.style('font-size')) * zoom,
   }));
   const labels = cy.edges().filter((el) => labelPainted(el, zoom)).map((el) => {

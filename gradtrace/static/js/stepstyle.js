@@ -8,17 +8,21 @@
 // elements at once (a new backward call, a long slider jump) falls back to a full pass.
 import { shortTensor } from './format.js';
 import { STEP_INSIDE } from './model.js';
+import { valueLine } from './nodevalue.js';
 
 /** Beyond this many replayed events a full pass is as cheap as collecting the touched set. */
 const INCREMENTAL_SPAN = 64;
 
-/** Classes of a node or saved-tensor element standing for trace node `id`. */
+/**
+ * Classes of a node or saved-tensor element standing for trace node `id`, and for a node its
+ * value line (nodevalue.js: the value once computed, what it sent once visited).
+ */
 export function nodeLook(id, isNode, model, st) {
   let cls = model.bornAt(id, st.step) ? '' : 'unborn';
   if (!cls && !st.lit.has(id) && st.call === null) cls = 'future';
   if (st.visited.has(id)) cls += ' visited';
   if (isNode && id === st.current?.node) cls += ' active';
-  return { cls, label: null };
+  return { cls, label: isNode ? valueLine(model, id, st) : null };
 }
 
 /**

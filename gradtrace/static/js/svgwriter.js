@@ -20,7 +20,7 @@ function nodeSvg(n) {
   const isGroup = n.isParent();
   const opacity = isGroup ? 0.06 : Number(n.style('opacity'));
   const dash = n.style('border-style') === 'dashed' ? ' stroke-dasharray="4 3"' : '';
-  const label = String(n.data('label') ?? '').split('\n');
+  const label = String(n.data('shown') ?? n.data('label') ?? '').split('\n');
   const color = n.style('color');
   const rect = `<rect x="${bb.x1.toFixed(1)}" y="${bb.y1.toFixed(1)}" width="${bb.w.toFixed(1)}" height="${bb.h.toFixed(1)}" rx="4" fill="${fill}" fill-opacity="${isGroup ? opacity : 1}" stroke="${stroke}"${dash}/>`;
   const t = isGroup
