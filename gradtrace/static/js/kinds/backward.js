@@ -4,6 +4,7 @@
 // returned rather than sending them on (no edge carries them).
 import { shortTensor } from '../format.js';
 import { callName, callText, grads, nodeName } from '../naming.js';
+import { formulaCaption } from '../formula.js';
 
 export default {
   phase: 'backward',
@@ -47,6 +48,6 @@ export default {
     // a non-reentrant checkpoint's node: backward ran the segment again for its saved tensors
     const again = n?.recomputed ? ' (checkpointed: its saved tensors recomputed)' : '';
     return `${callText(model, ev.call)}: ${nodeName(model, ev.node)}${again} received ${got || '–'}, `
-      + `sent ${grads(ev.grad_inputs ?? [])}${leaf}`;
+      + `sent ${grads(ev.grad_inputs ?? [])}${leaf}${formulaCaption(ev, model)}`;
   },
 };
