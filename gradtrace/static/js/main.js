@@ -11,6 +11,8 @@ import { Timeline } from './timeline.js';
 import { Inspector } from './inspector.js';
 import { DETAIL_VALUES } from './tensorview.js';
 import { ConsolePanel, ErrorAlert, GradientsPanel } from './panels.js';
+import { ProblemsPanel } from './problems.js';
+import { GradFlowPanel } from './gradflow.js';
 import { Examples } from './examples.js';
 import { copyLink, readLocation, shareUrl, showLinkedView } from './share.js';
 import { ExpressionForm } from './expression.js';
@@ -21,6 +23,7 @@ import { embeddedProblem, embeddedTrace } from './viewer.js';
 import { readWire } from './wire.js';
 import { installTestHook } from './testhook.js';
 import { FAST_PLAYBACK } from './camera.js';
+import { ThemeToggle } from './theme.js';
 
 const DEFAULT_PROGRAM = `import torch
 
@@ -47,8 +50,10 @@ const finder = new FindBox($('find'), bus);
 const examples = new Examples($('examples'), $('example-explanation'), bus);
 const expressionForm = new ExpressionForm($('expression'), $('modes'), bus);
 const sources = new SourceFiles($('files'), editor);
+const theme = new ThemeToggle($('theme'), bus);
 /** Every panel, `{name, setModel(model), render(state)}` (panels.js), in the order they update. */
-const panels = [errorAlert, new ConsolePanel($('console')), new GradientsPanel($('gradients')), inspector, sources];
+const panels = [errorAlert, new ConsolePanel($('console')), new GradientsPanel($('gradients')), inspector, sources,
+  new ProblemsPanel($('problems'), bus, (step) => timeline.go(step)), new GradFlowPanel($('gradflow'))];
 // the self-contained viewer's loader hands over a blob: URL for the worker (viewer.js)
 const layout = new LayoutClient(cfg.workerUrl ?? `${cfg.staticUrl}/js/layout.worker.js`,
   (phase, fraction) => bus.emit('layout:progress', { phase, fraction }));
@@ -250,6 +255,7 @@ bus.on('values:request', async () => {
   }
 });
 bus.on('status', ({ text }) => { $('status').textContent = text; });
+bus.on('theme:changed', () => renderer.restyle());
 
 $('run').addEventListener('click', () => editor.requestRun());
 $('share').addEventListener('click', async () => {
@@ -263,7 +269,7 @@ $('share').addEventListener('click', async () => {
   const msg = await copyLink(shareUrl(now, examples.current, view), $('share-link'));
   bus.emit('status', { text: msg });
 });
-bindExports(renderer, () => model, { viewerUrl: cfg.viewerUrl },
+bindExports(renderer, () => model, { viewerUrl: cfg.viewerUrl, state: () => lastState },
   (message) => bus.emit('status', { text: `Export failed: ${message}` }));
 renderer.bindViewButtons($('fit'), $('zoom-in'), $('zoom-out'));
 installTestHook({ renderer, canvas: $('graph-canvas'), region: graphRegion, timeline });
