@@ -1,0 +1,211 @@
+"""The local backward rule on the page (issue 19): at a backward step the inspector and the
+caption show the op's rule with the step's own numbers and its result, the edge gradient.
+
+The traces carry `formulas`, `diagnostics` and `grad_flow` as the Python side computes them
+(`explained`), opened in the self-contained viewer from file:// with the network refused.
+PyTorch is the oracle: a node hook in a plain run records the gradients each node sent.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlparse
+
+import pytest
+import torch
+
+from gradtrace.tracing import trace_source
+from gradtrace.tracing.diagnostics import diagnose, grad_flow
+from gradtrace.tracing.formulas import formulas_for
+from gradtrace.tracing.wire import dumps, expand
+from gradtrace.viewer import save_html
+from tests.browser.conftest import PageWatch, shot
+from tests.browser.helpers import CHAIN, NUMBER, cy_eval, wait_drawn
+
+pytestmark = pytest.mark.browser
+
+DRAWN = ("() => { const g = document.getElementById('graph');"
+         " return Number(g.dataset.draws || 0) > 0 && g.getAttribute('aria-busy') === 'false'; }")
+SINH = """import torch
+x = torch.tensor([0.5, -1.0], requires_grad=True)
+y = torch.sinh(x)
+y.sum().backward()
+"""
+
+
+def explained(code: str) -> dict[str, Any]:
+    """The trace of `code` as saved (plain JSON) with its explanation fields, and its source."""
+    trace = json.loads(dumps(trace_source(code)))
+    assert trace["ok"], trace["error"]
+    trace.setdefault("formulas", formulas_for(trace))
+    trace.setdefault("diagnostics", diagnose(trace))
+    trace.setdefault("grad_flow", grad_flow(trace))
+    return {**trace, "files": [{"path": "program.py", "source": code}]}
+
+
+@pytest.fixture()
+def offline(browser) -> Iterator[Any]:  # type: ignore[no-untyped-def]
+    """Offline pages that may load only file:, blob: and data: URLs, failing on console errors."""
+    made: list[tuple[Any, PageWatch]] = []
+
+    def make() -> Any:
+        context = browser.new_context(viewport={"width": 1280, "height": 800}, offline=True)
+        watch = PageWatch()
+
+        def route(r: Any) -> None:
+            if urlparse(r.request.url).scheme in ("file", "blob", "data"):
+                r.continue_()
+            else:
+                watch.foreign.append(r.request.url)
+                r.abort()
+
+        context.route("**/*", route)
+        pg = context.new_page()
+        pg.on("console", lambda m: watch.errors.extend([m.text] if m.type == "error" else []))
+        pg.on("pageerror", lambda e: watch.errors.append(str(e)))
+        made.append((context, watch))
+        return pg
+
+    yield make
+    for context, _ in made:
+        context.close()
+    for _, watch in made:
+        assert watch.foreign == [], f"the viewer asked the network for {watch.foreign}"
+        assert watch.errors == [], f"console errors: {watch.errors}"
+
+
+def open_viewer(page: Any, trace: dict[str, Any], path: Path) -> None:
+    page.goto(save_html(trace, path).resolve().as_uri())
+    page.wait_for_function(DRAWN, timeout=30_000)
+
+
+def go_to(page: Any, step: int) -> None:
+    """Move the timeline to `step` as the slider does."""
+    page.evaluate("(s) => { const el = document.querySelector('#timeline [data-role=slider]');"
+                  " el.value = String(s); el.dispatchEvent(new Event('input')); }", step)
+    assert page.get_by_role("slider", name="Timeline").get_attribute("aria-valuenow") == str(step)
+
+
+def select(page: Any, node: int) -> None:
+    cy_eval(page, "(cy, id) => { cy.getElementById(id).emit('tap'); }", f"n{node}")
+
+
+def numbers(text: str) -> list[float]:
+    return [float(v) for v in NUMBER.findall(text)]
+
+
+def visit(long: dict[str, Any], op: str, inputs: int) -> tuple[int, dict[str, Any]]:
+    """The step showing the backward visit of the `op` node with `inputs` edges, and its event."""
+    nodes = long["graph"]["nodes"]
+    for i, ev in enumerate(long["events"]):
+        node = nodes[ev.get("node", -1)] if ev["phase"] == "backward" else None
+        if node and node["op"] == op and sum(e is not None for e in node["inputs"]) == inputs:
+            return i + 1, ev
+    raise AssertionError(f"no backward visit of {op}")
+
+
+def values(tv: dict[str, Any] | None) -> list[float]:
+    assert tv is not None and tv["values"] is not None
+    return torch.tensor(tv["values"], dtype=torch.float64).flatten().tolist()
+
+
+def plain_chain() -> dict[str, list[list[float]]]:
+    """CHAIN run plainly: what MeanBackward0 and the y * y MulBackward0 sent, per input."""
+    sent: dict[str, list[list[float]]] = {}
+    x = torch.ones(2, 2, requires_grad=True)
+    y = x + 2
+    yy = y * y
+    out = (yy * 3).mean()
+    for name, fn in (("mean", out.grad_fn), ("mul", yy.grad_fn)):
+        assert fn is not None
+        fn.register_hook(lambda gi, go, name=name: sent.__setitem__(
+            name, [g.flatten().tolist() for g in gi if g is not None]))
+    torch.autograd.backward(out)
+    return sent
+
+
+def where(line: Any, name: str) -> list[float]:
+    text = line.locator(f".formula-where [data-name='{name}']").inner_text()
+    return numbers(text.split("=", 1)[1])
+
+
+def test_mul_and_mean_rules_show_the_steps_numbers(offline, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    trace = explained(CHAIN)
+    long = expand(trace)
+    plain = plain_chain()
+    page = offline()
+    open_viewer(page, trace, tmp_path / "chain.html")
+    inspector = page.get_by_role("region", name="Inspector")
+    caption = page.locator("#timeline [data-role=caption]")
+
+    step, ev = visit(long, "MulBackward0", 2)  # y * y: self and other are both y
+    go_to(page, step)
+    select(page, ev["node"])
+    rule = inspector.get_by_role("group", name="Backward rule of MulBackward0")
+    saved = {s["name"]: s["value"] for s in long["graph"]["nodes"][ev["node"]]["saved"]}
+    for i, (name, other) in enumerate((("self", "other"), ("other", "self"))):
+        line = rule.locator(f".formula-line[data-input='{name}']")
+        assert line.locator(".formula-rule").inner_text() == f"grad_{name} = grad · {other}"
+        assert where(line, "grad") == values(ev["grad_outputs"][0])
+        assert where(line, other) == values(saved[other])
+        shown = numbers(line.locator(".formula-values").inner_text())
+        assert shown == values(ev["grad_outputs"][0]) + values(saved[other])
+        result = numbers(line.locator(".formula-result").inner_text())
+        assert result == values(ev["grad_inputs"][i]) == pytest.approx(plain["mul"][i])
+    text = caption.inner_text()
+    assert "rule: grad_self = grad · other = [[0.75, 0.75], [0.75, 0.75]] · [[3, 3], [3, 3]]" \
+        " = [[2.25, 2.25], [2.25, 2.25]]" in caption.get_attribute("title")
+    assert "MulBackward0" in text
+
+    step, ev = visit(long, "MeanBackward0", 1)
+    go_to(page, step)
+    select(page, ev["node"])
+    line = inspector.get_by_role("group", name="Backward rule of MeanBackward0").locator(
+        ".formula-line[data-input='self']")
+    mean_rule = "grad_self = grad / n, spread over self's shape"
+    assert line.locator(".formula-rule").inner_text() == mean_rule
+    assert where(line, "grad") == values(ev["grad_outputs"][0]) == [1.0]
+    assert where(line, "n") == [4.0]  # the elements averaged: x is 2 x 2
+    assert numbers(line.locator(".formula-values").inner_text()) == [1.0, 4.0]
+    result = numbers(line.locator(".formula-result").inner_text())
+    assert result == values(ev["grad_inputs"][0]) == pytest.approx(plain["mean"][0])
+    assert f"rule: {mean_rule} = 1 / 4" in caption.get_attribute("title")
+    shot(page, "explain-mean-rule")
+
+
+def test_an_op_without_a_rule_says_so(offline, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    trace = explained(SINH)
+    assert "SinhBackward0" not in trace["formulas"]
+    long = expand(trace)
+    page = offline()
+    open_viewer(page, trace, tmp_path / "sinh.html")
+    step, ev = visit(long, "SinhBackward0", 1)
+    go_to(page, step)
+    select(page, ev["node"])
+    rule = page.get_by_role("region", name="Inspector").get_by_role(
+        "group", name="Backward rule of SinhBackward0")
+    assert rule.locator(".formula-missing").inner_text() == "no rule for SinhBackward0 in the table"
+    assert rule.locator(".formula-line").count() == 0  # nothing guessed
+    assert page.locator("#timeline [data-role=caption]").inner_text().endswith(
+        "· no rule for SinhBackward0 in the table")
+
+
+def test_the_playground_shows_the_rule_from_the_servers_trace(page, server_url) -> None:  # type: ignore[no-untyped-def]
+    with page.expect_response(lambda r: r.url.endswith("/api/v1/trace"), timeout=60_000) as resp:
+        page.goto(f"{server_url}/?code={quote(CHAIN)}")
+    wait_drawn(page, 0)
+    wire = resp.value.json()
+    if "formulas" not in wire:
+        pytest.skip("the server's traces do not carry formulas yet")
+    long = expand(wire)
+    step, ev = visit(long, "MulBackward0", 2)
+    go_to(page, step)
+    select(page, ev["node"])
+    line = page.get_by_role("region", name="Inspector").locator(".formula-line[data-input='self']")
+    result = numbers(line.locator(".formula-result").inner_text())
+    assert result == values(ev["grad_inputs"][0]) == pytest.approx(plain_chain()["mul"][0])
+    assert "rule: grad_self = grad · other" in page.locator(
+        "#timeline [data-role=caption]").get_attribute("title")
