@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from gradtrace.api import body_limit, export, health, metrics, pages, routes
+from gradtrace.api import body_limit, docs, export, health, metrics, pages, routes
 from gradtrace.api.errors import install_error_handlers
 from gradtrace.api.ratelimit import RateLimitMiddleware
 from gradtrace.api.request_log import RequestLogMiddleware
@@ -41,8 +41,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.ready = False
             sandbox.close()
 
+    # docs_url/redoc_url None: /docs is served from vendored files (api/docs.py), never a CDN
     app = FastAPI(title="Gradtrace", version=__version__, lifespan=lifespan,
-                  description="See PyTorch autograd: graphs, values and gradients.")
+                  description="See PyTorch autograd: graphs, values and gradients.",
+                  docs_url=None, redoc_url=None)
     app.state.sandbox = sandbox
     app.state.settings = settings
     app.state.ready = False
@@ -64,5 +66,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(routes.router)
     app.include_router(pages.router)
     app.include_router(export.router)
+    app.include_router(docs.router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR), check_dir=False), name="static")
     return app

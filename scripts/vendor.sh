@@ -32,6 +32,7 @@ PACKAGES=(
   "style-mod@4.1.4"
   "w3c-keyname@2.2.8"
   "crelt@1.0.7"
+  "swagger-ui-dist@5.36.0"
 )
 
 TMP="$(mktemp -d)"
@@ -62,6 +63,8 @@ copy_pkg @marijn/find-cluster-break src/index.js
 copy_pkg style-mod src/style-mod.js
 copy_pkg w3c-keyname index.js
 copy_pkg crelt index.js
+# /docs (Swagger UI) served from these files, so the API docs work with no network
+copy_pkg swagger-ui-dist swagger-ui-bundle.js swagger-ui.css
 
 {
   echo "# Vendored by scripts/vendor.sh on $(date -u +%Y-%m-%d); do not edit by hand."

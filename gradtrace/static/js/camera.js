@@ -66,3 +66,31 @@ export function union(boxes) {
 export function reducedMotion() {
   return typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
 }
+
+/**
+ * Centre of the `w` x `h` window (model units) that holds the most of `boxes` whole: where a
+ * Fit that cannot show everything readably looks when nothing is selected and no step is
+ * being told. Windows centred on each box are tried; a tie goes to the one nearest the middle.
+ */
+export function busiest(boxes, w, h) {
+  const mid = (b) => ({ x: (b.x1 + b.x2) / 2, y: (b.y1 + b.y2) / 2 });
+  const centres = boxes.map(mid);
+  const all = union(boxes);
+  const middle = mid(all);
+  let best = middle;
+  let bestCount = -1;
+  let bestDist = Infinity;
+  for (const c of centres) {
+    const x1 = c.x - w / 2;
+    const y1 = c.y - h / 2;
+    let count = 0;
+    for (const b of boxes) if (b.x1 >= x1 && b.y1 >= y1 && b.x2 <= x1 + w && b.y2 <= y1 + h) count += 1;
+    const dist = Math.hypot(c.x - middle.x, c.y - middle.y);
+    if (count > bestCount || (count === bestCount && dist < bestDist)) {
+      best = c;
+      bestCount = count;
+      bestDist = dist;
+    }
+  }
+  return best;
+}

@@ -1,15 +1,25 @@
 // dot.js: the graph as Graphviz DOT text, made from the model (no server round trip).
 // Same colour roles as the page and torchviz, and one cluster per box of the page (a
 // module, or one call of a module that ran several times: "cell #3"), nested as they are.
+// Each edge carries the gradient it had at the timeline step shown (the latest one it carried
+// by then; at the last step, the final ones), and the graph's label says which step that is.
 import { nodeLines } from './model.js';
-import { shape } from './format.js';
+import { shape, shortTensor } from './format.js';
 import { boxName } from './groups.js';
 
 const q = (s) => `"${String(s).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 const FILL = { leaf: 'lightblue', op: 'lightgrey', root: 'darkolivegreen1', saved: 'orange' };
 
-export function toDot(model) {
-  const out = ['digraph gradtrace {', '  graph [rankdir=TB];',
+/** What the edge labels show: the final gradients, or those of step k. */
+export function gradientsWhen(st) {
+  if (!st || st.step >= st.total) return 'edge labels: the final gradients (after the last step)';
+  return `edge labels: gradients as of step ${st.step} of ${st.total} (the latest each edge carried)`;
+}
+
+/** DOT text of the model's graph; `st` (model.stateAt) puts its gradients on the edges. */
+export function toDot(model, st = null) {
+  const state = st ?? model.stateAt(model.events.length);
+  const out = ['digraph gradtrace {', `  graph [rankdir=TB label=${q(gradientsWhen(state))} labelloc=t];`,
     '  node [shape=box style="filled,rounded" fontname=monospace fontsize=10];'];
   const emitNodes = (ids, indent) => {
     for (const id of ids) {
@@ -31,7 +41,11 @@ export function toDot(model) {
   };
   emitNodes([...model.nodes.keys()].filter((id) => !model.box.has(id)), '  ');
   for (const g of model.groups.values()) if (g.parent === null) emitBox(g, '  ');
-  for (const e of model.edges) out.push(`  n${e.source} -> n${e.target};`);
+  for (const e of model.edges) {
+    const g = state.edgeGrad.get(e.id);
+    const label = g ? ` [label=${q(shortTensor(g))} fontcolor=orangered3 color=orangered3]` : '';
+    out.push(`  n${e.source} -> n${e.target}${label};`);
+  }
   for (const n of model.nodes.values()) {
     (n.saved ?? []).forEach((_, i) => out.push(`  s${n.id}_${i} -> n${n.id} [style=dashed];`));
   }

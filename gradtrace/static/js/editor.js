@@ -53,6 +53,7 @@ export class Editor {
         extensions: [
           lineNumbers(), highlightActiveLineGutter(), history(), drawSelection(), indentOnInput(),
           bracketMatching(), highlightActiveLine(), python(),
+          EditorView.lineWrapping, // a long line wraps in a narrow pane instead of being cut off
           syntaxHighlighting(themedHighlightStyle),
           keymap.of([runKey, ...defaultKeymap, ...historyKeymap, indentWithTab]),
           this.marks,

@@ -25,6 +25,7 @@ export const EVENTS = Object.freeze({
   'examples:loaded': ['{examples: Array}', 'examples -> main'],
   'example:chosen': ['{id: string}', 'examples -> main'],
   'status': ['{text: string} (a short message)', 'anyone -> status bar'],
+  'theme:changed': ["{theme: 'auto'|'light'|'dark'}", 'theme toggle -> main (the renderer restyles the graph from the new CSS variables)'],
   'values:request': ['{nodeId: number}', 'inspector (Load values for a heat-map) -> main (re-runs with options.max_values, keeps the nodes as model.detail)'],
   'mode:changed': ["{mode: 'program'|'expression'}", 'expression form (tabs, example, URL) -> main (the editor shows the user\'s program, or read-only the server\'s one)'],
 });

@@ -14,13 +14,16 @@ function download(blob, filename) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-/** Run one export kind: 'svg' | 'png' | 'json' | 'dot' | 'html' (needs `options.viewerUrl`). */
+/**
+ * Run one export kind: 'svg' | 'png' | 'json' | 'dot' | 'html' (needs `options.viewerUrl`);
+ * `options.state()` is the timeline state shown (the DOT's edge gradients).
+ */
 export async function exportAs(kind, renderer, model, options = {}) {
   if (!model) return;
   if (kind === 'svg') download(new Blob([renderer.svg()], { type: 'image/svg+xml' }), 'gradtrace-graph.svg');
   else if (kind === 'png') download(await renderer.png(), 'gradtrace-graph.png');
   else if (kind === 'json') download(new Blob([JSON.stringify(model.trace, null, 1)], { type: 'application/json' }), 'gradtrace-trace.json');
-  else if (kind === 'dot') download(new Blob([toDot(model)], { type: 'text/vnd.graphviz' }), 'gradtrace-graph.dot');
+  else if (kind === 'dot') download(new Blob([toDot(model, options.state?.())], { type: 'text/vnd.graphviz' }), 'gradtrace-graph.dot');
   else if (kind === 'html') {
     const html = await viewerHtml(options.viewerUrl, model);
     download(new Blob([html], { type: 'text/html' }), 'gradtrace-viewer.html');

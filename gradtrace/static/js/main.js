@@ -23,6 +23,7 @@ import { embeddedProblem, embeddedTrace } from './viewer.js';
 import { readWire } from './wire.js';
 import { installTestHook } from './testhook.js';
 import { FAST_PLAYBACK } from './camera.js';
+import { ThemeToggle } from './theme.js';
 
 const DEFAULT_PROGRAM = `import torch
 
@@ -49,6 +50,7 @@ const finder = new FindBox($('find'), bus);
 const examples = new Examples($('examples'), $('example-explanation'), bus);
 const expressionForm = new ExpressionForm($('expression'), $('modes'), bus);
 const sources = new SourceFiles($('files'), editor);
+const theme = new ThemeToggle($('theme'), bus);
 /** Every panel, `{name, setModel(model), render(state)}` (panels.js), in the order they update. */
 const panels = [errorAlert, new ConsolePanel($('console')), new GradientsPanel($('gradients')), inspector, sources,
   new ProblemsPanel($('problems'), bus, (step) => timeline.go(step)), new GradFlowPanel($('gradflow'))];
@@ -253,6 +255,7 @@ bus.on('values:request', async () => {
   }
 });
 bus.on('status', ({ text }) => { $('status').textContent = text; });
+bus.on('theme:changed', () => renderer.restyle());
 
 $('run').addEventListener('click', () => editor.requestRun());
 $('share').addEventListener('click', async () => {
@@ -266,7 +269,7 @@ $('share').addEventListener('click', async () => {
   const msg = await copyLink(shareUrl(now, examples.current, view), $('share-link'));
   bus.emit('status', { text: msg });
 });
-bindExports(renderer, () => model, { viewerUrl: cfg.viewerUrl },
+bindExports(renderer, () => model, { viewerUrl: cfg.viewerUrl, state: () => lastState },
   (message) => bus.emit('status', { text: `Export failed: ${message}` }));
 renderer.bindViewButtons($('fit'), $('zoom-in'), $('zoom-out'));
 installTestHook({ renderer, canvas: $('graph-canvas'), region: graphRegion, timeline });

@@ -8,7 +8,7 @@ import cytoscape from 'cytoscape';
 import { graphStyle } from './graphstyle.js';
 import { boxLook, edgeLook, nodeLook, touched } from './stepstyle.js';
 import { buildSvg } from './svgwriter.js';
-import { READABLE_ZOOM, centred, frame, reducedMotion, union } from './camera.js';
+import { MARGIN, READABLE_ZOOM, busiest, centred, frame, reducedMotion, union } from './camera.js';
 import { LabelPlacer } from './labelplace.js';
 import { edgeAnchor, geometry, nodeBox, solidBoxes } from './rendergeom.js';
 
@@ -47,9 +47,7 @@ export class Renderer {
     this.index();
     this.bindInput();
     new ResizeObserver(() => this.cy.resize()).observe(container);
-    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
-      this.cy.style(graphStyle());
-    });
+    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => this.restyle());
   }
 
   bindInput() {
@@ -289,7 +287,8 @@ export class Renderer {
   /**
    * Fit the graph in view, but never blow a small graph up past 110% nor shrink its labels
    * below MIN_FONT_PX (camera.js): a graph too big for that is shown at READABLE_ZOOM around
-   * the region of interest (the selected element, else the current step's, else the middle).
+   * the region of interest (the selected element, else the current step's, else the busiest
+   * readable window: camera.busiest).
    */
   fit() {
     const cy = this.cy;
@@ -298,12 +297,16 @@ export class Renderer {
     this.fitAll();
     if (cy.zoom() >= READABLE_ZOOM) return;
     // the region of interest: the selected element, else the step being told (not once the
-    // story has ended: then the middle of the whole graph)
+    // story has ended: then the readable window holding the most nodes)
     const told = this.shownState && this.shownState.step < this.shownState.total ? this.activeIds : [];
     const focus = cy.nodes(':selected').union(cy.collection(told.map((id) => cy.getElementById(id))))
       .filter((el) => el.visible());
-    const bb = focus.empty() ? cy.elements().boundingBox() : nodeBox(focus[0]);
-    cy.viewport({ zoom: READABLE_ZOOM, pan: centred(bb, READABLE_ZOOM, cy.width(), cy.height()) });
+    const [w, h] = [cy.width(), cy.height()];
+    const at = focus.nonempty() ? nodeBox(focus[0])
+      : busiest(cy.nodes('[type != "group"]').filter((el) => el.visible()).map(nodeBox),
+        (w - 2 * MARGIN) / READABLE_ZOOM, (h - 2 * MARGIN) / READABLE_ZOOM);
+    const bb = 'x1' in at ? at : { x1: at.x, x2: at.x, y1: at.y, y2: at.y };
+    cy.viewport({ zoom: READABLE_ZOOM, pan: centred(bb, READABLE_ZOOM, w, h) });
   }
 
   /** Everything in view, but a small graph never blown up past 110%. */
@@ -314,6 +317,11 @@ export class Renderer {
       cy.zoom(1.1);
       cy.center();
     }
+  }
+
+  /** Colours again from the CSS variables (the theme changed). */
+  restyle() {
+    this.cy.style(graphStyle());
   }
 
   zoomBy(factor) {
