@@ -11,6 +11,7 @@
 // Used by the inspector (formulaView) and the backward kind's caption (formulaCaption).
 import { num, shape, stats, tensorText } from './format.js';
 import { h } from './tensorview.js';
+import { kindOf } from './kinds/index.js';
 
 /** Tensors of at most this many values are written out; larger ones as shape and statistics. */
 export const SMALL = 16;
@@ -75,7 +76,7 @@ function bindings(model, ev, rule) {
   return b;
 }
 
-/** The expression with the step's numbers in place of its names, or null when it is prose. */
+/** The expression's math (before any ', ...' prose) with the step's numbers for its names; null: prose. */
 function substitute(expr, b) {
   const cut = expr.indexOf(', ');
   const math = cut < 0 ? expr : expr.slice(0, cut);
@@ -89,7 +90,7 @@ function substitute(expr, b) {
     out += math.slice(at, m.index) + (text ?? m[0]);
     at = m.index + m[0].length;
   }
-  return out + math.slice(at) + (cut < 0 ? '' : expr.slice(cut));
+  return out + math.slice(at); // the prose after the comma is in the rule line above
 }
 
 /** Names the expression reads that the step binds (each once, in order of appearance). */
@@ -97,12 +98,23 @@ function used(expr, b) {
   return [...new Set([...expr.matchAll(IDENT)].map((m) => m[0]))].filter((k) => b.has(k));
 }
 
-/** Per model, the index of each event (built once), and .grad of a leaf just before an event. */
+/** Per model, the index of each event (built once). */
 const INDEX = new WeakMap();
+
+/**
+ * A leaf's .grad just before event `ev`: the latest earlier event on the leaf that set it,
+ * replayed by its kind onto an empty state (no replay of the whole timeline at every step).
+ */
 function gradBefore(model, ev) {
   if (!INDEX.has(model)) INDEX.set(model, new Map(model.events.map((e, i) => [e, i])));
-  const i = INDEX.get(model).get(ev) ?? 0;
-  return model.stateAt(i).leafGrad.get(ev.node) ?? null;
+  const scratch = model.stateAt(0);
+  for (let i = (INDEX.get(model).get(ev) ?? 0) - 1; i >= 0; i -= 1) {
+    const e = model.events[i];
+    if (e.node !== ev.node) continue;
+    kindOf(e).step(scratch, e);
+    if (scratch.leafGrad.has(ev.node)) return scratch.leafGrad.get(ev.node);
+  }
+  return null;
 }
 
 /**
