@@ -13,13 +13,14 @@ from __future__ import annotations
 import math
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 import torch
 
 from gradtrace.tracing.wire import expand
 from tests.browser.conftest import shot
-from tests.browser.helpers import NUMBER, torch_run
+from tests.browser.helpers import NUMBER, torch_run, wait_drawn
 from tests.browser.test_explain_rules import explained, offline, open_viewer
 
 pytestmark = pytest.mark.browser
@@ -152,3 +153,26 @@ def test_the_grad_flow_chart_has_a_bar_per_module_with_its_norm(offline, tmp_pat
         widths.append(row.locator(".gradflow-bar").bounding_box()["width"])
     # a log scale: the output-side layers first, each gradient smaller than the last
     assert widths == sorted(widths, reverse=True) and widths[-1] > 0
+
+
+def test_the_playground_shows_the_servers_problems_and_flow(page, server_url) -> None:  # type: ignore[no-untyped-def]
+    code = source("unused_parameter")
+    with page.expect_response(lambda r: r.url.endswith("/api/v1/trace"), timeout=60_000) as resp:
+        page.goto(f"{server_url}/?code={quote(code)}")
+    wait_drawn(page, 0)
+    wire = resp.value.json()
+    if "diagnostics" not in wire:
+        pytest.skip("the server's traces do not carry diagnostics yet")
+    found = wire["diagnostics"]
+    net = torch_run(code)["net"]
+    assert isinstance(net, torch.nn.Module)
+    plain_none = {name for name, p in net.named_parameters() if p.grad is None}
+    assert {d["parameter"] for d in found if d["kind"] == "unused_parameter"} == plain_none
+    assert listed(page) == [d["message"] for d in found]
+    panel = page.get_by_role("region", name="Problems")
+    panel.get_by_role("button", name=found[0]["message"]).click()
+    assert found[0]["parameter"] in selected(page)
+    assert step(page) == first_step(expand(wire), found[0]["node"], "forward")
+    rows = page.get_by_role("region", name="Gradient flow").locator("tbody tr")
+    modules = [m["module"] for c in wire["grad_flow"] for m in c["modules"]]
+    assert [rows.nth(i).get_attribute("data-module") for i in range(rows.count())] == modules
