@@ -119,6 +119,7 @@ class RecordingMode(TorchFunctionMode):
         token = recorder.writes.before(func, args)
         result = func(*args, **kwargs)
         recorder.writes.after(func, token)
+        recorder.cuts.observe(func, args, result)
         first = args[0] if args else None
         try:
             recorder.after_call(result, first)

@@ -27,6 +27,7 @@ import torch
 from torch.autograd.function import Function
 
 from gradtrace.tracing import duals, inplace, module_hooks, saved_hooks
+from gradtrace.tracing.diagnostics import CutLog
 from gradtrace.tracing.errors import TraceLimitError
 from gradtrace.tracing.grad_writes import GradOwners
 from gradtrace.tracing.graph import GraphIndex, NodeRecord, Origin
@@ -73,6 +74,8 @@ class Recorder:
         sources = self.sources
         # for the in-place error's hint
         self.writes = inplace.new_log(lambda: sources.here(sys._getframe(1)))
+        # where values left the graph and which .grad reads got None (diagnostics' reasons)
+        self.cuts = CutLog(self.graph.node_of, lambda: sources.here(sys._getframe(2)))
 
     def snapshot_labels(self) -> None:
         """Name nodes after the program's variables as they are bound right now."""

@@ -13,6 +13,7 @@ from typing import Any
 import torch
 
 from gradtrace.tracing.errors import TraceLimitError
+from gradtrace.tracing.explain import annotate
 from gradtrace.tracing.graph import NodeRecord, grad_fn_of
 from gradtrace.tracing.recorder import Recorder
 from gradtrace.tracing.views import dtype_name
@@ -205,6 +206,7 @@ def build_result(
         "warnings": warnings,
         "error": error,
     }
+    annotate(result, recorder.modules, recorder.sources, recorder.cuts)
     recorder.sources.localize(result)
     return result
 

@@ -27,6 +27,7 @@ from pydantic import (
 from typing_extensions import TypeAliasType
 
 from gradtrace.tracing.errors import ErrorKind
+from gradtrace.tracing.schema_explain import Diagnostic, FlowCall, Formulas
 
 __all__ = [
     "BackwardEvent", "ErrorInfo", "Event", "ExpressionTrace", "GradWriteEvent", "HookEvent",
@@ -108,6 +109,10 @@ class Node(_Located):
     recomputed: Literal[True] | None = Field(
         None, description="Made inside a non-reentrant checkpoint: its saved tensors were not "
                           "kept and backward recomputes them; left out otherwise.")
+    attrs: dict[str, Any] | None = Field(
+        None, description="The op's non-tensor settings its backward reads, by torchviz's "
+                          "names ('exponent', 'dim', 'alpha'); numbers, booleans, strings "
+                          "and lists of them. Left out when there are none.")
 
 
 class TraceGraph(_Closed):
@@ -327,6 +332,17 @@ class Trace(_Closed):
                           "the trace.")
     expression: ExpressionTrace | None = Field(
         None, description="Expression requests only: which program ran for the expression.")
+    formulas: Formulas | None = Field(
+        None, description="The backward rule of every op in the graph that has one, "
+                          "{op: text}: a `grad_<input> = ...` line per input in the node's "
+                          "`inputs` order, then notes (gradtrace.tracing.formulas). Absent "
+                          "when the program produced no trace.")
+    diagnostics: list[Diagnostic] | None = Field(
+        None, description="Why a gradient is None, NaN, tiny or huge, pointed at the line "
+                          "(gradtrace.tracing.diagnostics). Absent with no trace.")
+    grad_flow: list[FlowCall] | None = Field(
+        None, description="Per backward call, each module's and parameter's gradient norm "
+                          "against its weights' norm. Absent with no trace.")
 
     @model_validator(mode="after")
     def _ok_means_no_error(self) -> Trace:

@@ -158,7 +158,8 @@ def _walk(tb: TracebackType | None) -> Iterator[tuple[FrameType, int]]:
 def _located(trace: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """Every record of a trace that may carry a location in its ``line``."""
     records: list[Any] = [*trace["graph"]["nodes"], *trace["events"], *trace["calls"],
-                          trace.get("error")]
+                          trace.get("error"), *trace.get("diagnostics", ()),
+                          *trace.get("grad_flow", ())]
     for record in records:
         if isinstance(record, dict) and isinstance(record.get("line"), int):
             yield record

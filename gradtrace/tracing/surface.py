@@ -25,6 +25,7 @@ from typing import Any, Protocol
 
 import torch
 
+from gradtrace.tracing.diagnostics import CutLog
 from gradtrace.tracing.errors import TraceLimitError
 from gradtrace.tracing.graph import GraphIndex, NodeRecord, Origin
 from gradtrace.tracing.inplace import WriteLog
@@ -133,6 +134,11 @@ class CallSink(BackwardSurface, Protocol):
     @property
     def writes(self) -> WriteLog:
         """The log of in-place writes, for the in-place error's hint."""
+        ...
+
+    @property
+    def cuts(self) -> CutLog:
+        """Where values left the graph and which ``.grad`` reads got None (diagnostics)."""
         ...
 
     def end_step(self) -> None:
