@@ -34,6 +34,11 @@ x = torch.ones(2, requires_grad=True)
 (x * 2).sum().backward()
 (x * 3).sum().backward()
 """
+CUBE = """import torch
+x = torch.tensor([2.0, 3.0], requires_grad=True)
+y = x ** 3
+y.sum().backward()
+"""
 SINH = """import torch
 x = torch.tensor([0.5, -1.0], requires_grad=True)
 y = torch.sinh(x)
@@ -236,3 +241,31 @@ def test_accumulate_grad_adds_to_the_grad_already_there(offline, tmp_path) -> No
         result = numbers(rule.locator(".formula-result").inner_text())
     assert shown == [[2.0, 2.0], [2.0, 2.0, 3.0, 3.0]]  # .grad = incoming, then .grad + incoming
     assert result == x.grad.tolist()
+
+
+def test_an_ops_settings_are_put_in_too(offline, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    trace = explained(CUBE)
+    pow_id = next(i for i, n in enumerate(trace["graph"]["nodes"]) if n["op"] == "PowBackward0")
+    # the op's settings, as grad_fn._saved_exponent gives them (the trace may carry them already)
+    trace["graph"]["nodes"][pow_id].setdefault("attrs", {"exponent": 3.0})
+    long = expand(trace)
+    step, ev = visit(long, "PowBackward0", 1)
+    sent: list[list[float]] = []
+    x = torch.tensor([2.0, 3.0], requires_grad=True)
+    y = x**3
+    assert y.grad_fn is not None
+    y.grad_fn.register_hook(lambda gi, go: sent.append(gi[0].tolist()))
+    torch.autograd.backward(y.sum())
+    page = offline()
+    open_viewer(page, trace, tmp_path / "cube.html")
+    go_to(page, step)
+    select(page, pow_id)
+    line = page.get_by_role("region", name="Inspector").locator(".formula-line[data-input='self']")
+    assert line.locator(".formula-rule").inner_text() == \
+        "grad_self = grad · exponent · self^(exponent−1)"
+    grad = values(ev["grad_outputs"][0])
+    saved = values(long["graph"]["nodes"][pow_id]["saved"][0]["value"])
+    assert line.locator(".formula-values").inner_text() == "= [1, 1] · 3 · [2, 3]^(3−1)"
+    assert numbers(line.locator(".formula-values").inner_text()) == [*grad, 3, *saved, 3, 1]
+    result = numbers(line.locator(".formula-result").inner_text())
+    assert result == values(ev["grad_inputs"][0]) == sent[0] == [12.0, 27.0]
