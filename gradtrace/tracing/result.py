@@ -12,6 +12,7 @@ from typing import Any
 
 import torch
 
+from gradtrace.tracing.attrs import settings_of
 from gradtrace.tracing.errors import TraceLimitError
 from gradtrace.tracing.explain import annotate
 from gradtrace.tracing.graph import NodeRecord, grad_fn_of
@@ -71,6 +72,9 @@ def _node_json(record: NodeRecord, recorder: Recorder) -> dict[str, Any]:
         node["created_in_call"] = origin.created_in_call
     if record.recomputed:
         node["recomputed"] = True
+    settings = None if record.kind == "leaf" else settings_of(record.op, record.fn)
+    if settings:
+        node["attrs"] = settings
     return node
 
 

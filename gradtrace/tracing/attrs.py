@@ -1,0 +1,58 @@
+"""An op's non-tensor settings, as its backward rule reads them (a node's ``attrs``).
+
+``PowBackward0`` keeps its ``exponent``, ``SumBackward1`` its ``dim``, ``SubBackward0`` its
+``alpha``: numbers the rule in ``gradtrace.tracing.formulas`` needs to be shown with the
+step's own values. Only the settings a rule names are read, when the trace is written (a
+backward pass frees saved tensors, never these), so the walk pays nothing for them.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from typing import Any
+
+import torch
+
+from gradtrace.tracing.formulas import rule_for
+
+__all__ = ["settings_of"]
+
+_SAVED = "_saved_"
+
+
+@functools.cache
+def _names(op: str) -> tuple[str, ...]:
+    rule = rule_for(op)
+    return () if rule is None else tuple(rule.attrs)
+
+
+def settings_of(op: str, fn: Any) -> dict[str, Any] | None:
+    """``{name: JSON value}`` of the settings ``op``'s rule reads that ``fn`` holds."""
+    found: dict[str, Any] = {}
+    for name in _names(op):
+        try:
+            value = getattr(fn, _SAVED + name)
+        except Exception:  # not kept by this overload, or unreadable
+            continue
+        plain = _plain(value)
+        if plain is not None:
+            found[name] = plain
+    return found or None
+
+
+def _plain(value: Any) -> Any:
+    """A setting as JSON: numbers, booleans, strings and lists of them (None: not one)."""
+    if isinstance(value, bool | str):
+        return value
+    if isinstance(value, torch.SymInt | int):
+        return int(value)
+    if isinstance(value, float | torch.SymFloat):
+        number = float(value)
+        return number if math.isfinite(number) else str(number)
+    if isinstance(value, torch.dtype):
+        return str(value).removeprefix("torch.")
+    if isinstance(value, tuple | list):
+        items = [_plain(item) for item in value]
+        return None if any(item is None for item in items) else items
+    return None
