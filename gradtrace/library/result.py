@@ -97,6 +97,7 @@ class Trace:
         for index, node in enumerate(leaves):
             lines.append(f"  {_leaf_name(node, index):<{width}}  {_shape(node, data)}  "
                          f"grad norm {_grad_norm(node, data)}")
+        lines.extend(_problems(data.get("diagnostics") or []))
         if data["error"] is not None:
             error = data["error"]
             where = _where(error, data)
@@ -117,6 +118,25 @@ def load(path: str | os.PathLike[str]) -> Trace:
     if not isinstance(data, dict) or "graph" not in data or "format" not in data:
         raise ValueError(f"{path} is not a Gradtrace trace (no 'format' and 'graph')")
     return Trace(data)
+
+
+_SHOWN_PER_KIND = 3  # a deep model can flag a hundred layers: the first few say enough
+
+
+def _problems(diagnostics: list[dict[str, Any]]) -> list[str]:
+    """The trace's diagnostics, a few per kind, each with its place."""
+    if not diagnostics:
+        return []
+    lines = [f"problems: {len(diagnostics)}"]
+    by_kind: dict[str, list[dict[str, Any]]] = {}
+    for item in diagnostics:
+        by_kind.setdefault(item["kind"], []).append(item)
+    for kind, items in by_kind.items():
+        for item in items[:_SHOWN_PER_KIND]:
+            lines.append(f"  {kind}: {item['message']}")
+        if len(items) > _SHOWN_PER_KIND:
+            lines.append(f"  {kind}: ... and {len(items) - _SHOWN_PER_KIND} more")
+    return lines
 
 
 def _leaf_name(node: dict[str, Any], index: int) -> str:
