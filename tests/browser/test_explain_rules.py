@@ -39,6 +39,12 @@ x = torch.tensor([2.0, 3.0], requires_grad=True)
 y = x ** 3
 y.sum().backward()
 """
+LINEAR = """import torch
+torch.manual_seed(0)
+layer = torch.nn.Linear(8, 8)
+x = torch.randn(4, 8)
+layer(x).sum().backward()
+"""
 SINH = """import torch
 x = torch.tensor([0.5, -1.0], requires_grad=True)
 y = torch.sinh(x)
@@ -269,3 +275,40 @@ def test_an_ops_settings_are_put_in_too(offline, tmp_path) -> None:  # type: ign
     assert numbers(line.locator(".formula-values").inner_text()) == [*grad, 3, *saved, 3, 1]
     result = numbers(line.locator(".formula-result").inner_text())
     assert result == values(ev["grad_inputs"][0]) == sent[0] == [12.0, 27.0]
+
+
+def stats_of(t: torch.Tensor) -> list[float]:
+    """min, max, mean, std, norm: the statistics the page shows of a large tensor."""
+    t = t.double()
+    return [t.min().item(), t.max().item(), t.mean().item(), t.std().item(), t.norm().item()]
+
+
+def test_large_tensors_show_shape_and_statistics(offline, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    trace = explained(LINEAR)
+    long = expand(trace)
+    step, ev = visit(long, "AddmmBackward0", 2)  # bias and weight: x needs no gradient
+    sent: list[torch.Tensor] = []
+    torch.manual_seed(0)
+    layer = torch.nn.Linear(8, 8)
+    x = torch.randn(4, 8)
+    out = layer(x)
+    assert out.grad_fn is not None
+    out.grad_fn.register_hook(lambda gi, go: sent.extend(gi))
+    torch.autograd.backward(out.sum())
+    page = offline()
+    open_viewer(page, trace, tmp_path / "linear.html")
+    go_to(page, step)
+    select(page, ev["node"])
+    line = page.get_by_role("region", name="Inspector").locator(".formula-line[data-input='mat2']")
+    assert line.locator(".formula-rule").inner_text() == "grad_mat2 = alpha · mat1ᵀ · grad"
+    mat1 = line.locator(".formula-where [data-name='mat1']").inner_text()
+    assert mat1.startswith("mat1 = (4, 8) min=")  # 32 values: shape and statistics
+    assert numbers(mat1.split("min=")[1]) == pytest.approx(stats_of(x), rel=5e-3, abs=1e-6)
+    result = line.locator(".formula-result").inner_text()
+    assert result.startswith("grad_mat2 = (8, 8) min=")
+    assert numbers(result.split("min=")[1]) == pytest.approx(stats_of(sent[2]), rel=5e-3, abs=1e-6)
+    caption = page.locator("#timeline [data-role=caption]").get_attribute("title")
+    mat2 = caption.split("grad_mat2 = alpha · mat1ᵀ · grad = ")[1]  # then alpha put in, if known
+    mean_norm = stats_of(sent[2])[2::2]
+    assert numbers(mat2.split("(8, 8) mean=")[1]) == pytest.approx(mean_norm, rel=5e-3)
+    assert "grad_mat1" not in caption  # x needs no gradient: no edge, no line

@@ -182,7 +182,7 @@ export function formulaView(model, st, id) {
   let ev = null;
   for (let i = (st?.step ?? 0) - 1; i >= 0 && !ev; i -= 1) {
     const e = model.events[i];
-    if (e.node === id && e.phase === 'backward') ev = e;
+    if (e.node === id && kindOf(e).visitsNode) ev = e;
   }
   const x = ev && explainStep(model, ev);
   if (!x) return [];
