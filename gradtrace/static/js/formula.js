@@ -16,6 +16,8 @@ import { kindOf } from './kinds/index.js';
 /** Tensors of at most this many values are written out; larger ones as shape and statistics. */
 export const SMALL = 16;
 
+/** A gradient PyTorch did not compute on an edge (autograd.grad needed only other inputs). */
+const NONE = 'None (not computed in this call)';
 const RULE_LINE = /^grad_(\S+) = (.*)$/;
 const IDENT = /[A-Za-z_][A-Za-z_0-9]*/g;
 /** Words an expression may hold besides bound names (then the numbers go in; else the names stay). */
@@ -90,7 +92,8 @@ function substitute(expr, b) {
     out += math.slice(at, m.index) + (text ?? m[0]);
     at = m.index + m[0].length;
   }
-  return out + math.slice(at); // the prose after the comma is in the rule line above
+  out += math.slice(at); // the prose after the comma is in the rule line above
+  return out === math ? null : out; // every name too large to write out: the rule line says it
 }
 
 /** Names the expression reads that the step binds (each once, in order of appearance). */
@@ -136,22 +139,29 @@ export function explainStep(model, ev) {
     const results = rule.lines.length === 1 && sent.length > 1 ? sent : [sent[i] ?? null];
     // an input with no edge (a constant, a tensor not requiring grad): autograd skips its line
     const skipped = rule.lines.length === edges.length && edges[i] == null;
-    return { ...line, values: substitute(line.expr, b), where: used(line.expr, b).map((k) => [k, b.get(k)]),
-             results, skipped };
+    return { ...line, label: `grad_${line.input}`, values: substitute(line.expr, b),
+             where: used(line.expr, b).map((k) => [k, b.get(k)]), results, skipped };
   });
   return { op: n.op, notes: rule.notes, lines };
 }
 
-/** AccumulateGrad: `.grad = incoming` the first time, else the previous .grad plus incoming. */
+/**
+ * AccumulateGrad: `.grad = incoming` the first time, else the previous .grad plus incoming;
+ * in a call of autograd.grad (captured) nothing is added: the call returns what arrived.
+ */
 function accumulate(model, ev, rule) {
   const incoming = ev.grad_outputs?.[0] ?? null;
+  const expr = rule.lines[0]?.expr ?? '';
+  if (ev.captured) {
+    return { input: '.grad', label: 'returned', expr, where: [['incoming', incoming]], results: [incoming],
+             values: `autograd.grad returns ${inline(incoming) ?? 'incoming'}; .grad is not changed`, captured: true };
+  }
   const before = gradBefore(model, ev);
   const first = before == null;
   const values = first ? `.grad = ${inline(incoming) ?? 'incoming'}`
     : `.grad = ${inline(before) ?? '.grad'} + ${inline(incoming) ?? 'incoming'}`;
   const where = [['incoming', incoming], ...(first ? [] : [['.grad before', before]])];
-  return { input: '.grad', expr: rule.lines[0]?.expr ?? '', values, where,
-           results: [ev.leaf_grad ?? null], first };
+  return { input: '.grad', label: '.grad', expr, values, where, results: [ev.leaf_grad ?? null], first };
 }
 
 /** One line of the caption: the rule with the numbers and its result, or why there is none. */
@@ -162,14 +172,14 @@ export function formulaCaption(ev, model) {
   const parts = x.lines.filter((l) => !l.skipped).map((l) => {
     const head = l.input === '.grad' ? '' : `grad_${l.input} = `;
     const body = l.input === '.grad' ? l.values : `${l.expr}${l.values ? ` = ${l.values}` : ''}`;
-    return `${head}${body} = ${l.results.map((r) => short(r)).join(', ')}`;
+    return l.captured ? body : `${head}${body} = ${l.results.map((r) => short(r)).join(', ')}`;
   });
   return ` · rule: ${parts.join('; ')}`;
 }
 
 /** A result in a caption: its numbers, else shape, mean and norm. */
 function short(tv) {
-  if (tv == null) return 'None';
+  if (tv == null) return NONE;
   if (small(tv)) return tensorText(tv, SMALL);
   return `${shape(tv.shape)} mean=${num(tv.mean)} norm=${num(tv.norm)}`;
 }
@@ -210,8 +220,8 @@ function lineView(l) {
     for (const [k, v] of l.where) list.append(h('li', { 'data-name': k }, h('code', {}, k), ` = ${valueText(v)}`));
     div.append(list);
   }
-  const got = l.results.map((r) => valueText(r)).join('; ');
+  const got = l.results.map((r) => (r == null ? NONE : valueText(r))).join('; ');
   div.append(h('code', { class: 'formula-result', title: 'the gradient on the edge, as PyTorch computed it' },
-    `${l.input === '.grad' ? '.grad' : `grad_${l.input}`} = ${got}`));
+    `${l.label} = ${got}`));
   return div;
 }
