@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from gradtrace.settings import Settings
-from gradtrace.tracing.options import TraceOptions
+from gradtrace.tracing import TraceOptions
 
 __all__ = ["main"]
 
@@ -35,8 +35,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _trace(args: argparse.Namespace) -> int:
-    from gradtrace.sandbox.local import trace_file
-    from gradtrace.tracing.wire import dumps
+    from gradtrace.sandbox import trace_file
+    from gradtrace.tracing import dumps
 
     source = args.file.read()
     result, dot = trace_file(source, want_dot=args.format == "dot")
@@ -48,7 +48,7 @@ def _trace(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from gradtrace.library.script import run_script
+    from gradtrace.library import run_script
 
     limits = {key: value for key in ("max_values", "max_nodes", "max_events")
               if (value := getattr(args, key)) is not None}

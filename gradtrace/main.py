@@ -9,12 +9,20 @@ from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from gradtrace.api import body_limit, docs, export, health, metrics, pages, routes
-from gradtrace.api.errors import install_error_handlers
-from gradtrace.api.ratelimit import RateLimitMiddleware
-from gradtrace.api.request_log import RequestLogMiddleware
+from gradtrace.api import (
+    RateLimitMiddleware,
+    RequestLogMiddleware,
+    body_limit,
+    docs,
+    export,
+    health,
+    install_error_handlers,
+    metrics,
+    pages,
+    routes,
+)
 from gradtrace.assets import STATIC_DIR
-from gradtrace.sandbox.service import Sandbox
+from gradtrace.sandbox import Sandbox
 from gradtrace.settings import Settings, get_settings
 from gradtrace.version import __version__
 

@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from gradtrace.sandbox.errors import QueueFull
+from gradtrace.sandbox import QueueFull
 
 __all__ = ["install_error_handlers", "problem"]
 

@@ -19,13 +19,11 @@ import orjson
 from gradtrace.expression import (
     ExpressionProgram,
     ExpressionSyntaxError,
+    InputValue,
     build_program,
     write_program,
 )
-from gradtrace.expression.inputs import InputValue
-from gradtrace.sandbox.errors import PolicyError
-from gradtrace.sandbox.reply import TraceReply
-from gradtrace.sandbox.service import Sandbox, policy_failure
+from gradtrace.sandbox import PolicyError, Sandbox, TraceReply, policy_failure
 from gradtrace.tracing import TraceOptions
 
 __all__ = ["ProgramTooLongError", "trace_expression"]

@@ -13,8 +13,8 @@ from gradtrace.api.expression_trace import ProgramTooLongError, trace_expression
 from gradtrace.api.schemas import ExampleList, ProblemDetail, TraceRequest, TraceResponse
 from gradtrace.examples import load_examples
 from gradtrace.expression import EXPRESSION_EXAMPLES
-from gradtrace.sandbox.service import Sandbox
-from gradtrace.tracing.schema import json_schema
+from gradtrace.sandbox import Sandbox
+from gradtrace.tracing import schema as trace_schema
 
 __all__ = ["router"]
 
@@ -79,7 +79,7 @@ async def examples() -> dict[str, Any]:
 
 @functools.cache
 def _trace_schema() -> dict[str, Any]:
-    return json_schema()
+    return trace_schema.json_schema()
 
 
 @router.get("/schema", response_model=dict[str, Any],

@@ -7,6 +7,7 @@ would without the tracer. For programs you did not write, use the sandboxed serv
 
 from gradtrace.library.afterwards import show
 from gradtrace.library.result import Trace, load
+from gradtrace.library.script import ScriptRun, run_script
 from gradtrace.library.session import trace
 
-__all__ = ["Trace", "load", "show", "trace"]
+__all__ = ["ScriptRun", "Trace", "load", "run_script", "show", "trace"]

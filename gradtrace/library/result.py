@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from gradtrace.tracing.wire import LEAF_OP, dumps
+from gradtrace.tracing import LEAF_OP, dumps
 
 __all__ = ["Trace", "load"]
 

@@ -26,8 +26,8 @@ from gradtrace.tracing import (
     build_result,
     describe_error,
     fewer_collections,
+    fixed_hint,
 )
-from gradtrace.tracing.hints import fixed_hint
 
 __all__ = ["StepChoice", "trace"]
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from gradtrace.tracing.errors import error_object
-from gradtrace.tracing.hints import fixed_hint
+from gradtrace.tracing import error_object, fixed_hint
 
 __all__ = ["PolicyError", "PolicyErrorKind", "QueueFull", "SandboxError"]
 

@@ -13,8 +13,7 @@ from gradtrace.sandbox.facade import build_globals
 from gradtrace.sandbox.policy import check
 from gradtrace.sandbox.service import policy_failure, trace_options
 from gradtrace.settings import get_settings
-from gradtrace.tracing import compile_program, run_traced
-from gradtrace.tracing.dot import graph_dot
+from gradtrace.tracing import compile_program, graph_dot, run_traced
 
 __all__ = ["trace_file"]
 

@@ -31,9 +31,13 @@ from gradtrace.sandbox.limits import ProcessLimits
 from gradtrace.sandbox.reply import TraceReply
 from gradtrace.sandbox.zygote_handle import Zygote
 from gradtrace.sandbox.zygote_protocol import REHEARSE, WORKER_READY
-from gradtrace.tracing import ProgramTimeout, failure_result
-from gradtrace.tracing.errors import describe_error, error_object
-from gradtrace.tracing.hints import fixed_hint
+from gradtrace.tracing import (
+    ProgramTimeout,
+    describe_error,
+    error_object,
+    failure_result,
+    fixed_hint,
+)
 
 __all__ = ["PoolConfig", "WorkerPool"]
 

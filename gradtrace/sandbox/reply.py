@@ -11,7 +11,7 @@ from typing import Any
 
 import orjson
 
-from gradtrace.tracing.wire import dumps
+from gradtrace.tracing import dumps
 
 __all__ = ["TraceReply"]
 

@@ -29,11 +29,11 @@ from gradtrace.tracing import (
     GC_THRESHOLDS,
     ProgramTimeout,
     TraceOptions,
+    error_object,
     failure_result,
+    fixed_hint,
     trace_source,
 )
-from gradtrace.tracing.errors import error_object
-from gradtrace.tracing.hints import fixed_hint
 
 __all__ = ["JobSpec", "warm_parent", "worker_main"]
 

@@ -4,6 +4,8 @@ Knows nothing of HTTP or of the sandbox: give it source text and a namespace, ge
 trace as a JSON-ready dict.
 """
 
+from gradtrace.tracing import schema
+from gradtrace.tracing.dot import graph_dot
 from gradtrace.tracing.errors import (
     ERROR_KINDS,
     ErrorKind,
@@ -11,8 +13,10 @@ from gradtrace.tracing.errors import (
     ProgramTimeout,
     TraceLimitError,
     describe_error,
+    error_object,
 )
 from gradtrace.tracing.graph import Origin
+from gradtrace.tracing.hints import fixed_hint
 from gradtrace.tracing.mode import Gate
 from gradtrace.tracing.options import TraceOptions
 from gradtrace.tracing.recorder import Recorder
@@ -25,10 +29,13 @@ from gradtrace.tracing.runner import (
     trace_source,
 )
 from gradtrace.tracing.sources import Sources, is_user_file
+from gradtrace.tracing.wire import FORMAT, LEAF_OP, dumps, expand
 
 __all__ = [
     "ERROR_KINDS",
+    "FORMAT",
     "GC_THRESHOLDS",
+    "LEAF_OP",
     "ErrorKind",
     "Gate",
     "Origin",
@@ -41,9 +48,15 @@ __all__ = [
     "build_result",
     "compile_program",
     "describe_error",
+    "dumps",
+    "error_object",
+    "expand",
     "failure_result",
     "fewer_collections",
+    "fixed_hint",
+    "graph_dot",
     "is_user_file",
     "run_traced",
+    "schema",
     "trace_source",
 ]

@@ -19,7 +19,7 @@ from typing import Any
 import jinja2
 
 from gradtrace.assets import STATIC_DIR, TEMPLATES_DIR
-from gradtrace.tracing.wire import FORMAT, dumps
+from gradtrace.tracing import FORMAT, dumps
 from gradtrace.version import __version__
 from gradtrace.viewer.bundle import collect, licences
 
