@@ -23,17 +23,12 @@ from gradtrace.tracing.formulas import formulas_for
 from gradtrace.tracing.wire import dumps, expand
 from gradtrace.viewer import save_html
 from tests.browser.conftest import PageWatch, shot
-from tests.browser.helpers import CHAIN, NUMBER, cy_eval, torch_run, wait_drawn
+from tests.browser.helpers import CHAIN, NUMBER, cy_eval, wait_drawn
 
 pytestmark = pytest.mark.browser
 
 DRAWN = ("() => { const g = document.getElementById('graph');"
          " return Number(g.dataset.draws || 0) > 0 && g.getAttribute('aria-busy') === 'false'; }")
-TWICE = """import torch
-x = torch.ones(2, requires_grad=True)
-(x * 2).sum().backward()
-(x * 3).sum().backward()
-"""
 CUBE = """import torch
 x = torch.tensor([2.0, 3.0], requires_grad=True)
 y = x ** 3
@@ -225,28 +220,6 @@ def test_the_playground_shows_the_rule_from_the_servers_trace(page, server_url) 
     assert result == values(ev["grad_inputs"][0]) == pytest.approx(plain_chain()["mul"][0])
     assert "rule: grad_self = grad · other" in page.locator(
         "#timeline [data-role=caption]").get_attribute("title")
-
-
-def test_accumulate_grad_adds_to_the_grad_already_there(offline, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    trace = explained(TWICE)
-    long = expand(trace)
-    leaf = next(i for i, n in enumerate(long["graph"]["nodes"]) if n["op"] == "AccumulateGrad")
-    visits = [i + 1 for i, ev in enumerate(long["events"]) if ev.get("node") == leaf
-              and ev["phase"] == "backward"]
-    x = torch_run(TWICE)["x"]
-    assert isinstance(x, torch.Tensor) and x.grad is not None
-    page = offline()
-    open_viewer(page, trace, tmp_path / "twice.html")
-    rule = page.get_by_role("region", name="Inspector").get_by_role(
-        "group", name="Backward rule of AccumulateGrad")
-    shown = []
-    for step in visits:
-        go_to(page, step)
-        select(page, leaf)
-        shown.append(numbers(rule.locator(".formula-values").inner_text()))
-        result = numbers(rule.locator(".formula-result").inner_text())
-    assert shown == [[2.0, 2.0], [2.0, 2.0, 3.0, 3.0]]  # .grad = incoming, then .grad + incoming
-    assert result == x.grad.tolist()
 
 
 def test_an_ops_settings_are_put_in_too(offline, tmp_path) -> None:  # type: ignore[no-untyped-def]
