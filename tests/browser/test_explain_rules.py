@@ -156,6 +156,7 @@ def test_mul_and_mean_rules_show_the_steps_numbers(offline, tmp_path) -> None:  
     go_to(page, step)
     select(page, ev["node"])
     rule = inspector.get_by_role("group", name="Backward rule of MulBackward0")
+    assert rule.locator(".tensor-caption").inner_text() == f"rule of MulBackward0 at step {step}"
     saved = {s["name"]: s["value"] for s in long["graph"]["nodes"][ev["node"]]["saved"]}
     for i, (name, other) in enumerate((("self", "other"), ("other", "self"))):
         line = rule.locator(f".formula-line[data-input='{name}']")

@@ -189,15 +189,14 @@ function short(tv) {
  * backward visit up to this step (none: no block).
  */
 export function formulaView(model, st, id) {
-  let ev = null;
-  for (let i = (st?.step ?? 0) - 1; i >= 0 && !ev; i -= 1) {
-    const e = model.events[i];
-    if (e.node === id && kindOf(e).visitsNode) ev = e;
-  }
+  let at = (st?.step ?? 0) - 1;
+  while (at >= 0 && !(model.events[at].node === id && kindOf(model.events[at]).visitsNode)) at -= 1;
+  const ev = at < 0 ? null : model.events[at];
   const x = ev && explainStep(model, ev);
   if (!x) return [];
+  // the step is named, not "this step": the inspector keeps the block while the timeline moves on
   const box = h('div', { class: 'formula', 'data-op': x.op, role: 'group', 'aria-label': `Backward rule of ${x.op}` },
-    h('div', { class: 'tensor-caption' }, `rule of ${x.op}${ev === st.current ? ' at this step' : ' at its last visit'}`));
+    h('div', { class: 'tensor-caption' }, `rule of ${x.op} at step ${at + 1}`));
   if (x.missing) {
     box.append(h('p', { class: 'formula-missing muted' }, `no rule for ${x.op} in the table`));
     return [box];
