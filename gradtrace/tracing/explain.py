@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gradtrace.tracing.diagnostics import CutLog, diagnose, grad_flow, parameters_of
+from gradtrace.tracing.diagnostics import CutLog, explain, parameters_of
 from gradtrace.tracing.formulas import formulas_for
 from gradtrace.tracing.modules import ModuleTracker
 from gradtrace.tracing.sources import Sources
@@ -24,6 +24,5 @@ def annotate(trace: dict[str, Any], modules: ModuleTracker, sources: Sources,
     parameters = parameters_of(modules.parameter_names())
     cuts = () if log is None else tuple(log.cuts)
     reads = () if log is None else tuple(log.reads)
-    trace["diagnostics"] = diagnose(trace, cuts, reads=reads, parameters=parameters,
-                                    describe=sources.describe)
-    trace["grad_flow"] = grad_flow(trace)
+    trace["diagnostics"], trace["grad_flow"] = explain(
+        trace, cuts, reads=reads, parameters=parameters, describe=sources.describe)

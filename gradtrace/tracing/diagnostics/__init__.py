@@ -43,7 +43,8 @@ from gradtrace.tracing.diagnostics.view import TraceView
 
 __all__ = [
     "EXPLODING_RATIO", "KINDS", "VANISHING_RATIO", "VANISHING_SPREAD", "Cut", "CutKind",
-    "CutLog", "GradRead", "Parameter", "cut_of", "diagnose", "grad_flow", "parameters_of",
+    "CutLog", "GradRead", "Parameter", "cut_of", "diagnose", "explain", "grad_flow",
+    "parameters_of",
     "read_of",
 ]
 
@@ -98,8 +99,18 @@ def diagnose(trace: dict[str, Any], cuts: Sequence[Cut] = (), *,
         describe: how a message names a line; pass ``Sources.describe`` when the lines are
             still locations (file and line in one integer, before ``Sources.localize``).
     """
+    return explain(trace, cuts, reads=reads, parameters=parameters, describe=describe)[0]
+
+
+def explain(trace: dict[str, Any], cuts: Sequence[Cut] = (), *,
+            reads: Sequence[GradRead] = (), parameters: Sequence[Parameter] | None = None,
+            describe: Callable[[int], str] = _plain,
+            ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """:func:`diagnose` and :func:`grad_flow` from one reading of the trace (what a trace's
+    ``diagnostics`` and ``grad_flow`` fields are made with)."""
     view = TraceView(trace)
+    flows = flow.grad_flow(view)
     found = [*grad_none(view, cuts, reads, parameters, describe), *non_finite(view),
-             *_inplace(trace), *flow.flagged(flow.grad_flow(view))]
+             *_inplace(trace), *flow.flagged(flows)]
     found.sort(key=lambda diagnostic: KINDS.index(diagnostic["kind"]))
-    return found
+    return found, flows
