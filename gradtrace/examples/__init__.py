@@ -27,7 +27,8 @@ class Example:
     Attributes:
         id: the file name without its ``NN_`` order prefix, dashed (``chain-rule``).
         title: a short headline.
-        topic: the topics.md section the example teaches.
+        topic: the autograd concept the example teaches (the sections of the topics list
+            users come with, ``../shared/topics.md`` beside a checkout).
         explanation: one paragraph telling the learner what to look at.
         code: the runnable program, without the metadata docstring.
     """
