@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import shot
 from tests.browser.helpers import CHAIN, open_program, open_timed
 
 pytestmark = pytest.mark.browser
@@ -76,6 +77,25 @@ def test_the_camera_follows_backward_through_the_encoder(  # type: ignore[no-unt
             assert inside(boxes[active], v["viewport"]), (step, active, v["viewport"])
             checked += 1
     assert checked >= 20
+
+
+GALLERY = ["13_maml_inner_outer.py", "25_transformer_encoder.py", "26_lstm_cell_unrolled.py",
+           "24_training_step.py"]
+
+
+@pytest.mark.parametrize("name", GALLERY)
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_every_sampled_step_of_play_is_in_view(  # type: ignore[no-untyped-def]
+        page_factory, server_url, name, width, height) -> None:
+    page = page_factory(viewport={"width": width, "height": height})
+    trace, _ = open_timed(page, server_url, (PROGRAMS / name).read_text(encoding="utf-8"))
+    total = len(trace["events"])
+    for step in sorted({1, 2, 3, total, *range(1, total + 1, max(1, total // 12))}):
+        v = go(page, step)
+        boxes = {n["id"]: n["box"] for n in v["nodes"]}
+        for active in v["active"]:
+            assert inside(boxes[active], v["viewport"]), (name, step, active)
+    shot(page, f"lesson-{Path(name).stem}-{width}")
 
 
 def test_the_readers_own_view_is_kept_while_the_step_stays_visible(page, server_url) -> None:  # type: ignore[no-untyped-def]

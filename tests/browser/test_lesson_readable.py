@@ -81,3 +81,30 @@ def test_a_shortened_label_shows_its_whole_value_when_its_node_is_selected(  # t
     after = view(page)
     (shown,) = [lab for lab in after["labels"] if lab["edge"] == edge]
     assert shown["text"] == cut[0]["full"]
+
+
+PLACER = """async () => {
+  const { LabelPlacer, shorter } = await import('/static/js/labelplace.js');
+  const overlap = (a, b) => a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
+  // two nodes 30 px apart, one above the other: room for one short label between them
+  const nodes = [{ x1: 0, y1: 0, x2: 200, y2: 40 }, { x1: 0, y1: 70, x2: 200, y2: 110 }];
+  const placer = new LabelPlacer(nodes);
+  const dir = { x: 0, y: 1 };
+  const mid = { x: 100, y: 55 };
+  const first = placer.place('a', '[0.3643, 0.6475]', mid, dir);
+  const second = placer.place('b', '[0.344, 0.0405]', mid, dir);
+  const boxes = [...placer.labels.values()];
+  const clear = boxes.every((b) => nodes.every((n) => !overlap(b, n)))
+    && !(boxes.length === 2 && overlap(boxes[0], boxes[1]));
+  return { first, second, clear, forms: shorter('0.25 each, \\u00d74 elements') };
+}"""
+
+
+def test_a_label_without_room_is_shortened_never_stacked(  # type: ignore[no-untyped-def]
+        page, server_url) -> None:
+    page.goto(f"{server_url}/?code=import%20torch")
+    got = page.evaluate(PLACER)
+    assert got["first"]["text"] == "[0.3643, 0.6475]"  # the first fits whole
+    assert got["second"]["text"] != "[0.344, 0.0405]"  # the second cannot: shortened or left off
+    assert got["clear"]
+    assert got["forms"][:2] == ["0.25 each, \u00d74 elements", "0.25 each"]

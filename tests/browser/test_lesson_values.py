@@ -98,3 +98,31 @@ def test_a_node_built_by_create_graph_says_what_it_computed(page, server_url) ->
     table = text.split("differentiated it", 1)[1].split("float32", 1)[1]  # after shape, dtype
     shown = [float(x) for x in NUMBER.findall(table)]
     assert shown[:len(values)] == pytest.approx(values, abs=1e-3)
+
+
+GALLERY = ["13_maml_inner_outer.py", "25_transformer_encoder.py", "26_lstm_cell_unrolled.py",
+           "24_training_step.py"]
+
+
+@pytest.mark.parametrize("name", GALLERY)
+def test_each_lesson_example_shows_values_forward_and_gradients_backward(  # type: ignore[no-untyped-def]
+        page_factory, server_url, name) -> None:
+    page = page_factory(viewport={"width": 1366, "height": 768})
+    trace, _ = open_timed(page, server_url, (PROGRAMS / name).read_text(encoding="utf-8"))
+    events = trace["events"]
+    nodes = {n["id"]: n for n in trace["graph"]["nodes"]}
+    forward = [i for i, ev in enumerate(events, 1) if ev["phase"] == "forward"
+               and nodes[ev["node"]]["kind"] == "op" and nodes[ev["node"]]["value"]]
+    step = forward[len(forward) // 2]
+    v = go(page, step)
+    (active,) = v["active"]
+    if active.startswith("n"):  # a node drawn on its own (not inside a closed box)
+        assert node_text(v, active).splitlines()[-1].startswith("= ")
+    else:
+        assert node_text(v, active).splitlines()[-1] == "(step inside)"
+    shot(page, f"lesson-{Path(name).stem}-forward")
+    back = [i for i, ev in enumerate(events, 1) if ev["phase"] == "backward"
+            and any(e is not None for e in ev.get("edges", []))]
+    v = go(page, back[len(back) // 2])
+    assert v["labels"], "a backward step puts gradients on edges"
+    shot(page, f"lesson-{Path(name).stem}-backward")

@@ -61,6 +61,11 @@ export function graphStyle() {
       'text-background-color': c.bg, 'text-background-opacity': 0.85, 'text-background-padding': 1,
       'min-zoomed-font-size': 6, 'font-family': 'ui-monospace, Menlo, Consolas, monospace',
     } },
+    // drawn along ELK's route (bend points: renderer.segments), so parallel edges stay apart
+    { selector: 'edge.routed', style: {
+      'curve-style': 'segments', 'segment-weights': 'data(segw)', 'segment-distances': 'data(segd)',
+      'edge-distances': 'node-position',
+    } },
     { selector: 'edge.saved', style: { 'line-style': 'dashed', 'line-color': c.saved, 'target-arrow-color': c.saved } },
     { selector: 'edge.shared', style: { 'line-opacity': 0.3, 'curve-style': 'haystack', 'haystack-radius': 0, 'target-arrow-shape': 'none', label: '' } },
     { selector: 'edge.grad', style: { width: 2.6, 'line-color': c.grad, 'target-arrow-color': c.grad } },

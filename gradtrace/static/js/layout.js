@@ -24,11 +24,11 @@ export class LayoutClient {
       return;
     }
     this.pending.delete(m.id);
-    if (m.type === 'done') p.resolve({ positions: m.positions, ms: m.ms, stale: m.id !== this.seq });
+    if (m.type === 'done') p.resolve({ positions: m.positions, bends: m.bends ?? {}, ms: m.ms, stale: m.id !== this.seq });
     else p.reject(new Error(m.message));
   }
 
-  /** Lay out `graph` (plain {nodes, edges}); resolves {positions, ms, stale}. */
+  /** Lay out `graph` (plain {nodes, edges}); resolves {positions, bends, ms, stale}. */
   layout(graph, options = undefined) {
     this.seq += 1;
     const id = this.seq;

@@ -4,7 +4,8 @@
 // Protocol, plain data only:
 //   in : {id, graph: {nodes: [{id, parent, type, w, h}], edges: [{id, source, target}]}}
 //   out: {id, type: 'progress', phase, fraction}
-//        {id, type: 'done', positions: {elementId: {x, y}} (centres, absolute), ms}
+//        {id, type: 'done', positions: {elementId: {x, y}} (centres, absolute),
+//         bends: {edgeId: [{x, y}...]} (ELK's route of each laid-out edge, absolute), ms}
 //        {id, type: 'error', message}
 // Only leaf elements get positions; the renderer sizes compound boxes around children.
 /* global importScripts, ELK */
@@ -29,6 +30,10 @@ const ROOT_OPTIONS = {
   'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
   'elk.layered.crossingMinimization.strategy': 'LAYER_SWEEP',
   'elk.layered.thoroughness': '4',
+  // edge routes in the root's coordinates, as the node centres collected below: the renderer
+  // draws each edge along ELK's route, so parallel edges (w -> w_adapted beside the inner
+  // gradient's chain) stay apart instead of being drawn as straight lines over each other
+  'elk.json.edgeCoords': 'ROOT',
 };
 /** Above this many elements crossing minimisation gets one sweep instead of four. */
 const BIG = 400;
@@ -65,6 +70,16 @@ function collect(node, dx, dy, out) {
   return out;
 }
 
+/** Bend points of every edge ELK routed (edges may sit at the root or inside a box). */
+function bendsOf(node, out = {}) {
+  for (const e of node.edges ?? []) {
+    const points = e.sections?.[0]?.bendPoints;
+    if (points?.length) out[e.id] = points.map((p) => ({ x: p.x, y: p.y }));
+  }
+  for (const c of node.children ?? []) bendsOf(c, out);
+  return out;
+}
+
 async function onRequest(msg) {
   const { id, graph, options } = msg.data;
   const t0 = performance.now();
@@ -74,7 +89,7 @@ async function onRequest(msg) {
     self.postMessage({ id, type: 'progress', phase: 'layering', fraction: 0.3 });
     const result = await elk.layout(elkGraph);
     const positions = collect(result, 0, 0, {});
-    self.postMessage({ id, type: 'done', positions, ms: performance.now() - t0 });
+    self.postMessage({ id, type: 'done', positions, bends: bendsOf(result), ms: performance.now() - t0 });
   } catch (err) {
     self.postMessage({ id, type: 'error', message: String(err?.message ?? err) });
   }

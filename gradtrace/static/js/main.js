@@ -134,7 +134,7 @@ async function relayout(t0, seq = runSeq, focus = null) {
     return;
   }
   if (result.stale || seq !== runSeq) return;
-  renderer.draw(graph, result.positions, (id) => model.nodes.get(id)?.line ?? null, focus);
+  renderer.draw(graph, result.positions, (id) => model.nodes.get(id)?.line ?? null, focus, result.bends);
   if (lastState) renderer.applyState(model, lastState);
   renderer.highlight(found, model, 'found');
   graphRegion.dataset.nodeCount = String(model.nodes.size);

@@ -13,7 +13,9 @@ import { KINDS, kindOf } from './kinds/index.js';
 import { valueRoom } from './nodevalue.js';
 
 /** The line a closed module box adds while the current step is one of its nodes. */
-export const STEP_INSIDE = '● step inside';
+export const STEP_INSIDE = '(step inside)'; // plain ASCII: a symbol from a fallback font overflowed the box
+/** What that line says the rest of the time (never blank: Cytoscape sizes a label once, blank lines dropped). */
+export const BOX_AT_REST = 'click to open';
 /** Graphs with at most this many nodes also draw saved tensors as their own nodes. */
 export const SAVED_NODE_LIMIT = 40;
 /**
@@ -209,7 +211,8 @@ export class TraceModel {
       if (this.collapsed.has(g.path)) {
         const lines = [groupTitle(g, this.groups, false), `${g.total} nodes`];
         // room for the line saying the current step happens inside (stepstyle.boxLook)
-        const size = sizeOf([...lines, STEP_INSIDE]);
+        const plain = sizeOf([...lines, STEP_INSIDE]);
+        const size = { w: Math.ceil(plain.w * 1.2), h: plain.h + 8 }; // bold text, a double border
         nodes.push({ id: `g:${g.path}`, type: 'collapsed', path: g.path, parent: parentOf(g.parent), lines, ...size });
       } else {
         nodes.push({ id: `g:${g.path}`, type: 'group', path: g.path, parent: parentOf(g.parent), lines: [groupTitle(g, this.groups, true)], w: 0, h: 0 });

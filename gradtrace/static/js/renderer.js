@@ -8,26 +8,20 @@ import cytoscape from 'cytoscape';
 import { graphStyle } from './graphstyle.js';
 import { boxLook, edgeLook, nodeLook, touched } from './stepstyle.js';
 import { buildSvg } from './svgwriter.js';
-import { MARGIN, READABLE_ZOOM, busiest, centred, frame, reducedMotion, union } from './camera.js';
+import { frame, reducedMotion, union } from './camera.js';
 import { LabelPlacer } from './labelplace.js';
-import { edgeAnchor, geometry, nodeBox, solidBoxes } from './rendergeom.js';
+import { edgeAnchor, geometry, nodeBox, plain, segments, solidBoxes } from './rendergeom.js';
+import { fitReadable, focusOn, overview } from './viewmoves.js';
+import { BOX_AT_REST } from './model.js';
 
 /** A camera move lasts this long (ms) unless it must be instant (reduced motion, fast play). */
 const PAN_MS = 280;
 
-/**
- * A drawn node or box as plain data, so that no other module needs the Cytoscape instance:
- * its data (type, path, nodeId, label, role, line), centre, whether it is `unborn` (not yet on
- * screen at this step) or `recomputed`, and the path of the box around it (null: none).
- */
-function plain(el) {
-  const d = el.data();
-  const box = el.parent();
-  return {
-    id: el.id(), type: d.type, path: d.path, nodeId: d.nodeId, label: d.label, role: d.role, line: d.line,
-    ...el.position(), unborn: el.hasClass('unborn'), recomputed: el.hasClass('recomputed'),
-    parentPath: box.nonempty() ? box.data('path') : null,
-  };
+/** A node's text before any step: its lines and room for the line a step adds (value, step inside). */
+function shownAtFirst(n) {
+  const text = n.lines.join('\n');
+  if (n.type === 'node') return `${text}\n `;
+  return n.type === 'collapsed' ? `${text}\n${BOX_AT_REST}` : text;
 }
 
 export class Renderer {
@@ -81,20 +75,24 @@ export class Renderer {
    * (the element id of a box just opened or closed) the view centres on it instead of
    * starting over, so expanding a module keeps the reader's place.
    */
-  draw(graph, positions, lineOf, focus = null) {
+  draw(graph, positions, lineOf, focus = null, bends = {}) {
     const cy = this.cy;
     const els = graph.nodes.map((n) => ({
       group: 'nodes',
       data: {
         id: n.id, parent: n.parent ?? undefined, type: n.type, role: n.role ?? n.type,
-        label: n.lines.join('\n'), base: n.lines.join('\n'), shown: n.lines.join('\n'), w: n.w, h: n.h, path: n.path, nodeId: n.nodeId,
+        label: n.lines.join('\n'), base: n.lines.join('\n'), shown: shownAtFirst(n), w: n.w, h: n.h, path: n.path, nodeId: n.nodeId,
         line: n.nodeId != null ? lineOf(n.nodeId) : null,
       },
       position: positions[n.id] ? { ...positions[n.id] } : undefined,
       classes: [n.role ?? n.type, n.marks ?? ''].join(' ').trim(), // marks: recomputed, dual
     }));
     for (const e of graph.edges) {
-      els.push({ group: 'edges', data: { ...e, glabel: '', full: '', placed: '', mx: 0, my: 0 }, classes: [e.saved ? 'saved' : '', e.shared ? 'shared' : ''].join(' ').trim() });
+      const route = segments(bends[e.id], positions[e.source], positions[e.target]);
+      els.push({
+        group: 'edges', data: { ...e, glabel: '', full: '', placed: '', mx: 0, my: 0, ...route },
+        classes: [e.saved ? 'saved' : '', e.shared ? 'shared' : '', route ? 'routed' : ''].join(' ').trim(),
+      });
     }
     cy.batch(() => {
       cy.elements().remove();
@@ -104,34 +102,8 @@ export class Renderer {
     this.index();
     this.placer = new LabelPlacer(solidBoxes(cy));
     const target = focus ? cy.getElementById(focus) : null;
-    if (target && target.nonempty()) this.focusOn(target);
-    else this.overview();
-  }
-
-  /**
-   * Fit when that stays readable; else readable zoom at the top of the graph (inputs),
-   * centred if it is narrow enough, else from its left edge (centred, it was cut on both).
-   */
-  overview() {
-    const cy = this.cy;
-    this.fitAll();
-    if (cy.zoom() >= READABLE_ZOOM) return;
-    const bb = cy.elements().boundingBox();
-    const narrow = READABLE_ZOOM * bb.w <= cy.width() - 48;
-    cy.zoom(READABLE_ZOOM);
-    cy.pan({
-      x: narrow ? cy.width() / 2 - READABLE_ZOOM * (bb.x1 + bb.x2) / 2 : 24 - READABLE_ZOOM * bb.x1,
-      y: 16 - READABLE_ZOOM * bb.y1,
-    });
-  }
-
-  /** Centre `el`, zoomed so it fits when it can, never below the readable zoom. */
-  focusOn(el) {
-    const cy = this.cy;
-    const bb = el.boundingBox();
-    const fitZoom = Math.min((cy.width() - 48) / bb.w, (cy.height() - 48) / bb.h);
-    cy.zoom(Math.max(READABLE_ZOOM, Math.min(1.1, fitZoom, Math.max(cy.zoom(), READABLE_ZOOM))));
-    cy.center(el);
+    if (target && target.nonempty()) focusOn(cy, target);
+    else overview(cy);
   }
 
   /** Index the drawn elements by trace node / edge id, so a step touches only its own. */
@@ -284,39 +256,14 @@ export class Renderer {
     if (bb.x2 < 0 || bb.y2 < 0 || bb.x1 > cy.width() || bb.y1 > cy.height()) cy.center(el);
   }
 
-  /**
-   * Fit the graph in view, but never blow a small graph up past 110% nor shrink its labels
-   * below MIN_FONT_PX (camera.js): a graph too big for that is shown at READABLE_ZOOM around
-   * the region of interest (the selected element, else the current step's, else the busiest
-   * readable window: camera.busiest).
-   */
+  /** Fit, never below a readable zoom (viewmoves.fitReadable): around the selection or the step told. */
   fit() {
     const cy = this.cy;
     cy.stop(true, false);
     this.moving = false;
-    this.fitAll();
-    if (cy.zoom() >= READABLE_ZOOM) return;
-    // the region of interest: the selected element, else the step being told (not once the
-    // story has ended: then the readable window holding the most nodes)
+    // the step being told, not once the story has ended (then the busiest readable window)
     const told = this.shownState && this.shownState.step < this.shownState.total ? this.activeIds : [];
-    const focus = cy.nodes(':selected').union(cy.collection(told.map((id) => cy.getElementById(id))))
-      .filter((el) => el.visible());
-    const [w, h] = [cy.width(), cy.height()];
-    const at = focus.nonempty() ? nodeBox(focus[0])
-      : busiest(cy.nodes('[type != "group"]').filter((el) => el.visible()).map(nodeBox),
-        (w - 2 * MARGIN) / READABLE_ZOOM, (h - 2 * MARGIN) / READABLE_ZOOM);
-    const bb = 'x1' in at ? at : { x1: at.x, x2: at.x, y1: at.y, y2: at.y };
-    cy.viewport({ zoom: READABLE_ZOOM, pan: centred(bb, READABLE_ZOOM, w, h) });
-  }
-
-  /** Everything in view, but a small graph never blown up past 110%. */
-  fitAll() {
-    const cy = this.cy;
-    cy.fit(undefined, 24);
-    if (cy.zoom() > 1.1) {
-      cy.zoom(1.1);
-      cy.center();
-    }
+    fitReadable(cy, cy.nodes(':selected').union(cy.collection(told.map((id) => cy.getElementById(id)))));
   }
 
   /** Colours again from the CSS variables (the theme changed). */

@@ -64,3 +64,35 @@ export function geometry(cy) {
   });
   return { nodes, labels };
 }
+
+/**
+ * A drawn node or box as plain data, so that no other module needs the Cytoscape instance:
+ * its data (type, path, nodeId, label, role, line), centre, whether it is `unborn` (not yet on
+ * screen at this step) or `recomputed`, and the path of the box around it (null: none).
+ */
+export function plain(el) {
+  const d = el.data();
+  const box = el.parent();
+  return {
+    id: el.id(), type: d.type, path: d.path, nodeId: d.nodeId, label: d.label, role: d.role, line: d.line,
+    ...el.position(), unborn: el.hasClass('unborn'), recomputed: el.hasClass('recomputed'),
+    parentPath: box.nonempty() ? box.data('path') : null,
+  };
+}
+
+/**
+ * ELK's bend points of an edge as Cytoscape segment weights and distances, measured from the
+ * source's centre towards the target's (edge-distances: node-position), or null: a straight edge.
+ */
+export function segments(points, s, t) {
+  if (!points?.length || !s || !t) return null;
+  const dx = t.x - s.x;
+  const dy = t.y - s.y;
+  const len2 = dx * dx + dy * dy;
+  if (len2 < 1) return null;
+  const len = Math.sqrt(len2);
+  return {
+    segw: points.map((p) => ((p.x - s.x) * dx + (p.y - s.y) * dy) / len2),
+    segd: points.map((p) => ((p.y - s.y) * dx - (p.x - s.x) * dy) / len), // Cytoscape: + is to the left
+  };
+}

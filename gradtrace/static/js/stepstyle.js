@@ -7,7 +7,7 @@
 // the previously and newly active node) are recomputed. Anything that changes many
 // elements at once (a new backward call, a long slider jump) falls back to a full pass.
 import { shortTensor } from './format.js';
-import { STEP_INSIDE } from './model.js';
+import { BOX_AT_REST, STEP_INSIDE } from './model.js';
 import { valueLine } from './nodevalue.js';
 
 /** Beyond this many replayed events a full pass is as cheap as collecting the touched set. */
@@ -32,7 +32,8 @@ export function nodeLook(id, isNode, model, st) {
 export function boxLook(elementId, model, st) {
   const node = st.current?.node;
   const active = node != null && model.repOf(node) === elementId;
-  return { cls: active ? 'active' : '', label: active ? STEP_INSIDE : '' };
+  // another line when not: Cytoscape keeps a label's first size, so the line count never changes
+  return { cls: active ? 'active' : '', label: active ? STEP_INSIDE : BOX_AT_REST };
 }
 
 /** Class and gradient label of a drawn trace edge. */
