@@ -25,6 +25,7 @@ TOPICS = (
     "Turning tracking off",
     "Models",
     "Beyond backward(): forward mode, torch.func, checkpointing",
+    "Why a gradient is None, NaN, tiny or huge",
 )
 
 
