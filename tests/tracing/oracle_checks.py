@@ -216,7 +216,8 @@ def _per_call(result: dict[str, Any], node_id: int) -> list[torch.Tensor]:
 def _is_suffix_sum(parts: list[torch.Tensor], total: torch.Tensor, anywhere: bool) -> bool:
     starts = range(len(parts)) if anywhere else range(1)
     return any(
-        torch.allclose(sum(parts[k:], torch.zeros_like(total)), total, rtol=RTOL, atol=ATOL)
+        torch.allclose(sum(parts[k:], torch.zeros_like(total)), total, rtol=RTOL, atol=ATOL,
+                       equal_nan=True)
         for k in starts
     )
 
