@@ -140,6 +140,11 @@ def test_the_grad_flow_chart_has_a_bar_per_module_with_its_norm(offline, tmp_pat
     table = chart.get_by_role("table", name="Gradient norm per module, log scale")
     rows = table.locator("tbody tr")
     assert rows.count() == len(flow["modules"]) == len(plain)
+    norms = [m["grad_norm"] for m in flow["modules"]]
+    lo = math.floor(math.log10(min(norms)))
+    hi = max(lo + 1, math.ceil(math.log10(max(norms))))
+    assert (lo, hi) == (-11, 1)  # the scale spans every decade of the norms
+    assert table.locator("thead .gradflow-scale").inner_text() == "1e-11 … 10"
     assert table.locator(".gradflow-bar").count() == len(plain)
     widths = []
     for i, m in enumerate(flow["modules"]):

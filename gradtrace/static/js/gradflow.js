@@ -50,26 +50,40 @@ function flagsOf(diagnostics) {
   return flags;
 }
 
-/** Bar widths (percent) for norms on a log scale over whole decades; 0 and NaN get no bar. */
-export function logWidths(norms) {
+/**
+ * Bar widths (percent) for norms on a log scale over whole decades, and the scale's ends as
+ * powers of ten `{widths, lo, hi}`; 0 and NaN get no bar.
+ */
+export function logScale(norms) {
   const positive = norms.filter((x) => x != null && Number.isFinite(x) && x > 0);
-  if (!positive.length) return norms.map(() => 0);
+  if (!positive.length) return { widths: norms.map(() => 0), lo: null, hi: null };
   const lo = Math.floor(Math.log10(Math.min(...positive)));
   const hi = Math.max(lo + 1, Math.ceil(Math.log10(Math.max(...positive))));
-  return norms.map((x) => {
+  const widths = norms.map((x) => {
     if (x == null || !Number.isFinite(x) || x <= 0) return 0;
     return 4 + (96 * (Math.log10(x) - lo)) / (hi - lo);
   });
+  return { widths, lo, hi };
+}
+
+/** The bar column's heading: the scale's ends, `1e-11 … 10`. */
+function scaleHead({ lo, hi }) {
+  if (lo === null) return h('th', { scope: 'col', 'aria-label': 'bar' }, '');
+  const [a, b] = [decade(lo), decade(hi)];
+  return h('th', { scope: 'col', class: 'gradflow-scale', 'aria-label': `bar, log scale from ${a} to ${b}` },
+    `${a} … ${b}`);
 }
 
 function chart(model, c, flags, open) {
   const call = model.calls[c.call];
   const title = `${callName(call, c.call)}${c.line != null ? ` (line ${c.line})` : ''}`;
-  const widths = logWidths(c.modules.map((m) => m.grad_norm));
+  const scale = logScale(c.modules.map((m) => m.grad_norm));
+  const { widths } = scale;
   const table = h('table', { class: 'gradflow-table' },
     h('caption', {}, 'Gradient norm per module, log scale'),
-    h('thead', {}, h('tr', {}, ...['module', '‖grad‖', '', ''].map((t, i) => h('th', {
-      scope: 'col', ...[{}, { 'aria-label': 'gradient norm' }, { 'aria-label': 'bar' }, { 'aria-label': 'flag' }][i] }, t)))));
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'module'),
+      h('th', { scope: 'col', 'aria-label': 'gradient norm' }, '‖grad‖'), scaleHead(scale),
+      h('th', { scope: 'col', 'aria-label': 'flag' }, ''))));
   const body = h('tbody');
   c.modules.forEach((m, i) => {
     const flag = flags.get(`${c.call}:${m.module}`) ?? '';
@@ -87,6 +101,11 @@ function chart(model, c, flags, open) {
     h('summary', {}, title), table);
   details.open = open;
   return details;
+}
+
+/** 10^d as a reader writes it: 0.01, 100, 1e-11. */
+function decade(d) {
+  return d >= -3 && d <= 4 ? String(10 ** d) : `1e${d}`;
 }
 
 function normText(x) {
