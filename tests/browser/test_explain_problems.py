@@ -119,6 +119,9 @@ def test_a_nan_in_a_value_goes_to_the_forward_step(offline, tmp_path) -> None:  
         panel.get_by_role("button", name=d["message"]).click()
         assert selected(page).startswith(d["op"])
         assert step(page) == first_step(long, d["node"], d["phase"], d.get("call"))
+        # the finding about the step's node is marked as the current one
+        current = panel.locator("button.problem[aria-current=step] .problem-message")
+        assert current.all_text_contents() == [d["message"]]
     shot(page, "explain-problems")
 
 

@@ -61,7 +61,14 @@ export class ProblemsPanel {
     this.list.replaceChildren(...kinds.map((kind) => this.group(kind, groups.get(kind))));
   }
 
-  render() {}
+  /** Mark the findings about the node the current step is about. */
+  render(state) {
+    const node = state.current?.node;
+    for (const btn of this.list.querySelectorAll('button.problem')) {
+      if (btn.dataset.node === String(node)) btn.setAttribute('aria-current', 'step');
+      else btn.removeAttribute('aria-current');
+    }
+  }
 
   group(kind, items) {
     const title = TITLES[kind] ?? kind;
@@ -74,6 +81,8 @@ export class ProblemsPanel {
       const btn = h('button', { type: 'button', class: 'problem' },
         ...(where ? [h('span', { class: 'problem-where' }, where), ' '] : []),
         h('span', { class: 'problem-message' }, d.message));
+      const node = nodeOf(this.model, d);
+      if (node != null) btn.dataset.node = String(node);
       btn.addEventListener('click', () => this.choose(d));
       list.append(h('li', {}, btn));
     }
