@@ -110,3 +110,33 @@ def test_the_readers_own_view_is_kept_while_the_step_stays_visible(page, server_
                                                 (n["box"]["y1"] + n["box"]["y2"]) / 2)]
 
     assert centres(after) == pytest.approx(centres(before), abs=0.01)
+
+
+SETTLE = """async (step) => {
+  const slider = document.querySelector('[aria-label=Timeline]');
+  slider.value = String(step);
+  slider.dispatchEvent(new Event('input'));
+  const now = window.gradtrace.view();
+  await window.gradtrace.ready();
+  return [now, window.gradtrace.view()];
+}"""
+
+
+@pytest.mark.parametrize("motion", ["reduce", "no-preference"])
+def test_the_pan_is_animated_unless_reduced_motion_is_asked(  # type: ignore[no-untyped-def]
+        page_factory, server_url, motion) -> None:
+    page = page_factory(viewport={"width": 1366, "height": 768}, reduced_motion=motion)
+    trace, _ = open_timed(page, server_url, ENCODER)
+    before = view(page)
+    first = next(i for i, ev in enumerate(trace["events"], 1) if ev["phase"] == "backward")
+    now, settled = page.evaluate(SETTLE, first)
+
+    def centres(v: dict) -> list[float]:  # type: ignore[type-arg]
+        return [c for n in v["nodes"] for c in ((n["box"]["x1"] + n["box"]["x2"]) / 2,
+                                                (n["box"]["y1"] + n["box"]["y2"]) / 2)]
+
+    assert centres(settled) != pytest.approx(centres(before), abs=1)  # the loss was off screen
+    if motion == "reduce":
+        assert centres(now) == pytest.approx(centres(settled), abs=0.01)  # there at once
+    else:
+        assert centres(now) != pytest.approx(centres(settled), abs=1)  # still on its way
