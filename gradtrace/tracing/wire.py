@@ -67,6 +67,7 @@ def _node(index: int, node: dict[str, Any], tensor: Any,
         "saved": [{"name": name, "value": tensor(t)} for name, t in node.get("saved", {}).items()],
         "created_in_call": node.get("created_in_call"),
         "recomputed": node.get("recomputed", False),
+        "attrs": node.get("attrs", {}),
         "inputs": node["inputs"],
     })
 

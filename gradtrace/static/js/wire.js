@@ -44,6 +44,7 @@ function expandNode(node, id, tensor, calls) {
     saved: Object.entries(node.saved ?? {}).map(([name, t]) => ({ name, value: tensor(t) })),
     created_in_call: node.created_in_call ?? null,
     recomputed: node.recomputed ?? false, // made in a non-reentrant checkpoint segment
+    attrs: node.attrs ?? {}, // the op's non-tensor settings its backward rule reads
     inputs: node.inputs,
     ...fileOf(node),
   };
