@@ -1,9 +1,16 @@
 # syntax=docker/dockerfile:1
 # Gradtrace: `docker build -t gradtrace . && docker run --init -p 8000:8000 gradtrace`
 #
-# The install step is the README's run command, word for word (tests/api/test_deploy_files.py
-# checks it), so CI, which has no Docker engine, exercises exactly what this image runs.
-FROM python:3.11-slim-bookworm
+# With the build arguments at their defaults, the install step is the README's run command,
+# word for word (tests/api/test_deploy_files.py checks it), so what the tests install is what
+# this image runs. The arguments are for hosts that reach neither Docker Hub nor PyTorch's index
+# (scripts/image-check.sh builds and checks the image that way):
+#   BASE_IMAGE   any Debian bookworm with python3.11, its venv module and useradd
+#   TORCH_INDEX  pip's extra index for torch; empty means PyPI only (give pip a torch wheel
+#                some other way, e.g. a find-links folder in a mounted /etc/pip.conf)
+ARG BASE_IMAGE=python:3.11-slim-bookworm
+FROM ${BASE_IMAGE}
+ARG TORCH_INDEX=https://download.pytorch.org/whl/cpu
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -23,7 +30,7 @@ WORKDIR /srv/gradtrace
 # PyPI's 2.13.0) instead of the multi-GB CUDA build.
 COPY . .
 RUN --mount=type=cache,target=/root/.cache/pip \
-    python3.11 -m venv .venv && .venv/bin/pip install --extra-index-url https://download.pytorch.org/whl/cpu -e .
+    python3.11 -m venv .venv && .venv/bin/pip install ${TORCH_INDEX:+--extra-index-url $TORCH_INDEX} -e .
 
 USER gradtrace
 EXPOSE 8000
