@@ -48,7 +48,7 @@ export function stats(tv) {
 /**
  * Very short text for a tensor (edge labels, captions): the scalar, the tensor itself when it
  * has at most 3 values, a value all its elements share ("0.25 each, ×4 elements": "0.25 ×4"
- * read as a product), else its norm.
+ * read as a product), else its norm ("norm 0.0307").
  */
 export function shortTensor(tv) {
   if (tv == null) return '';
@@ -58,7 +58,7 @@ export function shortTensor(tv) {
   }
   if (tv.values != null && tv.numel <= 3) return nested(tv.values, 3);
   if (tv.min != null && tv.min === tv.max) return `${num(tv.min)} each, ×${tv.numel} elements`;
-  return tv.norm != null ? `‖${num(tv.norm)}‖` : shape(tv.shape);
+  return tv.norm != null ? `norm ${num(tv.norm)}` : shape(tv.shape); // ASCII: "‖" came from a fallback font
 }
 
 /**

@@ -7,10 +7,13 @@
 // its edge and beside it; when none is free it is shortened, and when even "…" does not
 // fit it is left off the drawing (its full value still shows on hover or selection).
 
-/** Edge labels are 10 px monospace: a character is at most 6.2 px wide, a line 14 px high. */
+/**
+ * Edge labels are 10 px monospace. A character is 6.0 px wide and Cytoscape's label box (text,
+ * background padding) 16 px high: the estimates are a little larger, so placed labels never touch.
+ */
 export const LABEL_FONT = 10;
-const CHAR_W = 6.2;
-const LINE_H = 14;
+const CHAR_W = 6.4;
+const LINE_H = 17;
 const CELL = 64;
 /** Steps along the edge (px) and sideways (in label heights) tried, nearest first. */
 const ALONG = [0, -8, 8, -16, 16, -26, 26, -38, 38];
@@ -18,7 +21,7 @@ const ACROSS = [0, 1, -1];
 
 /** The label's box centred at (x, y). */
 export function labelBox(text, x, y) {
-  const w = text.length * CHAR_W + 4;
+  const w = text.length * CHAR_W + 6;
   return { x1: x - w / 2, y1: y - LINE_H / 2, x2: x + w / 2, y2: y + LINE_H / 2 };
 }
 

@@ -17,12 +17,22 @@ export function nodeBox(el) {
   return { x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2 };
 }
 
-/** Boxes of every drawn node and closed box (open module boxes hold others: left out). */
+/**
+ * What no edge label may cover: every drawn node and closed box, and the title over each open
+ * module box (the box itself holds others and is left out).
+ */
 export function solidBoxes(cy, pad = 2) {
-  return cy.nodes('[type != "group"]').map((el) => {
+  const solid = cy.nodes('[type != "group"]').map((el) => {
     const b = nodeBox(el);
     return { x1: b.x1 - pad, y1: b.y1 - pad, x2: b.x2 + pad, y2: b.y2 + pad };
   });
+  const titles = cy.nodes('[type = "group"]').map((el) => {
+    const b = nodeBox(el);
+    const half = (String(el.data('shown') ?? '').length * 8.5) / 2 + pad; // 12.5 px monospace
+    const mid = (b.x1 + b.x2) / 2;
+    return { x1: mid - half, y1: b.y1 - 18, x2: mid + half, y2: b.y1 + 2 };
+  });
+  return solid.concat(titles);
 }
 
 /** Where an edge's label is anchored (its curve's midpoint) and the edge's unit direction. */
