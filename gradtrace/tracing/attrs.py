@@ -46,10 +46,10 @@ def _plain(value: Any) -> Any:
     if isinstance(value, bool | str):
         return value
     if isinstance(value, torch.SymInt | int):
-        number = int(value)
+        whole = int(value)
         # autograd hands some int64 settings back as unsigned (ignore_index=-100 reads as
         # 2**64 - 100, a transpose's dim0=-2 as 2**64 - 2): read them as the signed value
-        return number - (1 << 64) if number >= 1 << 63 else number
+        return whole - (1 << 64) if whole >= 1 << 63 else whole
     if isinstance(value, float | torch.SymFloat):
         number = float(value)
         return number if math.isfinite(number) else str(number)
