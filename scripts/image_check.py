@@ -125,7 +125,7 @@ def crash(port: str, root: str) -> None:
     """SIGKILL the worker running a program (as the OOM killer would): that request says
     ``crash``, the pool replaces the worker, the next trace works."""
     answer: dict[str, Any] = {}
-    victim = threading.Thread(target=lambda: answer.update(trace(port, slow(20_000_000))))
+    victim = threading.Thread(target=lambda: answer.update(trace(port, slow(30_000_000))))
     victim.start()
     busiest, deadline = 0, time.monotonic() + 10
     while not busiest and time.monotonic() < deadline:
@@ -133,7 +133,7 @@ def crash(port: str, root: str) -> None:
         time.sleep(0.3)
         growth = {pid: cpu_ticks(pid) - ticks for pid, ticks in first.items()}
         pid, ticks = max(growth.items(), key=lambda item: item[1])
-        busiest = pid if ticks >= 15 else 0
+        busiest = pid if ticks >= 8 else 0  # idle processes take none
     assert busiest, "no busy worker found"
     os.kill(busiest, signal.SIGKILL)
     victim.join(60)
