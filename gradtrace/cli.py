@@ -1,8 +1,9 @@
 """The ``gradtrace`` command.
 
-``serve`` starts the web app; ``trace FILE`` runs a program you did not write through the
-sandbox, as the server does; ``run script.py args...`` runs your own script with your own
-rights, unsandboxed, under the tracer; ``view run.json`` opens a saved trace.
+``serve`` starts the web app; ``trace FILE`` checks a program with the playground's policy and
+runs it with its allow-listed API in this process (no worker: no time or memory limits; the
+server is the place for code you do not trust); ``run script.py args...`` runs your own script
+with your own rights, unsandboxed, under the tracer; ``view run.json`` opens a saved trace.
 """
 
 from __future__ import annotations
@@ -71,13 +72,12 @@ def _run(args: argparse.Namespace) -> int:
 def _view(args: argparse.Namespace) -> int:
     from gradtrace.library import load
 
+    html = Path(args.html or Path(args.file).with_suffix(".html"))
     try:
-        trace = load(args.file)
-    except (OSError, ValueError) as exc:
+        load(args.file).save_html(html, title=f"Gradtrace: {Path(args.file).name}")
+    except (OSError, ValueError, TypeError) as exc:  # not a trace, or of another format
         print(f"gradtrace view: {exc}", file=sys.stderr)
         return 2
-    html = Path(args.html or Path(args.file).with_suffix(".html"))
-    trace.save_html(html, title=f"Gradtrace: {Path(args.file).name}")
     print(f"gradtrace: wrote {html}", file=sys.stderr)
     if args.open:
         _open(html)
@@ -146,7 +146,8 @@ def _parser() -> argparse.ArgumentParser:
                                help=f"{field.description} (env GRADTRACE_{name.upper()}, "
                                     f"default {field.default})")
     serve.set_defaults(run=_serve)
-    trace = sub.add_parser("trace", help="trace a program you did not write, in the sandbox")
+    trace = sub.add_parser(
+        "trace", help="trace a program with the playground's policy and API, in this process")
     trace.add_argument("file", type=argparse.FileType("r"))
     trace.add_argument("--format", choices=["json", "dot"], default="json")
     trace.set_defaults(run=_trace)

@@ -19,6 +19,7 @@ from gradtrace.tracing.formulas import rule_for
 __all__ = ["settings_of"]
 
 _SAVED = "_saved_"
+_RAW = "_raw_saved_"  # what autograd names a saved *tensor* beside its _saved_ reader
 
 
 @functools.cache
@@ -31,6 +32,8 @@ def settings_of(op: str, fn: Any) -> dict[str, Any] | None:
     """``{name: JSON value}`` of the settings ``op``'s rule reads that ``fn`` holds."""
     found: dict[str, Any] = {}
     for name in _names(op):
+        if _saved_tensor(fn, name):  # reading it would run the program's unpack hooks
+            continue
         try:
             value = getattr(fn, _SAVED + name)
         except Exception:  # not kept by this overload, or unreadable
@@ -39,6 +42,17 @@ def settings_of(op: str, fn: Any) -> dict[str, Any] | None:
         if plain is not None:
             found[name] = plain
     return found or None
+
+
+def _saved_tensor(fn: Any, name: str) -> bool:
+    """Whether ``name`` is a saved tensor (autograd offers its raw form beside it)."""
+    try:
+        getattr(fn, _RAW + name)  # the raw SavedTensor: no unpacking
+    except AttributeError:
+        return False
+    except Exception:  # freed by a backward pass: it was a saved tensor
+        return True
+    return True
 
 
 def _plain(value: Any) -> Any:

@@ -17,6 +17,7 @@ Protocols in ``gradtrace.tracing.surface``, which it satisfies: they import that
 from __future__ import annotations
 
 import sys
+import threading
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -71,6 +72,8 @@ class Recorder:
         self._grads = GradOwners()
         self.limit_error: TraceLimitError | None = None
         self.running: list[int] = []  # backward calls running now, outermost first
+        # each leaf's .grad when recording last paused (None: read them live; _hold_grads)
+        self.held_grads: dict[int, int | None] | None = None
         sources = self.sources
         # for the in-place error's hint
         self.writes = inplace.new_log(lambda: sources.here(sys._getframe(1)))
@@ -110,11 +113,27 @@ class Recorder:
 
     def end_step(self) -> None:
         """A top-level backward call returned: the gate moves to the next step."""
+        was_open = self.gate.open
         self.gate.end_step()
+        self._hold_grads(was_open)
 
     def limit_reached(self, exc: TraceLimitError) -> None:
         """A cap was reached: the gate raises it into the program or stops recording."""
         self.gate.cut(exc)
+        self._hold_grads(True)
+
+    def _hold_grads(self, was_open: bool) -> None:
+        """When recording pauses, keep each leaf's ``.grad`` as it is now.
+
+        Unrecorded steps go on changing ``.grad`` (backward adds, ``zero_grad`` clears)
+        unseen: the trace shows the gradients of the last recorded step, not the live ones.
+        """
+        if self.gate.open:
+            self.held_grads = None
+        elif was_open:
+            self.held_grads = {record.id: self.tensor(record.fn.variable.grad)
+                               for record in self.graph.nodes if record.kind == "leaf"}
+            self.tensors.flush()  # their values now, before unrecorded steps write into them
 
     def node_of(self, tensor: torch.Tensor) -> int | None:
         """The recorded node of ``tensor`` (its ``grad_fn``, or the leaf it is)."""
@@ -290,10 +309,11 @@ class Recorder:
         """Record every torch call the program makes inside this block."""
         original_apply = Function.__dict__["apply"]
         recorder = self
+        owner = threading.get_ident()  # the mode is per thread; this patch is process-wide
 
         def apply(cls: type[Function], *args: Any, **kwargs: Any) -> Any:
             result = original_apply.__func__(cls, *args, **kwargs)
-            if recorder.gate.open and not transforming():
+            if recorder.gate.open and threading.get_ident() == owner and not transforming():
                 try:
                     recorder.after_call(result, None)
                 except TraceLimitError as exc:

@@ -153,6 +153,8 @@ def _plain_items(value: Any) -> list[tuple[str, Any]] | None:
 def _leaf_grad(record: NodeRecord, recorder: Recorder) -> int | None:
     if record.kind != "leaf":
         return None
+    if recorder.held_grads is not None:  # recording paused: the grads as it left them
+        return recorder.held_grads.get(record.id)
     variable = record.fn.variable
     return recorder.tensor(_grad_of(variable, _is_leaf(variable)))
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import linecache
 import os
+import site
+import sys
 import sysconfig
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -31,13 +33,18 @@ PROGRAM_FILENAME = "<program>"
 STRIDE = 1_000_000  # no source file has a million lines
 
 # Code that is never "your code": Python's own library, installed packages, torch, gradtrace.
-_LIBRARY_ROOTS = tuple(
-    os.path.realpath(path) + os.sep
-    for path in {sysconfig.get_path(key) for key in ("stdlib", "platstdlib", "purelib",
-                                                     "platlib")}
-    | {os.path.dirname(torch.__file__), str(Path(__file__).resolve().parents[1])}
-    if path
-)
+def _library_roots() -> tuple[str, ...]:
+    """Python's own library, every site-packages (the venv's, the user's, Debian's
+    dist-packages), torch and gradtrace: folders whose code is never the user's."""
+    paths = {sysconfig.get_path(key) for key in ("stdlib", "platstdlib", "purelib", "platlib")}
+    paths |= {*site.getsitepackages(), site.getusersitepackages()}
+    paths |= {entry for entry in sys.path if entry.endswith(("site-packages", "dist-packages"))}
+    paths |= {os.path.dirname(torch.__file__), str(Path(__file__).resolve().parents[1])}
+    return tuple(os.path.realpath(path) + os.sep for path in paths if path)
+
+
+_LIBRARY_ROOTS = _library_roots()
+_PACKAGE_FOLDERS = ("site-packages", "dist-packages")
 
 
 def is_user_file(filename: str) -> bool:
@@ -49,7 +56,10 @@ def is_user_file(filename: str) -> bool:
     """
     if filename.startswith("<"):
         return filename.startswith("<ipython-input-")
-    return not os.path.realpath(filename).startswith(_LIBRARY_ROOTS)
+    real = os.path.realpath(filename)
+    if any(f"{os.sep}{folder}{os.sep}" in real for folder in _PACKAGE_FOLDERS):
+        return False  # an installed package, wherever its environment is
+    return not real.startswith(_LIBRARY_ROOTS)
 
 
 class Sources:
