@@ -11,7 +11,6 @@ for which parameters got no gradient and for each module's gradient norm.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -22,15 +21,13 @@ from gradtrace.tracing.wire import expand
 from tests.browser.conftest import shot
 from tests.browser.helpers import NUMBER, torch_run, wait_drawn
 from tests.browser.test_explain_rules import explained, offline, open_viewer
+from tests.tracing.diagnostic_programs._programs import program
 
 pytestmark = pytest.mark.browser
 __all__ = ["offline"]  # the fixture, used here by name
 
-PROGRAMS = Path(__file__).resolve().parents[1] / "tracing" / "diagnostic_programs"
-
-
 def source(name: str) -> str:
-    return (PROGRAMS / f"{name}.py").read_text(encoding="utf-8")
+    return program(name)
 
 
 def listed(page: Any) -> list[str]:

@@ -14,7 +14,6 @@ import math
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any, cast
 from unittest import mock
 
@@ -42,13 +41,13 @@ from gradtrace.tracing.modules import ModuleTracker
 from gradtrace.tracing.wire import dumps
 from tests.tracing.diagnostic_programs._cases import INLINE, INPLACE, MASKED, NON_FINITE
 from tests.tracing.diagnostic_programs._plain import plain_none, plain_norms, plain_order
+from tests.tracing.diagnostic_programs._programs import NAMES, program
 
-PROGRAMS = Path(__file__).parent / "diagnostic_programs"
 NONE_KINDS = ("grad_none", "unused_parameter")
 
 
 def _source(name: str) -> str:
-    return INLINE[name] if name in INLINE else (PROGRAMS / f"{name}.py").read_text()
+    return INLINE[name] if name in INLINE else program(name)
 
 
 @contextmanager
@@ -283,7 +282,7 @@ def _rounded(value: Any) -> Any:
     return value
 
 
-@pytest.mark.parametrize("name", sorted(p.stem for p in PROGRAMS.glob("[!_]*.py")))
+@pytest.mark.parametrize("name", NAMES)
 def test_the_json_form_gives_the_same_diagnostics(name: str) -> None:
     """Read before or after it becomes JSON (numpy numbers, or 'nan' strings), a trace says
     the same; every example program has the diagnostic it is named after."""
