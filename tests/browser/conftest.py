@@ -16,6 +16,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import httpx
@@ -146,6 +147,38 @@ def page_factory(browser, server_url) -> Iterator[object]:  # type: ignore[no-un
         context.close()  # type: ignore[attr-defined]
     for _, watch in made:
         assert watch.foreign == [], f"requests left the server: {watch.foreign}"
+        assert watch.errors == [], f"console errors: {watch.errors}"
+
+
+@pytest.fixture()
+def offline(browser) -> Iterator[Any]:  # type: ignore[no-untyped-def]
+    """Offline pages (an exported viewer from file://) that may load only file:, blob: and
+    data: URLs; each fails the test on any other request or a console error."""
+    made: list[tuple[Any, PageWatch]] = []
+
+    def make() -> Any:
+        context = browser.new_context(viewport={"width": 1280, "height": 800}, offline=True)
+        watch = PageWatch()
+
+        def route(r: Any) -> None:
+            if urlparse(r.request.url).scheme in ("file", "blob", "data"):
+                r.continue_()
+            else:
+                watch.foreign.append(r.request.url)
+                r.abort()
+
+        context.route("**/*", route)
+        pg = context.new_page()
+        pg.on("console", lambda m: watch.errors.extend([m.text] if m.type == "error" else []))
+        pg.on("pageerror", lambda e: watch.errors.append(str(e)))
+        made.append((context, watch))
+        return pg
+
+    yield make
+    for context, _ in made:
+        context.close()
+    for _, watch in made:
+        assert watch.foreign == [], f"the viewer asked the network for {watch.foreign}"
         assert watch.errors == [], f"console errors: {watch.errors}"
 
 

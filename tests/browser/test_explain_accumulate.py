@@ -14,13 +14,11 @@ from tests.browser.test_explain_rules import (
     explained,
     go_to,
     numbers,
-    offline,
     open_viewer,
     select,
 )
 
 pytestmark = pytest.mark.browser
-__all__ = ["offline"]  # the fixture, used here by name
 
 TWICE = """import torch
 x = torch.ones(2, requires_grad=True)

@@ -20,11 +20,10 @@ import torch
 from gradtrace.tracing.wire import expand
 from tests.browser.conftest import shot
 from tests.browser.helpers import NUMBER, torch_run, wait_drawn
-from tests.browser.test_explain_rules import explained, offline, open_viewer
+from tests.browser.test_explain_rules import explained, open_viewer
 from tests.tracing.diagnostic_programs._programs import program
 
 pytestmark = pytest.mark.browser
-__all__ = ["offline"]  # the fixture, used here by name
 
 def source(name: str) -> str:
     return program(name)

@@ -9,10 +9,9 @@ PyTorch is the oracle: a node hook in a plain run records the gradients each nod
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlparse
+from urllib.parse import quote
 
 import pytest
 import torch
@@ -22,7 +21,7 @@ from gradtrace.tracing.diagnostics import diagnose, grad_flow
 from gradtrace.tracing.formulas import formulas_for
 from gradtrace.tracing.wire import dumps, expand
 from gradtrace.viewer import save_html
-from tests.browser.conftest import PageWatch, shot
+from tests.browser.conftest import shot
 from tests.browser.helpers import CHAIN, NUMBER, cy_eval, wait_drawn
 
 pytestmark = pytest.mark.browser
@@ -55,37 +54,6 @@ def explained(code: str) -> dict[str, Any]:
     trace.setdefault("diagnostics", diagnose(trace))
     trace.setdefault("grad_flow", grad_flow(trace))
     return {**trace, "files": [{"path": "program.py", "source": code}]}
-
-
-@pytest.fixture()
-def offline(browser) -> Iterator[Any]:  # type: ignore[no-untyped-def]
-    """Offline pages that may load only file:, blob: and data: URLs, failing on console errors."""
-    made: list[tuple[Any, PageWatch]] = []
-
-    def make() -> Any:
-        context = browser.new_context(viewport={"width": 1280, "height": 800}, offline=True)
-        watch = PageWatch()
-
-        def route(r: Any) -> None:
-            if urlparse(r.request.url).scheme in ("file", "blob", "data"):
-                r.continue_()
-            else:
-                watch.foreign.append(r.request.url)
-                r.abort()
-
-        context.route("**/*", route)
-        pg = context.new_page()
-        pg.on("console", lambda m: watch.errors.extend([m.text] if m.type == "error" else []))
-        pg.on("pageerror", lambda e: watch.errors.append(str(e)))
-        made.append((context, watch))
-        return pg
-
-    yield make
-    for context, _ in made:
-        context.close()
-    for _, watch in made:
-        assert watch.foreign == [], f"the viewer asked the network for {watch.foreign}"
-        assert watch.errors == [], f"console errors: {watch.errors}"
 
 
 def open_viewer(page: Any, trace: dict[str, Any], path: Path) -> None:

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 import pytest
 import torch
@@ -21,7 +19,7 @@ from gradtrace.tracing import trace_source
 from gradtrace.tracing.wire import dumps, expand
 from gradtrace.viewer import notebook_html, save_html, standalone_html
 from gradtrace.viewer.page import EMPTY_SLOT, SLOT_CLOSE, SLOT_OPEN
-from tests.browser.conftest import PageWatch, shot
+from tests.browser.conftest import shot
 from tests.browser.helpers import CHAIN, cy_eval, leaf_grad_numbers, open_program, torch_run
 
 pytestmark = pytest.mark.browser
@@ -29,37 +27,6 @@ pytestmark = pytest.mark.browser
 HELPERS = "# helpers.py: a second file of the project\n\n\ndef add_two(t):\n    return t + 2\n"
 DRAWN = ("() => { const g = document.getElementById('graph');"
          " return Number(g.dataset.draws || 0) > 0 && g.getAttribute('aria-busy') === 'false'; }")
-
-
-@pytest.fixture()
-def offline(browser) -> Iterator[Any]:  # type: ignore[no-untyped-def]
-    """Make offline pages that may load only file:, blob: and data: URLs."""
-    made: list[tuple[Any, PageWatch]] = []
-
-    def make() -> Any:
-        context = browser.new_context(viewport={"width": 1280, "height": 800}, offline=True)
-        watch = PageWatch()
-
-        def route(r: Any) -> None:
-            if urlparse(r.request.url).scheme in ("file", "blob", "data"):
-                r.continue_()
-            else:
-                watch.foreign.append(r.request.url)
-                r.abort()
-
-        context.route("**/*", route)
-        pg = context.new_page()
-        pg.on("console", lambda m: watch.errors.extend([m.text] if m.type == "error" else []))
-        pg.on("pageerror", lambda e: watch.errors.append(str(e)))
-        made.append((context, watch))
-        return pg
-
-    yield make
-    for context, _ in made:
-        context.close()
-    for _, watch in made:
-        assert watch.foreign == [], f"the viewer asked the network for {watch.foreign}"
-        assert watch.errors == [], f"console errors: {watch.errors}"
 
 
 @pytest.fixture(scope="module")
