@@ -72,7 +72,7 @@ def _accumulate_grad(leaf: torch.Tensor) -> Any:
 
 def _named(names: dict[str, Any], tensor: torch.Tensor, recorder: Recorder) -> dict[str, Any]:
     """The caller's tensors in this graph and its modules; the tensor itself if unnamed."""
-    kept = relevant(names, lambda t: recorder.graph.node_of(t) is not None)
+    kept = relevant(names, recorder.node_of)
     if not any(value is tensor for value in kept.values()):
         kept["output"] = tensor
     return kept

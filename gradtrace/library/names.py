@@ -9,7 +9,7 @@ The tracer reads them as a dict; this one reads the frames again each time it is
 from __future__ import annotations
 
 import sys
-from collections.abc import ItemsView, ValuesView
+from collections.abc import Callable, ItemsView, ValuesView
 from types import FrameType
 from typing import Any
 
@@ -73,26 +73,28 @@ def _innermost_user_frame() -> FrameType | None:
     return frame
 
 
-def relevant(names: dict[str, Any], in_graph: Any) -> dict[str, Any]:
+def relevant(names: dict[str, Any], node_of: Callable[[torch.Tensor], int | None],
+             ) -> dict[str, Any]:
     """The names worth showing: tensors in the traced graph, modules and plain containers.
 
     A notebook's globals hold tensors from earlier cells that this trace never touched:
-    listing them would show values unrelated to the graph. ``in_graph(tensor)`` says
-    whether a tensor has a node in the trace.
+    listing them would show values unrelated to the graph. ``node_of(tensor)`` (the
+    recorder's) says whether a tensor has a node in the trace.
     """
     kept: dict[str, Any] = {}
     for name, value in dict.items(names):  # as last read: the frame may be gone
         if isinstance(value, torch.Tensor):
-            if in_graph(value):
+            if node_of(value) is not None:
                 kept[name] = value
-        elif isinstance(value, torch.nn.Module) or _holds_traced(value, in_graph):
+        elif isinstance(value, torch.nn.Module) or _holds_traced(value, node_of):
             kept[name] = value
     return kept
 
 
-def _holds_traced(value: Any, in_graph: Any) -> bool:
+def _holds_traced(value: Any, node_of: Callable[[torch.Tensor], int | None]) -> bool:
     """Whether a plain dict, list or tuple holds a tensor of the traced graph."""
     if not isinstance(value, dict | list | tuple):
         return False
     items = dict.values(value) if isinstance(value, dict) else value
-    return any(isinstance(item, torch.Tensor) and in_graph(item) for item in items)
+    return any(isinstance(item, torch.Tensor) and node_of(item) is not None
+               for item in items)

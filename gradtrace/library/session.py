@@ -91,8 +91,7 @@ class trace:  # noqa: N801 - used like a function: `with gradtrace.trace() as t:
             error = describe_error(cause, recorder.sources)
             if exc is None:
                 error["hint"] = _cut_hint(recorder.limit_error)  # type: ignore[arg-type]
-        recorder.program_globals = relevant(names, lambda t: recorder.graph.node_of(t)
-                                            is not None)
+        recorder.program_globals = relevant(names, recorder.node_of)
         with self._collections:
             self.result._fill(build_result(recorder, "", [], error))
         self._recorder = self._names = None

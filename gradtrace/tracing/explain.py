@@ -7,22 +7,23 @@ split into file and line, so a diagnostic's line is a location like any other.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
+
+import torch
 
 from gradtrace.tracing.diagnostics import CutLog, explain, parameters_of
 from gradtrace.tracing.formulas import formulas_for
-from gradtrace.tracing.modules import ModuleTracker
 from gradtrace.tracing.sources import Sources
 
 __all__ = ["annotate"]
 
 
-def annotate(trace: dict[str, Any], modules: ModuleTracker, sources: Sources,
-             log: CutLog | None) -> None:
-    """Add the three fields to ``trace`` (a built result, locations not yet split)."""
+def annotate(trace: dict[str, Any], parameters: Iterable[tuple[str, torch.Tensor]],
+             sources: Sources, log: CutLog) -> None:
+    """Add the three fields to ``trace`` (a built result, locations not yet split);
+    ``parameters`` are the modules' ``(name, parameter)`` pairs."""
     trace["formulas"] = formulas_for(trace)
-    parameters = parameters_of(modules.parameter_names())
-    cuts = () if log is None else tuple(log.cuts)
-    reads = () if log is None else tuple(log.reads)
     trace["diagnostics"], trace["grad_flow"] = explain(
-        trace, cuts, reads=reads, parameters=parameters, describe=sources.describe)
+        trace, tuple(log.cuts), reads=tuple(log.reads), parameters=parameters_of(parameters),
+        describe=sources.describe)

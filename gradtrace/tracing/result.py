@@ -23,7 +23,7 @@ from gradtrace.tracing.wire import FORMAT
 __all__ = ["build_result", "failure_result"]
 
 
-def _label_nodes(recorder: Recorder) -> None:
+def _label_nodes(recorder: Recorder, parameters: list[tuple[str, torch.Tensor]]) -> None:
     """Label nodes after the program's variables, and parameters by their own names.
 
     A parameter's name (``conv1.weight``) wins over a variable: a later loop such as
@@ -34,7 +34,7 @@ def _label_nodes(recorder: Recorder) -> None:
     recorder.snapshot_labels()
     for node_id, name in recorder.labels.items():
         graph.nodes[node_id].label = name
-    for name, param in recorder.modules.parameter_names():
+    for name, param in parameters:
         param_node = graph.node_of(param)
         if param_node is not None:
             graph.nodes[param_node].label = name
@@ -193,7 +193,8 @@ def build_result(
                 recorder.discover(fn, recorder.origin())
             except TraceLimitError:  # the cap is already reported in `error`
                 break
-    _label_nodes(recorder)
+    parameters = list(recorder.modules.parameter_names())  # for labels and diagnostics
+    _label_nodes(recorder, parameters)
     graph = recorder.graph
     nodes = [_node_json(record, recorder) for record in graph.nodes]
     variables = _variables(recorder)
@@ -212,7 +213,7 @@ def build_result(
         "warnings": warnings,
         "error": error,
     }
-    annotate(result, recorder.modules, recorder.sources, recorder.cuts)
+    annotate(result, parameters, recorder.sources, recorder.cuts)
     recorder.sources.localize(result)
     return result
 
