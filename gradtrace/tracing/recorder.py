@@ -16,7 +16,6 @@ Protocols in ``gradtrace.tracing.surface``, which it satisfies: they import that
 
 from __future__ import annotations
 
-import sys
 import threading
 import weakref
 from collections.abc import Callable, Iterator
@@ -76,9 +75,9 @@ class Recorder:
         self.held_grads: dict[int, int | None] | None = None
         sources = self.sources
         # for the in-place error's hint
-        self.writes = inplace.new_log(lambda: sources.here(sys._getframe(1)))
+        self.writes = inplace.new_log(sources.now)
         # where values left the graph and which .grad reads got None (diagnostics' reasons)
-        self.cuts = CutLog(self.graph.node_of, lambda: sources.here(sys._getframe(2)))
+        self.cuts = CutLog(self.graph.node_of, sources.now)
 
     def snapshot_labels(self) -> None:
         """Name nodes after the program's variables as they are bound right now."""
@@ -153,7 +152,7 @@ class Recorder:
 
     def line_here(self) -> int | None:
         """The innermost program location on the stack (``sources``: file and line)."""
-        return self.sources.here(sys._getframe(1))
+        return self.sources.now()
 
     def origin(self, created_in_call: int | None = None) -> Origin:
         """Where the program is now: line and running module call."""

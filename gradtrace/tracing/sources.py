@@ -117,6 +117,10 @@ class Sources:
             frame = frame.f_back
         return None
 
+    def now(self) -> int | None:
+        """The innermost program location on the caller's stack."""
+        return self.here(sys._getframe(1))
+
     def in_traceback(self, tb: TracebackType | None) -> int | None:
         """The innermost program location of a traceback (where an error surfaced)."""
         found = None
