@@ -58,8 +58,17 @@ def test_benchmark_programs_have_the_topics_node_counts(program: str, size: int,
 
 
 def _violation(row: dict[str, Any], ref: dict[str, Any]) -> str | None:
-    """Why ``row`` is a gross regression against ``ref``, or None."""
+    """Why ``row`` is a gross regression against ``ref``, or None.
+
+    A ratio means something only against the same baseline: when the run measures a row
+    against another baseline than the reference did (issue 22 moved the HTTP rows from a
+    fresh ``python -c`` to the fork floor), the reference is stale, and that is reported
+    rather than compared.
+    """
     guard = ref["guard"]
+    if guard == "ratio" and row["baseline_label"] != ref["baseline_label"]:
+        return (f"{row['measure']}: measured against '{row['baseline_label']}', the reference "
+                f"against '{ref['baseline_label']}': refresh {REFERENCE.name}")
     if guard == "met" and row["met"] is not True:
         return f"{row['measure']}: target '{row['target']}' no longer met"
     if guard == "figure" and row["figure"] > FACTOR * ref["figure"]:
@@ -94,4 +103,17 @@ def test_quick_benchmark_has_no_gross_regression(tmp_path: Path) -> None:
         problem = _violation(row, ref)
         if problem:
             problems.append(problem)
+    known = {ref["key"] for ref in reference}
+    problems.extend(f"{key}: guarded ({row['guard']}) but not in {REFERENCE.name}: refresh it"
+                    for key, row in rows.items() if row["guard"] != "none" and key not in known)
     assert not problems, "\n".join(problems) + "\n\n" + done.stdout
+
+
+def test_guard_compares_ratios_only_against_the_same_baseline() -> None:
+    """A ratio 3x worse fails; a row measured against another baseline reports a stale reference."""
+    ref = {"key": "http.p50", "measure": "p50", "guard": "ratio", "ratio": 0.5,
+           "baseline_label": "the floor's wall (p50)", "higher_is_better": False}
+    assert _violation({**ref, "ratio": 1.4}, ref) is None
+    assert "more than 3.0x worse" in str(_violation({**ref, "ratio": 1.6}, ref))
+    stale = _violation({**ref, "baseline_label": "fresh python -c (p50)"}, ref)
+    assert stale is not None and "refresh reference.json" in stale
