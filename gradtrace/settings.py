@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     max_events: int = Field(100000, ge=10, description="Most events in one trace.")
     max_code_chars: int = Field(20000, ge=100, description="Largest program, in characters.")
     max_stdout_bytes: int = Field(65536, ge=1024, description="Most bytes print() may write.")
+    # the defaults of gradtrace.tracing.budget (not imported here: that would import torch)
+    max_reply_bytes: int = Field(
+        5_000_000, ge=16_384, description="Largest reply, in bytes; a bigger trace is cut, "
+                                          "least valuable part first, and says what was cut.")
     max_tensor_values: int = Field(
         16, ge=1, description="Tensors with more elements are summarised instead of listed."
     )

@@ -39,6 +39,7 @@ import numpy as np
 import torch
 
 from gradtrace.sandbox.seccomp_filter import CompiledFilter, compile_filter
+from gradtrace.tracing.budget import DEFAULT_MAX_REPLY_BYTES, MIN_REPLY_BYTES
 
 __all__ = ["PRELOAD_MODULES", "ProcessLimits", "current_vm_bytes", "harden", "warm_up"]
 
@@ -117,6 +118,8 @@ class ProcessLimits:
         max_open_files: ``RLIMIT_NOFILE``; descriptors already open above it keep working.
         allow_read_opens: Let the seccomp filter pass read-only ``open`` calls. Off: a warmed-up
             worker needs none, and every one is then an attack.
+        max_reply_bytes: The most bytes of JSON the worker sends back; a larger trace is cut
+            (``GRADTRACE_MAX_REPLY_BYTES``, :mod:`gradtrace.tracing.budget`).
     """
 
     memory_limit_mb: int = 1024
@@ -124,12 +127,15 @@ class ProcessLimits:
     max_threads: int = 1
     max_open_files: int = 64
     allow_read_opens: bool = False
+    max_reply_bytes: int = DEFAULT_MAX_REPLY_BYTES
 
     def __post_init__(self) -> None:
         """Refuse limits that would disable a layer (``0`` means "unlimited" to nobody here)."""
         for name in ("memory_limit_mb", "cpu_seconds", "max_threads", "max_open_files"):
             if getattr(self, name) < 1:
                 raise ValueError(f"ProcessLimits.{name} must be at least 1")
+        if self.max_reply_bytes < MIN_REPLY_BYTES:
+            raise ValueError(f"ProcessLimits.max_reply_bytes must be at least {MIN_REPLY_BYTES}")
 
 
 def current_vm_bytes() -> int:

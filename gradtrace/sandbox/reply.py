@@ -1,7 +1,9 @@
 """What the sandbox hands back: the trace as JSON bytes, plus the two facts the server logs.
 
-Workers serialise the trace themselves; the server passes the bytes through untouched, so a
-multi-megabyte trace is never parsed and re-encoded on the event loop.
+Workers serialise the trace themselves, whole (every reference in it holds) and within the
+byte cap (``max_reply_bytes``, cut as ``gradtrace.tracing.budget`` says); the server passes
+the bytes through untouched, so a multi-megabyte trace is never parsed and re-encoded on the
+event loop.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from typing import Any
 import orjson
 
 from gradtrace.tracing import dumps
+from gradtrace.tracing.budget import fit
+from gradtrace.tracing.consistency import consistent
 
 __all__ = ["TraceReply"]
 
@@ -25,11 +29,21 @@ class TraceReply:
     nodes: int
 
     @classmethod
-    def from_result(cls, result: dict[str, Any]) -> TraceReply:
-        """Serialise a trace dict (the worker's own, or a failure made by the server)."""
+    def from_result(cls, result: dict[str, Any], max_bytes: int | None = None) -> TraceReply:
+        """Serialise a trace dict (the worker's own, or a failure made by the server).
+
+        With ``max_bytes`` (the worker's replies), the trace is first checked for references
+        out of step (gradtrace.tracing.consistency) and then cut to fit the byte cap
+        (gradtrace.tracing.budget); either may change ``result`` in place.
+        """
+        if max_bytes is None:
+            body = dumps(result)
+        else:
+            result = consistent(result)
+            body = fit(result, max_bytes)
         error = result.get("error")
         return cls(
-            body=dumps(result),
+            body=body,
             outcome=error["kind"] if error else "ok",
             nodes=len(result["graph"]["nodes"]),
         )

@@ -19,6 +19,7 @@ from typing import Any
 
 import orjson
 
+from gradtrace import tracing as tracing_package
 from gradtrace.sandbox.channel import frame_header
 from gradtrace.sandbox.facade import build_globals
 from gradtrace.sandbox.limits import ProcessLimits, harden, warm_up
@@ -34,10 +35,16 @@ from gradtrace.tracing import (
     fixed_hint,
     trace_source,
 )
+from gradtrace.tracing.sources import PROGRAM_FILENAME
 
 __all__ = ["JobSpec", "warm_parent", "worker_main"]
 
 JobSpec = dict[str, Any]
+
+# where the tracer's modules are: a timeout is never raised inside them (see _arm_alarm)
+_TRACER_DIR = os.path.dirname(tracing_package.__file__) + os.sep
+# seconds until an alarm that found the tracer running comes back
+_ALARM_RETRY = 0.002
 
 # Touches every part of the tracer and the facade a program can reach (modules, hooks,
 # create_graph, optimizers, errors), so nothing is imported lazily after harden().
@@ -85,14 +92,38 @@ def warm_parent() -> None:
     trace_source(_WARM_PROGRAM, globals_dict=build_globals())
 
 
+def _in_tracer(frame: FrameType | None) -> bool:
+    """Whether the innermost Python code running is the tracer's rather than the program's.
+
+    Walks out from ``frame`` to the first frame of the program's or of the tracer's code
+    (torch's and the facade's own frames in between belong to whoever called them).
+    """
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if filename == PROGRAM_FILENAME:
+            return False
+        if filename.startswith(_TRACER_DIR):
+            return True
+        frame = frame.f_back
+    return False
+
+
 def _arm_alarm(seconds: float) -> None:
     """Raise ProgramTimeout inside the program after ``seconds`` of wall-clock time.
 
     This keeps the partial trace; the parent's hard kill is the backstop for code stuck
-    in a long C call that never returns to Python.
+    in a long C call that never returns to Python. The exception is raised only in the
+    program's own code (or torch's, called by it): raised inside the tracer, it could stop
+    a write halfway, such as the tensor table's summarising of pending tensors, and leave
+    the trace's parts out of step (issue 22). There the alarm comes back a little later, and
+    once the program has ended (the trace is being written) it never fires: the parent's
+    kill, ``_RESULT_GRACE`` after the limit, bounds that time.
     """
 
     def on_alarm(signum: int, frame: FrameType | None) -> None:
+        if _in_tracer(frame):
+            signal.setitimer(signal.ITIMER_REAL, _ALARM_RETRY)
+            return
         raise ProgramTimeout(seconds)
 
     signal.signal(signal.SIGALRM, on_alarm)
@@ -137,9 +168,19 @@ def worker_main(conn: Connection, limits: ProcessLimits,
         result = failure_result(error_object(
             "crash", type(exc).__name__, str(exc), None, fixed_hint("worker_failed")))
     try:
-        _send_reply(conn, TraceReply.from_result(result))
+        _send_reply(conn, _reply(result, limits.max_reply_bytes))
     finally:
         os._exit(0)
+
+
+def _reply(result: dict[str, Any], max_bytes: int) -> TraceReply:
+    """The reply within its byte cap; a small failure if even cutting it fails (memory)."""
+    try:
+        return TraceReply.from_result(result, max_bytes)
+    except Exception as exc:  # the program's memory may leave none to write a big trace
+        return TraceReply.from_result(failure_result(error_object(
+            "crash", type(exc).__name__, str(exc)[:1000], None, fixed_hint("worker_failed")),
+            result.get("stdout", "")[:1000]))
 
 
 def _send_reply(conn: Connection, reply: TraceReply) -> None:

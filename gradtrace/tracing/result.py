@@ -13,6 +13,7 @@ from typing import Any
 import torch
 
 from gradtrace.tracing.attrs import settings_of
+from gradtrace.tracing.consistency import without_tensors
 from gradtrace.tracing.errors import TraceLimitError
 from gradtrace.tracing.explain import annotate
 from gradtrace.tracing.graph import NodeRecord, grad_fn_of
@@ -199,10 +200,11 @@ def build_result(
     nodes = [_node_json(record, recorder) for record in graph.nodes]
     variables = _variables(recorder)
     collections = _collections(recorder)
+    tensors = recorder.tensors.entries()
     result = {
         "format": FORMAT,
         "ok": error is None,
-        "tensors": recorder.tensors.entries(),
+        "tensors": tensors,
         "graph": {"nodes": nodes, "edges": graph.edges},
         "variables": variables,
         **({"collections": collections} if collections else {}),
@@ -213,6 +215,8 @@ def build_result(
         "warnings": warnings,
         "error": error,
     }
+    if len(tensors) != len(recorder.tensors):  # a limit stopped the table mid-write
+        without_tensors(result)
     annotate(result, parameters, recorder.sources, recorder.cuts)
     recorder.sources.localize(result)
     return result

@@ -28,11 +28,13 @@ from typing_extensions import TypeAliasType
 
 from gradtrace.tracing.errors import ErrorKind
 from gradtrace.tracing.schema_explain import Diagnostic, FlowCall, Formulas
+from gradtrace.tracing.schema_reply import CutPart, ReplyCut
 
 __all__ = [
-    "BackwardEvent", "ErrorInfo", "Event", "ExpressionTrace", "GradWriteEvent", "HookEvent",
-    "ModuleCall", "ModuleHookEvent", "Node", "NodeHookEvent", "SavedHookEvent", "SourceFile",
-    "TensorEntry", "Trace", "TraceCall", "TraceGraph", "Variable", "json_schema", "schema_text",
+    "BackwardEvent", "CutPart", "ErrorInfo", "Event", "ExpressionTrace", "GradWriteEvent",
+    "HookEvent", "ModuleCall", "ModuleHookEvent", "Node", "NodeHookEvent", "ReplyCut",
+    "SavedHookEvent", "SourceFile", "TensorEntry", "Trace", "TraceCall", "TraceGraph",
+    "Variable", "json_schema", "schema_text",
 ]
 
 
@@ -343,6 +345,11 @@ class Trace(_Closed):
     grad_flow: list[FlowCall] | None = Field(
         None, description="Per backward call, each module's and parameter's gradient norm "
                           "against its weights' norm. Absent with no trace.")
+
+    reply_cut: ReplyCut | None = Field(
+        None, description="Left out when nothing was cut. Otherwise what was left out so "
+                          "that the reply fits its byte cap or stays self-consistent "
+                          "(gradtrace.tracing.budget); readers show it beside the output.")
 
     @model_validator(mode="after")
     def _ok_means_no_error(self) -> Trace:

@@ -11,7 +11,9 @@ null and empty fields are left out; a run of forward events is one integer.
 :func:`expand` turns a trace back into the long form (every tensor inline, every field
 present, each node's ``module`` name and ``module_call`` filled in); it is the reference
 reader, and the page's ``gradtrace/static/js/wire.js`` must agree with it
-(``tests/browser/test_wire_readers.py``).
+(``tests/browser/test_wire_readers.py``). Top-level fields with no tensor in them, such as
+``reply_cut`` (what the server cut to keep a reply within its byte cap), pass through as
+they are.
 """
 
 from __future__ import annotations

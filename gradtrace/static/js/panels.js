@@ -137,16 +137,31 @@ export class ErrorAlert {
   }
 }
 
-/** stdout and warnings of the last run. */
+/** stdout and warnings of the last run; first, what the server cut from the trace, if anything. */
 export function renderConsole(root, trace) {
   const out = root.querySelector('[data-role="stdout"]');
   out.textContent = trace?.stdout || '';
   const warns = root.querySelector('[data-role="warnings"]');
-  warns.replaceChildren(...(trace?.warnings ?? []).map((w) => {
+  warns.replaceChildren(...[...cutNotices(trace?.reply_cut), ...(trace?.warnings ?? [])].map((w) => {
     const li = document.createElement('li');
     li.textContent = w;
     return li;
   }));
+}
+
+const CUT_PARTS = {
+  stdout: 'output', warnings: 'warnings', strings: 'long names and messages', values: 'listed values',
+  events: 'timeline events', nodes: 'graph nodes', trace: 'the whole graph',
+  tensors: 'tensor values and gradients (the recording was stopped mid-write)',
+};
+
+/** The trace's reply_cut said in words, one line per part cut (gradtrace/tracing/budget.py). */
+export function cutNotices(cut) {
+  if (!cut) return [];
+  const why = cut.cap != null
+    ? `The trace was cut to fit a reply (${cut.size.toLocaleString('en')} bytes, at most ${cut.cap.toLocaleString('en')}):`
+    : 'The trace was cut to keep it consistent:';
+  return [why, ...cut.parts.map((p) => `${CUT_PARTS[p.part] ?? p.part}: ${p.dropped.toLocaleString('en')} ${p.unit} left out, ${p.kept.toLocaleString('en')} kept`)];
 }
 
 /**

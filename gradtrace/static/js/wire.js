@@ -6,7 +6,8 @@
 // once and shared, so a gradient seen on two events is one object. A place outside the
 // program's main file has `file` (an index into trace.files) next to its `line`; calls and
 // the error keep theirs as they are. How each kind of event expands is its entry's business
-// (kinds/).
+// (kinds/). A trace the server cut (to fit its byte cap, or to stay consistent) says so in
+// reply_cut, which passes through as it is, like expand's; the Console panel shows it.
 import { kindOfWire } from './kinds/index.js';
 
 const LEAF_OP = 'AccumulateGrad';
