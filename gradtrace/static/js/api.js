@@ -41,7 +41,9 @@ export async function fetchTrace(url, request, options = {}) {
   } catch (err) {
     throw new ApiError(`Could not reach the server: ${err.message}`);
   }
-  return readWire(await readJson(resp)); // the wire form rides along for Export HTML
+  const body = await readJson(resp);
+  performance.mark('gt:json');
+  return readWire(body); // the wire form rides along for Export HTML
 }
 
 /** GET the example gallery: [{id, title, topic, explanation, code, expression?, inputs?}]. */

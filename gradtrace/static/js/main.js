@@ -59,6 +59,7 @@ const layout = new LayoutClient(cfg.workerUrl ?? `${cfg.staticUrl}/js/layout.wor
   (phase, fraction) => bus.emit('layout:progress', { phase, fraction }));
 
 let model = null;
+let drawnModel = null; // the model the drawing on screen belongs to
 let lastState = null;
 let runSeq = 0;
 let selectedNode = null;
@@ -85,7 +86,9 @@ async function run(request) {
   bus.emit('run:started', { code });
   let trace;
   try {
+    performance.mark('gt:run');
     trace = await fetchTrace(cfg.traceUrl, request);
+    performance.mark('gt:trace');
   } catch (err) {
     if (seq === runSeq) bus.emit('run:failed', { message: err.message });
     return;
@@ -94,7 +97,10 @@ async function run(request) {
   await present(trace, request, t0, seq);
 }
 
-/** Show a trace (long form): model, panels, layout. `request` is null in viewer mode. */
+/**
+ * Show a trace (long form): model, layout, panels. `request` is null in viewer mode. The layout
+ * is handed to the worker before the panels and the timeline are filled, so the two run at once.
+ */
 async function present(trace, request, t0, seq) {
   const code = request?.code ?? null;
   model = new TraceModel(trace);
@@ -102,8 +108,11 @@ async function present(trace, request, t0, seq) {
   model.request = request;
   model.source = code ?? (request && { expression: request.expression, inputs: request.inputs });
   model.initialCollapse();
+  performance.mark('gt:model');
+  const laying = startLayout();
   bus.emit('run:finished', { trace, model, ms: performance.now() - t0 });
-  await relayout(t0, seq);
+  performance.mark('gt:panels');
+  await drawLaidOut(laying, t0, seq);
 }
 
 /** Viewer mode: show the trace the file carries (null: an empty viewer); no server at all. */
@@ -122,27 +131,50 @@ async function showEmbedded(wire) {
   await present(readWire(wire), null, performance.now(), runSeq);
 }
 
+/** Lay the visible graph out again (a box opened or closed) and draw it. */
 async function relayout(t0, seq = runSeq, focus = null) {
+  await drawLaidOut(startLayout(), t0, seq, focus);
+}
+
+/** Send the model's visible graph to the layout worker; {graph, result: promise of the layout}. */
+function startLayout() {
   const graph = model.visibleGraph();
+  performance.mark('gt:visible');
   setBusy(true);
   bus.emit('layout:started', { visible: graph.nodes.length });
+  const result = layout.layout(graph);
+  result.catch(() => {}); // handled when awaited in drawLaidOut
+  return { graph, result, model };
+}
+
+/**
+ * Draw a layout once it arrives; `data-draw-ms` is set when Cytoscape has painted the final
+ * picture (renderer.painted), not when the elements were merely handed to it.
+ */
+async function drawLaidOut({ graph, result: pending, model: shown }, t0, seq, focus = null) {
   let result;
   try {
-    result = await layout.layout(graph);
+    result = await pending;
   } catch (err) {
     bus.emit('run:failed', { message: `Layout failed: ${err.message}` });
     return;
   }
-  if (result.stale || seq !== runSeq) return;
+  if (result.stale || seq !== runSeq || shown !== model) return;
+  performance.mark('gt:layout', { detail: result.ms });
   renderer.draw(graph, result.positions, (id) => model.nodes.get(id)?.line ?? null, focus, result.bends);
+  drawnModel = model;
+  performance.mark('gt:draw');
   if (lastState) renderer.applyState(model, lastState);
   renderer.highlight(found, model, 'found');
   graphRegion.dataset.nodeCount = String(model.nodes.size);
   graphRegion.dataset.visibleCount = String(renderer.visibleCount);
+  setBusy(false); // before the paint: the canvas is dimmed while busy
+  await renderer.painted();
+  performance.mark('gt:painted');
+  if (seq !== runSeq || shown !== model) return;
   const ms = Math.round(performance.now() - t0);
   graphRegion.dataset.drawMs = String(ms);
   graphRegion.dataset.draws = String(Number(graphRegion.dataset.draws ?? 0) + 1);
-  setBusy(false);
   bus.emit('graph:drawn', { nodes: model.nodes.size, visible: renderer.visibleCount, ms });
 }
 
@@ -189,7 +221,8 @@ bus.on('graph:drawn', ({ nodes, visible, ms }) => {
 });
 bus.on('step:changed', ({ state }) => {
   lastState = state;
-  if (model) renderer.applyState(model, state);
+  // a new trace's first state is applied once its graph is drawn (drawLaidOut), not to the old drawing
+  if (model && drawnModel === model) renderer.applyState(model, state);
   // the camera follows the story once the graph of this trace is drawn (not during a layout)
   if (model && graphRegion.getAttribute('aria-busy') === 'false') {
     renderer.follow(model, state, timeline.playing && Number(timeline.speed.value) > FAST_PLAYBACK);

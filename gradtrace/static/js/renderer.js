@@ -106,6 +106,28 @@ export class Renderer {
     else overview(cy);
   }
 
+  /**
+   * Resolves once Cytoscape has drawn what it holds now to its canvas (its next `render`,
+   * which comes at an animation frame of its choosing) and that frame's task has ended, so
+   * the picture is on screen: `data-draw-ms` means the final picture, not elements handed over.
+   * A second after the draw it resolves anyway (a hidden page renders no frames).
+   */
+  painted() {
+    return new Promise((resolve) => {
+      const after = () => {
+        clearTimeout(timer);
+        const channel = new MessageChannel(); // a task after the frame's rendering work
+        channel.port1.onmessage = () => resolve();
+        channel.port2.postMessage(null);
+      };
+      const timer = setTimeout(() => {
+        this.cy.removeListener('render', after);
+        resolve();
+      }, 1000);
+      this.cy.one('render', after);
+    });
+  }
+
   /** Index the drawn elements by trace node / edge id, so a step touches only its own. */
   index() {
     this.nodeEls = new Map();
