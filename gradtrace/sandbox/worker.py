@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import gc
 import os
-import signal
 from multiprocessing.connection import Connection
-from types import FrameType
 from typing import Any
 
 import orjson
 
-from gradtrace import tracing as tracing_package
+from gradtrace.sandbox.alarm import ProgramAlarm
 from gradtrace.sandbox.channel import frame_header
 from gradtrace.sandbox.facade import build_globals
 from gradtrace.sandbox.limits import ProcessLimits, harden, warm_up
@@ -28,23 +26,16 @@ from gradtrace.sandbox.seccomp_filter import CompiledFilter
 from gradtrace.sandbox.zygote_protocol import REHEARSE, WORKER_READY
 from gradtrace.tracing import (
     GC_THRESHOLDS,
-    ProgramTimeout,
     TraceOptions,
     error_object,
     failure_result,
     fixed_hint,
     trace_source,
 )
-from gradtrace.tracing.sources import PROGRAM_FILENAME
 
 __all__ = ["JobSpec", "warm_parent", "worker_main"]
 
 JobSpec = dict[str, Any]
-
-# where the tracer's modules are: a timeout is never raised inside them (see _arm_alarm)
-_TRACER_DIR = os.path.dirname(tracing_package.__file__) + os.sep
-# seconds until an alarm that found the tracer running comes back
-_ALARM_RETRY = 0.002
 
 # Touches every part of the tracer and the facade a program can reach (modules, hooks,
 # create_graph, optimizers, errors), so nothing is imported lazily after harden().
@@ -92,51 +83,13 @@ def warm_parent() -> None:
     trace_source(_WARM_PROGRAM, globals_dict=build_globals())
 
 
-def _in_tracer(frame: FrameType | None) -> bool:
-    """Whether the innermost Python code running is the tracer's rather than the program's.
-
-    Walks out from ``frame`` to the first frame of the program's or of the tracer's code
-    (torch's and the facade's own frames in between belong to whoever called them).
-    """
-    while frame is not None:
-        filename = frame.f_code.co_filename
-        if filename == PROGRAM_FILENAME:
-            return False
-        if filename.startswith(_TRACER_DIR):
-            return True
-        frame = frame.f_back
-    return False
-
-
-def _arm_alarm(seconds: float) -> None:
-    """Raise ProgramTimeout inside the program after ``seconds`` of wall-clock time.
-
-    This keeps the partial trace; the parent's hard kill is the backstop for code stuck
-    in a long C call that never returns to Python. The exception is raised only in the
-    program's own code (or torch's, called by it): raised inside the tracer, it could stop
-    a write halfway, such as the tensor table's summarising of pending tensors, and leave
-    the trace's parts out of step (issue 22). There the alarm comes back a little later, and
-    once the program has ended (the trace is being written) it never fires: the parent's
-    kill, ``_RESULT_GRACE`` after the limit, bounds that time.
-    """
-
-    def on_alarm(signum: int, frame: FrameType | None) -> None:
-        if _in_tracer(frame):
-            signal.setitimer(signal.ITIMER_REAL, _ALARM_RETRY)
-            return
-        raise ProgramTimeout(seconds)
-
-    signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-
-
 def _run(job: JobSpec, limits: ProcessLimits) -> dict[str, Any]:
     options = TraceOptions(**job["options"])
-    _arm_alarm(float(job["time_limit"]))
+    alarm = ProgramAlarm(float(job["time_limit"])).arm()  # keeps the partial trace
     try:
         result = trace_source(job["code"], globals_dict=build_globals(), options=options)
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        alarm.disarm()
     error = result["error"]
     if error is not None and error["kind"] == "memory":
         error["message"] += f" (a run may use {limits.memory_limit_mb} MiB)"
