@@ -97,6 +97,9 @@ export class Editor {
 
   /** Set (or clear with null) the error or hover line mark; scrolls to an error line (or when asked). */
   mark(kind, line, scroll = kind === 'error') {
+    // clearing a mark that is not there dispatches nothing: a dispatch reads the page's
+    // selection, which forces a layout of the whole page (each Run cleared the error mark)
+    if (line == null && this.view.state.field(this.marks)[kind] == null) return;
     const effects = [setMark.of({ kind, line })];
     if (line != null && line >= 1 && line <= this.view.state.doc.lines) {
       const from = this.view.state.doc.line(line).from;

@@ -101,17 +101,14 @@ function used(expr, b) {
   return [...new Set([...expr.matchAll(IDENT)].map((m) => m[0]))].filter((k) => b.has(k));
 }
 
-/** Per model, the index of each event (built once). */
-const INDEX = new WeakMap();
-
 /**
  * A leaf's .grad just before event `ev`: the latest earlier event on the leaf that set it,
  * replayed by its kind onto an empty state (no replay of the whole timeline at every step).
+ * `ev` is found from the end (the caption of the last step, shown first, finds it at once).
  */
 function gradBefore(model, ev) {
-  if (!INDEX.has(model)) INDEX.set(model, new Map(model.events.map((e, i) => [e, i])));
   const scratch = model.stateAt(0);
-  for (let i = (INDEX.get(model).get(ev) ?? 0) - 1; i >= 0; i -= 1) {
+  for (let i = model.events.lastIndexOf(ev) - 1; i >= 0; i -= 1) {
     const e = model.events[i];
     if (e.node !== ev.node) continue;
     kindOf(e).step(scratch, e);

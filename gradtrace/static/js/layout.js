@@ -2,7 +2,10 @@
 //
 // One long-lived worker (elkjs takes a while to parse, so it is started at page load);
 // each request gets an id, and an answer to a request that has since been superseded is
-// dropped, so a quick second Run never draws a stale layout.
+// dropped, so a quick second Run never draws a stale layout. A small graph without module
+// boxes is laid out at once on the main thread instead (quicklayout.js): no worker round-trip.
+import { quickFits, quickLayout } from './quicklayout.js';
+
 export class LayoutClient {
   constructor(workerUrl, onProgress) {
     this.worker = new Worker(workerUrl);
@@ -30,8 +33,9 @@ export class LayoutClient {
 
   /** Lay out `graph` (plain {nodes, edges}); resolves {positions, bends, ms, stale}. */
   layout(graph, options = undefined) {
-    this.seq += 1;
+    this.seq += 1; // also makes any answer still on its way from the worker stale
     const id = this.seq;
+    if (options === undefined && quickFits(graph)) return Promise.resolve({ ...quickLayout(graph), stale: false });
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage({ id, graph, options });

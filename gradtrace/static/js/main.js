@@ -51,9 +51,17 @@ const examples = new Examples($('examples'), $('example-explanation'), bus);
 const expressionForm = new ExpressionForm($('expression'), $('modes'), bus);
 const sources = new SourceFiles($('files'), editor);
 const theme = new ThemeToggle($('theme'), bus);
+const lists = [new GradientsPanel($('gradients')), new ProblemsPanel($('problems'), bus, (step) => timeline.go(step)),
+  new GradFlowPanel($('gradflow'))];
 /** Every panel, `{name, setModel(model), render(state)}` (panels.js), in the order they update. */
-const panels = [errorAlert, new ConsolePanel($('console')), new GradientsPanel($('gradients')), inspector, sources,
-  new ProblemsPanel($('problems'), bus, (step) => timeline.go(step)), new GradFlowPanel($('gradflow'))];
+const panels = [errorAlert, new ConsolePanel($('console')), lists[0], inspector, sources, lists[1], lists[2]];
+/**
+ * The panels listing a row per parameter, module or finding (thousands of elements for a
+ * 96-layer encoder) get a new trace only once its graph is painted: their style and layout
+ * would otherwise come before the first picture. Until then they show `listsModel`'s.
+ */
+const later = new Set(lists);
+let listsModel = null;
 // the self-contained viewer's loader hands over a blob: URL for the worker (viewer.js)
 const layout = new LayoutClient(cfg.workerUrl ?? `${cfg.staticUrl}/js/layout.worker.js`,
   (phase, fraction) => bus.emit('layout:progress', { phase, fraction }));
@@ -161,7 +169,7 @@ async function drawLaidOut({ graph, result: pending, model: shown }, t0, seq, fo
   }
   if (result.stale || seq !== runSeq || shown !== model) return;
   performance.mark('gt:layout', { detail: result.ms });
-  renderer.draw(graph, result.positions, (id) => model.nodes.get(id)?.line ?? null, focus, result.bends);
+  renderer.draw(graph, result.positions, (id) => model.nodes.get(id)?.line ?? null, focus, result.bends, model, lastState);
   drawnModel = model;
   performance.mark('gt:draw');
   if (lastState) renderer.applyState(model, lastState);
@@ -173,6 +181,11 @@ async function drawLaidOut({ graph, result: pending, model: shown }, t0, seq, fo
   performance.mark('gt:painted');
   if (seq !== runSeq || shown !== model) return;
   const ms = Math.round(performance.now() - t0);
+  if (listsModel !== model) { // the panels held back until the picture is out (`later`)
+    listsModel = model;
+    for (const panel of lists) panel.setModel(model);
+    for (const panel of lists) if (lastState) panel.render(lastState);
+  }
   graphRegion.dataset.drawMs = String(ms);
   graphRegion.dataset.draws = String(Number(graphRegion.dataset.draws ?? 0) + 1);
   bus.emit('graph:drawn', { nodes: model.nodes.size, visible: renderer.visibleCount, ms });
@@ -197,7 +210,7 @@ bus.on('run:finished', ({ trace, ms }) => {
     expressionProgram = trace.expression.program;
     editor.code = expressionProgram;
   }
-  for (const panel of panels) panel.setModel(model);
+  for (const panel of panels) if (!later.has(panel)) panel.setModel(model);
   timeline.setModel(model);
   finder.setModel(model);
   const marks = model.marks(); // the legend explains the dashed / ṫ nodes only when there are some
@@ -227,7 +240,7 @@ bus.on('step:changed', ({ state }) => {
   if (model && graphRegion.getAttribute('aria-busy') === 'false') {
     renderer.follow(model, state, timeline.playing && Number(timeline.speed.value) > FAST_PLAYBACK);
   }
-  for (const panel of panels) panel.render(state);
+  for (const panel of panels) if (!later.has(panel) || listsModel === model) panel.render(state);
 });
 bus.on('node:selected', (sel) => {
   inspector.select(sel);

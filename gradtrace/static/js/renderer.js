@@ -17,11 +17,26 @@ import { BOX_AT_REST } from './model.js';
 /** A camera move lasts this long (ms) unless it must be instant (reduced motion, fast play). */
 const PAN_MS = 280;
 
-/** A node's text before any step: its lines and room for the line a step adds (value, step inside). */
-function shownAtFirst(n) {
+/**
+ * A node's text: its lines and the line a step adds (`look.label`: value, step inside; patch()
+ * writes the same), or before any step room for it.
+ */
+function shownWith(n, look) {
   const text = n.lines.join('\n');
+  if (look) return n.type === 'node' ? `${text}\n${look.label || ' '}` : [text, look.label].filter(Boolean).join('\n');
   if (n.type === 'node') return `${text}\n `;
   return n.type === 'collapsed' ? `${text}\n${BOX_AT_REST}` : text;
+}
+
+/** Every element's look at state `st` (applyState's full pass), from the graph's plain data. */
+function firstLooks(graph, model, st) {
+  const want = new Map();
+  for (const n of graph.nodes) {
+    if (n.type === 'node' || n.type === 'saved') want.set(n.id, nodeLook(n.nodeId, n.type === 'node', model, st));
+    else if (n.type === 'collapsed') want.set(n.id, boxLook(n.id, model, st));
+  }
+  for (const e of graph.edges) if (e.edgeId >= 0) want.set(e.id, { ...edgeLook(e.edgeId, st), edge: true });
+  return want;
 }
 
 export class Renderer {
@@ -73,37 +88,49 @@ export class Renderer {
   /**
    * Replace the drawing with `graph` (model.visibleGraph()) at `positions`. With `focus`
    * (the element id of a box just opened or closed) the view centres on it instead of
-   * starting over, so expanding a module keeps the reader's place.
+   * starting over, so expanding a module keeps the reader's place. With `model` and `st` (the
+   * timeline's state) every element is added in its look at that step, so Cytoscape styles
+   * and measures each once; only the edge labels are placed afterwards (they need the drawing).
    */
-  draw(graph, positions, lineOf, focus = null, bends = {}) {
+  draw(graph, positions, lineOf, focus = null, bends = {}, model = null, st = null) {
     const cy = this.cy;
-    const els = graph.nodes.map((n) => ({
-      group: 'nodes',
-      data: {
-        id: n.id, parent: n.parent ?? undefined, type: n.type, role: n.role ?? n.type,
-        label: n.lines.join('\n'), base: n.lines.join('\n'), shown: shownAtFirst(n), w: n.w, h: n.h, path: n.path, nodeId: n.nodeId,
-        line: n.nodeId != null ? lineOf(n.nodeId) : null,
-      },
-      position: positions[n.id] ? { ...positions[n.id] } : undefined,
-      classes: [n.role ?? n.type, n.marks ?? ''].join(' ').trim(), // marks: recomputed, dual
-    }));
+    const looks = model && st ? firstLooks(graph, model, st) : new Map();
+    const els = graph.nodes.map((n) => {
+      const look = looks.get(n.id);
+      return {
+        group: 'nodes',
+        data: {
+          id: n.id, parent: n.parent ?? undefined, type: n.type, role: n.role ?? n.type,
+          label: n.lines.join('\n'), base: n.lines.join('\n'), shown: shownWith(n, look), w: n.w, h: n.h, path: n.path, nodeId: n.nodeId,
+          line: n.nodeId != null ? lineOf(n.nodeId) : null,
+        },
+        position: positions[n.id] ? { ...positions[n.id] } : undefined,
+        classes: [n.role ?? n.type, n.marks ?? '', look?.cls ?? ''].join(' ').trim(), // marks: recomputed, dual
+      };
+    });
     for (const e of graph.edges) {
       const route = segments(bends[e.id], positions[e.source], positions[e.target]);
       els.push({
         group: 'edges', data: { ...e, glabel: '', full: '', placed: '', mx: 0, my: 0, ...route },
-        classes: [e.saved ? 'saved' : '', e.shared ? 'shared' : '', route ? 'routed' : ''].join(' ').trim(),
+        classes: [e.saved ? 'saved' : '', e.shared ? 'shared' : '', route ? 'routed' : '', looks.get(e.id)?.cls ?? ''].join(' ').trim(),
       });
     }
     cy.batch(() => {
       cy.elements().remove();
       cy.add(els);
     });
-    this.applied = new Map();
+    this.applied = new Map([...looks].map(([id, w]) => [id, w.edge ? { ...w, label: null } : w]));
     this.index();
-    this.placer = new LabelPlacer(solidBoxes(cy));
     const target = focus ? cy.getElementById(focus) : null;
     if (target && target.nonempty()) focusOn(cy, target);
     else overview(cy);
+    if (!looks.size) {
+      this.placer = new LabelPlacer(solidBoxes(cy));
+      return;
+    }
+    this.shownModel = model;
+    this.shownState = st;
+    this.patch(new Map([...looks].filter(([, w]) => w.edge)), true); // the gradient labels
   }
 
   /**
