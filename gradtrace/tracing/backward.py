@@ -14,12 +14,13 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
 import torch
 
 from gradtrace.tracing.errors import TraceLimitError
-from gradtrace.tracing.graph import NodeRecord, Origin
+from gradtrace.tracing.graph import Origin
 from gradtrace.tracing.surface import BackwardSurface
 from gradtrace.tracing.transforms import transforming
 
@@ -53,30 +54,43 @@ def _call_arguments(func: Callable[..., Any], args: Any, kwargs: Any) -> dict[st
     return arguments
 
 
-def _make_hook(recorder: BackwardSurface, call: int, record: NodeRecord) -> Callable[..., None]:
-    node_id = record.id
-    leaf = record.fn.variable if record.kind == "leaf" else None
-    # runs for every node of the call: names bound once here, not looked up per gradient
-    add, hook_event = recorder.tensors.add, recorder.hook_event
+class _CallHooks:
+    """The gradient hooks of one backward call: this object once, a ``partial`` per node.
 
-    def hook(grad_inputs: tuple[Any, ...], grad_outputs: tuple[Any, ...]) -> None:
+    A closure per node held six cells and two bound methods, ~12 objects per node with
+    torch's own handle, weakref and hook dict: the collector scanned 22,000 of them per
+    backward call of a 24-layer encoder. A ``partial`` over this object's method is two.
+    """
+
+    __slots__ = ("add", "call", "hook_event", "leaf_grad")
+
+    def __init__(self, recorder: BackwardSurface, call: int) -> None:
+        self.call = call
+        # runs for every node of the call: names bound once here, not looked up per gradient
+        self.add, self.hook_event = recorder.tensors.add, recorder.hook_event
+        self.leaf_grad = recorder.leaf_grad
+
+    def on_node(self, node_id: int, leaf: torch.Tensor | None, grad_inputs: tuple[Any, ...],
+                grad_outputs: tuple[Any, ...]) -> None:
+        """A node's post-hook: what it received and what it sent to each input edge."""
+        add = self.add
         # the edges are the node's inputs: the event does not repeat them (gradtrace.tracing.wire)
         event: dict[str, Any] = {
-            "call": call,
+            "call": self.call,
             "node": node_id,
             "grad_outputs": [None if g is None else add(g) for g in grad_outputs],
             "grad_inputs": [None if g is None else add(g) for g in grad_inputs],
         }
         if leaf is not None:
-            event["leaf_grad"] = recorder.leaf_grad(node_id, leaf.grad)
-        hook_event(event)  # a limit is raised again once the engine returns
-
-    return hook
+            event["leaf_grad"] = self.leaf_grad(node_id, leaf.grad)
+        self.hook_event(event)  # a limit is raised again once the engine returns
 
 
 def _install_hooks(recorder: BackwardSurface, call: int, roots: Iterable[Any]) -> list[Any]:
     """A hook on every node the call can reach; the roots' graphs are all discovered."""
-    return [record.fn.register_hook(_make_hook(recorder, call, record))
+    on_node = _CallHooks(recorder, call).on_node
+    return [record.fn.register_hook(
+                partial(on_node, record.id, record.fn.variable if record.kind == "leaf" else None))
             for record in recorder.graph.reachable_records(roots)]
 
 

@@ -37,6 +37,9 @@ _MATRIX_BYTES = 16 * 1024 * 1024
 _BATCHED = (torch.float32, torch.float64)
 # Fewer same-shaped tensors than this are cheaper one by one (a batch costs ~50 µs to set up).
 _BATCH_MIN = 4
+# Tensors of more elements than this (and than the listed values) may share another's
+# statistics (``_region``); for smaller ones the check costs more than it saves.
+_SHARED_MIN = 1024
 
 
 class TensorTable:
@@ -47,8 +50,11 @@ class TensorTable:
         self.pending_bytes = pending_bytes
         self._entries: list[TensorEntry | None] = []
         # the tensor itself is held (not a detached alias) so that its id() stays unique
-        # while it is pending: the same gradient handed to two hooks gets one entry
-        self._pending: list[tuple[int, torch.Tensor]] = []
+        # while it is pending: the same gradient handed to two hooks gets one entry. Two
+        # lists, not one of (index, tensor) pairs: thousands of pairs living until the flush
+        # were thousands more objects for every garbage collection to scan
+        self._pending: list[torch.Tensor] = []
+        self._pending_indices: list[int] = []
         self._index_of: dict[int, int] = {}
         self._held = 0
         # forward-mode AD: id(dual tensor) -> (the tensor, held; its tangent's index), and
@@ -75,7 +81,8 @@ class TensorTable:
             self._entries.append(_entry(tensor, self.max_values))
             return index
         self._entries.append(None)
-        self._pending.append((index, tensor))
+        self._pending.append(tensor)
+        self._pending_indices.append(index)
         self._index_of[id(tensor)] = index
         self._held += size
         if self._held > self.pending_bytes:
@@ -91,15 +98,10 @@ class TensorTable:
         if not self._pending:
             return
         pending, self._pending = self._pending, []
+        indices, self._pending_indices = self._pending_indices, []
         self._index_of.clear()
         self._held = 0
-        groups: dict[tuple[torch.dtype, torch.Size], list[tuple[int, torch.Tensor]]] = {}
-        for index, tensor in pending:
-            if tensor.is_nested:  # no single shape (gradtrace.tracing.layouts)
-                self._entries[index] = unusual_entry(tensor, self.max_values)
-                continue
-            key = (tensor.dtype, tensor.shape)
-            groups.setdefault(key, []).append((index, tensor))
+        groups, aliases = self._grouped(indices, pending)
         # no_grad, not detach(): nothing computed here may enter the graph, and one context
         # costs less than a detach per tensor
         with torch.no_grad():
@@ -109,6 +111,35 @@ class TensorTable:
                     continue
                 for index, tensor in members:
                     self._entries[index] = _entry(tensor, self.max_values)
+        for index, first, tensor in aliases:
+            stats = self._entries[first]["stats"]  # type: ignore[index]
+            self._entries[index] = {**entry_head(list(tensor.shape), tensor.dtype),
+                                    "stats": stats}
+
+    def _grouped(self, indices: list[int], pending: list[torch.Tensor]) -> tuple[
+            dict[tuple[torch.dtype, torch.Size], list[tuple[int, torch.Tensor]]],
+            list[tuple[int, int, torch.Tensor]]]:
+        """Pending tensors by dtype and shape, and ``(index, first, tensor)`` for each big one
+        whose elements are exactly those of an earlier one (``_region``): its statistics are
+        that one's, computed once (a weight and its transpose, a gradient and its ``.t()``).
+        """
+        groups: dict[tuple[torch.dtype, torch.Size], list[tuple[int, torch.Tensor]]] = {}
+        regions: dict[tuple[int, int, torch.dtype, bool], int] = {}
+        aliases: list[tuple[int, int, torch.Tensor]] = []
+        listed = max(self.max_values, _SHARED_MIN - 1)
+        for index, tensor in zip(indices, pending, strict=True):
+            if tensor.is_nested:  # no single shape (gradtrace.tracing.layouts)
+                self._entries[index] = unusual_entry(tensor, self.max_values)
+                continue
+            key = (tensor.dtype, tensor.shape)
+            if key[1].numel() > listed and key[0] in _BATCHED:
+                region = _region(tensor)
+                first = index if region is None else regions.setdefault(region, index)
+                if first != index:
+                    aliases.append((index, first, tensor))
+                    continue
+            groups.setdefault(key, []).append((index, tensor))
+        return groups, aliases
 
     def _summarise_group(self, members: list[tuple[int, torch.Tensor]],
                          shape: torch.Size) -> None:
@@ -172,6 +203,31 @@ class TensorTable:
                 entries[index] = {**head, "stats": row_stats}
             else:
                 entries[index] = {**head, "stats": row_stats, "values": row}
+
+
+def _region(tensor: torch.Tensor) -> tuple[int, int, torch.dtype, bool] | None:
+    """The memory a dense tensor's elements fill, or None if they leave gaps or overlap.
+
+    A tensor whose dimensions, ordered by stride, are laid out back to back fills exactly
+    ``numel`` slots from its first element's address (strides are never negative), whatever
+    the order of its dimensions: two such tensors with the same address, count, dtype and
+    lazy negation hold the same numbers, so min, max, mean, std and norm are the same.
+    """
+    try:
+        expected = 1
+        for size, stride in sorted(zip(tensor.shape, tensor.stride(), strict=True),
+                                   key=_by_stride):
+            if size != 1:
+                if stride != expected:
+                    return None
+                expected *= size
+        return tensor.data_ptr(), expected, tensor.dtype, tensor.is_neg()
+    except (RuntimeError, NotImplementedError):  # meta, functorch-wrapped: no memory to read
+        return None
+
+
+def _by_stride(pair: tuple[int, int]) -> int:
+    return pair[1]
 
 
 def _entry(tensor: torch.Tensor, max_values: int) -> TensorEntry:

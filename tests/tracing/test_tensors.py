@@ -166,3 +166,45 @@ def test_big_tensors_are_summarised_on_the_spot_and_not_held() -> None:
     big.mul_(0)  # a later write must not reach the entry: it was made when added
     (entry,) = orjson.loads(dumps({"t": table.entries()}))["t"]
     assert index == 0 and entry["stats"][3] > 0.9  # the std of randn, not of zeros
+
+
+SAME_NUMBERS = {
+    "transpose": lambda w: w.t(),
+    "permuted 3-d": lambda w: w.reshape(8, 16, 16).permute(2, 0, 1),
+    "alias": lambda w: w.view(2048),
+}
+OTHER_NUMBERS = {
+    "half the rows": lambda w: w[:32],
+    "every other column": lambda w: w[:, ::2],
+    "expanded row": lambda w: w[0].expand(64, 32),
+    "lazily negated": torch._neg_view,  # same memory, read as its negation
+}
+
+
+@pytest.mark.parametrize("name", [*SAME_NUMBERS, *OTHER_NUMBERS])
+def test_views_of_the_same_memory_show_their_own_statistics(name: str) -> None:
+    """A big view holding exactly the numbers of another pending tensor shares its
+    statistics; any other view of the same memory is summarised on its own."""
+    torch.manual_seed(2)
+    weight = torch.randn(64, 32)
+    view_of = {**SAME_NUMBERS, **OTHER_NUMBERS}[name]
+    # one copy each, so the batch path (four or more of a shape) is taken too
+    tensors = [weight, view_of(weight), *(view_of(torch.randn(64, 32)) for _ in range(4))]
+    for tensor, view in zip(tensors, _views(tensors, 16), strict=True):
+        expected = _expected_stats(tensor)
+        got = [view[k] for k in ("min", "max", "mean", "std", "norm")]
+        assert view["shape"] == list(tensor.shape)
+        for g, e in zip(got, expected, strict=True):
+            assert math.isclose(g, e, rel_tol=1e-5, abs_tol=1e-6), (name, got, expected)
+
+
+def test_a_view_written_between_flushes_is_summarised_again() -> None:
+    weight = torch.randn(64, 32)
+    table = TensorTable(16)
+    first = table.add(weight)
+    table.flush()  # what the recorder does before a write
+    weight.mul_(2)
+    second = table.add(weight.t())
+    entries = orjson.loads(dumps({"t": table.entries()}))["t"]
+    assert math.isclose(entries[second]["stats"][1], 2 * entries[first]["stats"][1],
+                        rel_tol=1e-6)
