@@ -79,57 +79,100 @@ def tensor_slots(trace: dict[str, Any]) -> Iterator[Slot]:
         yield from event_slots(event)
 
 
-def _node_refs(trace: dict[str, Any]) -> Iterator[Any]:
-    """Every node id the trace names outside the graph's own edges."""
-    for variable in trace["variables"].values():
-        yield variable.get("node")
-    for event in trace["events"]:
-        if isinstance(event, dict):
-            yield from (event[key] for key in EVENT_NODE_KEYS if key in event)
-    for diagnostic in trace.get("diagnostics") or []:
-        yield diagnostic.get("node")
-        yield from (item["node"] for item in diagnostic.get("inputs") or [])
-    for flow in trace.get("grad_flow") or []:
-        for module in flow["modules"]:
-            yield from (parameter["node"] for parameter in module["parameters"])
+class _Refs:
+    """Every reference of a trace, by the table it points into, gathered in one pass.
+
+    Runs on every reply the worker sends, so it reads each node and event once, into flat
+    lists checked with ``min``/``max`` (a walk of generators cost as much as the JSON).
+    """
+
+    def __init__(self, trace: dict[str, Any]) -> None:
+        self.tensors: list[Any] = [e["tangent"] for e in trace["tensors"] if "tangent" in e]
+        self.nodes: list[Any] = [end for edge in trace["graph"]["edges"] for end in edge]
+        self.edges: list[Any] = []
+        self.calls: list[Any] = []
+        self.module_calls: list[Any] = [call["parent"] for call in trace["module_calls"]]
+        for node in trace["graph"]["nodes"]:
+            self._node(node)
+        tensors, nodes, calls = self.tensors, self.nodes, self.calls
+        for event in trace["events"]:
+            if type(event) is not dict:
+                continue
+            if "node" in event:  # a backward event, most of them: its keys read directly
+                nodes.append(event["node"])
+                calls.append(event["call"])
+                tensors += event["grad_outputs"]
+                tensors += event["grad_inputs"]
+                tensors.append(event.get("leaf_grad"))
+            else:
+                self._event(event)
+        self._named(trace)
+
+    def _node(self, node: dict[str, Any]) -> None:
+        get = node.get
+        self.tensors += (get("value"), get("grad"))
+        saved = get("saved")
+        if saved:
+            self.tensors += saved.values()
+        self.edges += node["inputs"]
+        self.calls.append(get("created_in_call"))
+        self.module_calls.append(get("module_call"))
+
+    def _event(self, event: dict[str, Any]) -> None:
+        for key, value in event.items():
+            if key in _TENSOR_KEYS:
+                if type(value) is list:
+                    self.tensors += value
+                else:
+                    self.tensors.append(value)
+            elif key in _NODE_KEYS:
+                self.nodes.append(value)
+            elif key == "call":
+                self.calls.append(value)
+
+    def _named(self, trace: dict[str, Any]) -> None:
+        self.tensors += [container[key] for container, key in named_slots(trace)]
+        self.nodes += [variable.get("node") for variable in trace["variables"].values()]
+        for diagnostic in trace.get("diagnostics") or []:
+            self.nodes.append(diagnostic.get("node"))
+            self.nodes += [item["node"] for item in diagnostic.get("inputs") or []]
+            self.calls.append(diagnostic.get("call"))
+        for flow in trace.get("grad_flow") or []:
+            self.calls.append(flow["call"])
+            self.nodes += [parameter["node"] for module in flow["modules"]
+                           for parameter in module["parameters"]]
 
 
-def _call_refs(trace: dict[str, Any]) -> Iterator[Any]:
-    for node in trace["graph"]["nodes"]:
-        yield node.get("created_in_call")
-    for event in trace["events"]:
-        if isinstance(event, dict):
-            yield event.get("call")
-    for item in (*(trace.get("diagnostics") or []), *(trace.get("grad_flow") or [])):
-        yield item.get("call")
+_TENSOR_KEYS = frozenset(_EVENT_TENSOR_KEYS)
+_NODE_KEYS = frozenset(EVENT_NODE_KEYS)
 
 
-def _outside(refs: Iterator[Any], size: int) -> Any:
+def _outside(refs: list[Any], size: int) -> Any:
     """The first reference that is not an index below ``size`` (None: all are)."""
-    for ref in refs:
-        if ref is not None and not (type(ref) is int and 0 <= ref < size):
-            return ref
-    return None
+    present = [ref for ref in refs if ref is not None]
+    if not present:
+        return None
+    try:
+        if min(present) >= 0 and max(present) < size:
+            return None
+    except TypeError:  # not all numbers: found below
+        pass
+    return next(ref for ref in present if not (type(ref) is int and 0 <= ref < size))
 
 
 def broken_reference(trace: dict[str, Any]) -> str | None:
     """What in ``trace`` points outside its own tables, said in a few words; None if nothing."""
-    nodes, edges = trace["graph"]["nodes"], trace["graph"]["edges"]
-    checks: list[tuple[str, Iterator[Any], int]] = [
-        ("tensor", (slot[0][slot[1]] for slot in tensor_slots(trace)), len(trace["tensors"])),
-        ("edge end", (end for edge in edges for end in edge), len(nodes)),
-        ("node", _node_refs(trace), len(nodes)),
-        ("edge", (edge for node in nodes for edge in node["inputs"]), len(edges)),
-        ("backward call", _call_refs(trace), len(trace["calls"])),
-        ("module call", (node.get("module_call") for node in nodes), len(trace["module_calls"])),
-        ("module call", (call["parent"] for call in trace["module_calls"]),
-         len(trace["module_calls"])),
-    ]
-    for what, refs, size in checks:
-        bad = _outside(refs, size)
+    refs = _Refs(trace)
+    nodes = trace["graph"]["nodes"]
+    checks = [("tensor", refs.tensors, len(trace["tensors"])), ("node", refs.nodes, len(nodes)),
+              ("edge", refs.edges, len(trace["graph"]["edges"])),
+              ("backward call", refs.calls, len(trace["calls"])),
+              ("module call", refs.module_calls, len(trace["module_calls"]))]
+    for what, found, size in checks:
+        bad = _outside(found, size)
         if bad is not None:
             return f"{what} {bad!r} of {size}"
-    forward = sum(item for item in trace["events"] if isinstance(item, int))
+    forward = sum(item for item in trace["events"] if type(item) is int)
     if forward > len(nodes):
         return f"{forward} forward events for {len(nodes)} nodes"
     return None
