@@ -8,6 +8,9 @@ program's ``register_(pre)hook`` calls instead (``gradtrace.tracing.node_hooks``
 
 from __future__ import annotations
 
+import builtins
+import gc
+import weakref
 from typing import Any
 
 import pytest
@@ -16,8 +19,9 @@ import torch
 from gradtrace.api.schemas import NodeHookEvent
 from gradtrace.sandbox.facade import build_globals
 from gradtrace.sandbox.policy import check
-from gradtrace.tracing import trace_source
+from gradtrace.tracing import TraceOptions, trace_source
 from gradtrace.tracing.node_hooks import HELPER, rewrite
+from gradtrace.tracing.runner import compile_program, run_traced
 from tests.long_form import trace_long
 
 NODE_HOOKS = """import torch
@@ -180,3 +184,22 @@ def test_programs_without_node_hooks_compile_untouched() -> None:
 def test_the_helper_is_out_of_the_programs_reach() -> None:
     with pytest.raises(Exception, match="not"):
         check(f"print({HELPER})", 100_000)
+
+
+LEAF_ONLY = "import torch\nx = torch.ones(3, requires_grad=True)\n(x * 2).sum().backward()\n"
+
+
+@pytest.mark.parametrize("source", [LEAF_ONLY, NODE_HOOKS], ids=["plain", "node hooks"])
+def test_a_finished_trace_is_freed_without_a_garbage_collection(source: str) -> None:
+    """The program's globals hold the helper: it must not hold the recorder, or the whole
+    trace (graph, events, tables) waits for a full collection after it is written."""
+    program_globals: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
+    gc.disable()
+    try:
+        recorder, result = run_traced(compile_program(source), program_globals, TraceOptions())
+        assert result["ok"], result["error"]
+        freed = weakref.ref(recorder)
+        del recorder, result
+        assert freed() is None
+    finally:
+        gc.enable()
