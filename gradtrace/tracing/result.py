@@ -183,6 +183,20 @@ def _is_leaf(tensor: torch.Tensor) -> bool:
         return False
 
 
+def _table(recorder: Recorder) -> list[Any] | None:
+    """The tensor table's entries; None when a limit stopped it in the middle of a write.
+
+    Such a table has holes (entries taken for summarising, never written), so every later
+    index names the wrong entry, or its summarising fails outright; either way the trace is
+    sent without it (gradtrace.tracing.consistency) rather than not at all.
+    """
+    try:
+        entries: list[Any] = recorder.tensors.entries()
+    except Exception:  # the table's own failure, left by the limit: not the program's
+        return None
+    return entries if len(entries) == len(recorder.tensors) else None
+
+
 def build_result(
     recorder: Recorder, stdout: str, warnings: list[str], error: dict[str, Any] | None
 ) -> dict[str, Any]:
@@ -197,14 +211,18 @@ def build_result(
     parameters = list(recorder.modules.parameter_names())  # for labels and diagnostics
     _label_nodes(recorder, parameters)
     graph = recorder.graph
+    whole = _table(recorder) is not None
+    if not whole:  # no index into the table can be trusted: none is read or written
+        for record in graph.nodes:
+            record.value, record.saved = None, {}
     nodes = [_node_json(record, recorder) for record in graph.nodes]
     variables = _variables(recorder)
     collections = _collections(recorder)
-    tensors = recorder.tensors.entries()
+    tensors = _table(recorder) if whole else None
     result = {
         "format": FORMAT,
         "ok": error is None,
-        "tensors": tensors,
+        "tensors": tensors or [],
         "graph": {"nodes": nodes, "edges": graph.edges},
         "variables": variables,
         **({"collections": collections} if collections else {}),
@@ -215,7 +233,7 @@ def build_result(
         "warnings": warnings,
         "error": error,
     }
-    if len(tensors) != len(recorder.tensors):  # a limit stopped the table mid-write
+    if tensors is None:
         without_tensors(result)
     annotate(result, parameters, recorder.sources, recorder.cuts)
     recorder.sources.localize(result)
