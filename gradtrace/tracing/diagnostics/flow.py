@@ -50,8 +50,10 @@ def _parameters(view: TraceView) -> dict[int, tuple[str, str]]:
     """Leaf node id -> (parameter name, module name), for leaves made in a module call."""
     found = {}
     for node_id, node in enumerate(view.nodes):
+        if not view.is_leaf(node_id):
+            continue
         module = view.module_of(node_id)
-        if view.is_leaf(node_id) and module is not None:
+        if module is not None:
             found[node_id] = (str(node.get("label") or f"leaf {node_id}"), module)
     return found
 
@@ -89,9 +91,11 @@ def grad_flow(view: TraceView) -> list[dict[str, Any]]:
         index: {} for index in range(len(view.trace.get("calls", [])))}
     for event in view.backward_events():
         node = event["node"]
+        if node not in parameters or event.get("captured"):
+            continue
         grad = event["grad_outputs"][0] if event["grad_outputs"] else None
         norm = view.norm(grad)
-        if node in parameters and norm is not None and not event.get("captured"):
+        if norm is not None:
             per_call.setdefault(event["call"], {}).setdefault(node, []).append(norm)
     return [_call_flow(view, call, grads, parameters) for call, grads in sorted(per_call.items())]
 
