@@ -21,17 +21,19 @@ class _Closed(BaseModel):
 class CutPart(_Closed):
     """One part of the trace that was left out or shortened (gradtrace.tracing.budget)."""
 
-    part: Literal["stdout", "warnings", "strings", "values", "events", "nodes", "tensors",
-                  "trace"] = Field(
+    part: Literal["stdout", "warnings", "strings", "values", "events", "grad_flow",
+                  "diagnostics", "calls", "nodes", "tensors", "trace"] = Field(
         description="What was cut, in the order the cuts are made: 'stdout' (the output past "
                     "its head), 'warnings', 'strings' (other texts over 256 characters), "
                     "'values' (tensor entries' listed values; their statistics stay), "
-                    "'events' (timeline events from the end), 'nodes' (graph nodes from the "
-                    "last made), 'trace' (the whole graph: only the output's head and an error "
-                    "are left). 'tensors': the tensor table and every reference to it, left "
-                    "out because a limit cut the recording mid-write and the table was out of "
-                    "step with the graph.")
-    unit: Literal["bytes", "tensors", "events", "nodes"] = Field(
+                    "'events' (timeline events from the end), 'grad_flow' and 'diagnostics' "
+                    "(their entries from the end), 'calls' (backward calls from the end that "
+                    "nothing left names), 'nodes' (graph nodes from the last made), 'trace' "
+                    "(the whole graph: only the output's head and an error are left). "
+                    "'tensors': the tensor table and every reference to it, left out because "
+                    "a limit cut the recording mid-write and the table was out of step with "
+                    "the graph.")
+    unit: Literal["bytes", "tensors", "events", "entries", "calls", "nodes"] = Field(
         description="What `kept` and `dropped` count.")
     kept: int = Field(ge=0, description="How much of the part is still in the trace.")
     dropped: int = Field(ge=0, description="How much of it was left out.")

@@ -156,3 +156,28 @@ def test_the_setting_and_the_worker_limit_share_the_budgets_defaults() -> None:
     with pytest.raises(ValueError, match="max_reply_bytes"):
         ProcessLimits(max_reply_bytes=MIN_REPLY_BYTES - 1)
     assert math.isclose(Settings(max_reply_bytes=20_000).max_reply_bytes, 20_000)
+
+
+REPEATED = ("import torch\nx = torch.tensor([1.0, 2.0], requires_grad=True)\n"
+            "loss = (x * x * 3).sum()\nfor i in range(400):\n    loss.backward(retain_graph=True)\n")
+
+
+def test_events_are_cut_from_the_end_and_the_first_steps_stay_pytorchs() -> None:
+    trace = _reply(REPEATED, 60_000)
+    assert _parts(trace) == ["values", "events"]
+    backward = [e for e in trace["events"] if isinstance(e, dict) and "leaf_grad" in e]
+    part = trace["reply_cut"]["parts"][-1]
+    assert 0 < part["kept"] < 1600 and part["kept"] + part["dropped"] == 1600
+    assert [e["call"] for e in backward] == list(range(len(backward)))  # the first calls
+    for event in backward:  # .grad after call c: (c + 1) * 6x, x = [1, 2]
+        assert _stats(trace, event["leaf_grad"])[:3] == pytest.approx(
+            [6.0 * (event["call"] + 1), 12.0 * (event["call"] + 1), 9.0 * (event["call"] + 1)])
+    assert len(trace["calls"]) == 400  # every call is still named by the gradient flow
+
+
+def test_gradient_flow_goes_after_the_events() -> None:
+    trace = _reply(REPEATED, 40_000)
+    assert _parts(trace) == ["values", "events", "grad_flow"]
+    flow = trace["grad_flow"]
+    assert [item["call"] for item in flow] == list(range(len(flow)))
+    assert len(flow) == trace["reply_cut"]["parts"][-1]["kept"] < 400

@@ -151,7 +151,8 @@ export function renderConsole(root, trace) {
 
 const CUT_PARTS = {
   stdout: 'output', warnings: 'warnings', strings: 'long names and messages', values: 'listed values',
-  events: 'timeline events', nodes: 'graph nodes', trace: 'the whole graph',
+  events: 'timeline events', grad_flow: 'gradient flow', diagnostics: 'problems',
+  calls: 'backward calls', nodes: 'graph nodes', trace: 'the whole graph',
   tensors: 'tensor values and gradients (the recording was stopped mid-write)',
 };
 

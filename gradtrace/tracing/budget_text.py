@@ -1,0 +1,119 @@
+"""The byte budget's cuts of text: the output, the warnings, any other long string.
+
+Steps of :func:`gradtrace.tracing.budget.fit` (its docstring gives their order). Each takes
+the trace and how many bytes it should free, cuts no more than that (down to a floor), and
+returns what it cut, or None when there is nothing left for it to cut.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gradtrace.tracing.wire import dumps
+
+__all__ = ["STRING_KEEP", "Part", "cut_stdout", "cut_strings", "cut_warnings", "head", "size"]
+
+Part = dict[str, Any]
+"""One entry of ``reply_cut.parts``: ``{part, unit, kept, dropped}``."""
+
+_TEXT_KEEP = 4096
+STRING_KEEP = 256
+# cut by their own steps (and the table holds no text)
+_TEXTS = ("stdout", "warnings", "tensors", "reply_cut")
+
+
+def size(value: Any) -> int:
+    return len(dumps(value))
+
+
+def head(text: str, size: int) -> str:
+    """The first ``size`` bytes of ``text`` in UTF-8, never half a character."""
+    return text.encode("utf-8", "replace")[:size].decode("utf-8", "ignore")
+
+
+def _bytes(text: str) -> int:
+    return len(text.encode("utf-8", "replace"))
+
+
+def cut_stdout(trace: dict[str, Any], need: int) -> Part | None:
+    before = _bytes(trace["stdout"])
+    keep = max(_TEXT_KEEP, before - need)
+    if before <= keep:
+        return None
+    trace["stdout"] = head(trace["stdout"], keep)
+    after = _bytes(trace["stdout"])
+    return {"part": "stdout", "unit": "bytes", "kept": after, "dropped": before - after}
+
+
+def cut_warnings(trace: dict[str, Any], need: int) -> Part | None:
+    texts: list[str] = trace["warnings"]
+    before = sum(_bytes(text) for text in texts)
+    room = max(_TEXT_KEEP, before - need)
+    if before <= room:
+        return None
+    kept: list[str] = []
+    for text in texts:
+        if room <= 0:
+            break
+        kept.append(head(text, room))
+        room -= _bytes(kept[-1])
+    trace["warnings"] = kept
+    after = sum(_bytes(text) for text in kept)
+    return {"part": "warnings", "unit": "bytes", "kept": after, "dropped": before - after}
+
+
+class _Shortener:
+    """Shortens every long string of a JSON value in place, keys too (kept distinct)."""
+
+    def __init__(self) -> None:
+        self.kept = 0
+        self.dropped = 0
+
+    def text(self, text: str) -> str:
+        if len(text) <= STRING_KEEP:
+            return text
+        short = text[:STRING_KEEP] + "\u2026"
+        self.kept += _bytes(short)
+        self.dropped += _bytes(text) - _bytes(short)
+        return short
+
+    def walk(self, value: Any) -> Any:
+        """``value`` with its long strings shortened; containers are changed in place."""
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, (str, list, dict)):
+                    value[index] = self.walk(item)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(item, (str, list, dict)):
+                    value[key] = self.walk(item)
+            if any(len(key) > STRING_KEEP for key in value):
+                self._shorten_keys(value)
+        return value
+
+    def _shorten_keys(self, owner: dict[str, Any]) -> None:
+        """Shorten the long keys of ``owner``, in order; two with the same start get ``…2``."""
+        taken = {key for key in owner if len(key) <= STRING_KEEP}
+        items: list[tuple[str, Any]] = []
+        for key, item in owner.items():
+            short, n = self.text(key), 1
+            while short != key and short in taken:
+                n += 1
+                short = f"{key[:STRING_KEEP]}\u2026{n}"
+            taken.add(short)
+            items.append((short, item))
+        owner.clear()
+        owner.update(items)
+
+
+def cut_strings(trace: dict[str, Any], need: int) -> Part | None:
+    shortener = _Shortener()
+    for key, value in trace.items():
+        if key not in _TEXTS:
+            trace[key] = shortener.walk(value)
+    if not shortener.dropped:
+        return None
+    return {"part": "strings", "unit": "bytes", "kept": shortener.kept,
+            "dropped": shortener.dropped}
