@@ -108,7 +108,20 @@ class _Shortener:
         owner.update(items)
 
 
+def _longest_string(body: bytes) -> int:
+    """Bytes of the longest JSON string in ``body`` (keys too), read at C speed.
+
+    With escapes blanked out, the double quotes alternate between opening and closing a
+    string, so every other piece between them is one string's text.
+    """
+    pieces = body.replace(b"\\\\", b"__").replace(b'\\"', b"__").split(b'"')
+    return max(map(len, pieces[1::2]), default=0)
+
+
 def cut_strings(trace: dict[str, Any], need: int) -> Part | None:
+    rest = dumps({key: value for key, value in trace.items() if key not in _TEXTS})
+    if _longest_string(rest) <= STRING_KEEP:  # no character count exceeds the byte count
+        return None  # the walk below, in Python, costs 30 times as much
     shortener = _Shortener()
     for key, value in trace.items():
         if key not in _TEXTS:
