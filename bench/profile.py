@@ -1,9 +1,10 @@
 """Where the time and the bytes go: ``python -m bench.profile [--top N]``.
 
-Not part of the table: run it when a target is missed. It profiles ``trace_source`` on the
-24-layer encoder and ``GraphIndex.discover`` on its built graph with cProfile (in this
-process, one intra-op thread like a worker), and splits the trace's JSON size by section
-and by node field, so that an optimisation can aim at the biggest share.
+Not part of the table: run it when a target is missed. It prints the CPU time of each
+phase, plain and traced (``bench.phases``), profiles ``trace_source`` on the 24-layer
+encoder and ``GraphIndex.discover`` on its built graph with cProfile (in this process, one
+intra-op thread like a worker), and splits the trace's JSON size by section and by node
+field, so that an optimisation can aim at the biggest share.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 import orjson
 import torch
 
+from bench import phases
 from bench.overhead import run_plain
 from bench.sources import encoder, without_backward
 from gradtrace.tracing import trace_source
@@ -62,6 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__)
     parser.add_argument("--top", type=int, default=25)
     args = parser.parse_args(argv)
+    phases.main(["--rounds", "5"])  # where the time over the plain run goes, first
     torch.set_num_threads(1)
     source = encoder(24)
     _profile("trace_source, 24-layer encoder", lambda: trace_source(source), args.top)
