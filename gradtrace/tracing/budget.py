@@ -18,10 +18,11 @@ needed, and re-serialises; the steps, in order:
    stays is the graph as it stood after the first n ops (nodes);
 10. ``trace``: the last resort, a trace with no graph whose error says the reply was too large.
 
-Tensor entries nothing points at any more are dropped after steps 5 and 6 (indices are
-renumbered, in order). The cut is the trace's ``reply_cut`` (gradtrace.tracing.schema): the
-cap, the size the whole trace had, and per step what was kept and what was dropped. The same
-trace and cap always give the same bytes.
+Tensor entries nothing points at any more are dropped after steps 5 to 9 (indices are
+renumbered, in order). The cut is the trace's ``reply_cut`` (gradtrace.tracing.schema_reply):
+the cap, the size the whole trace had, and per step what was kept and what was dropped. The
+same trace and cap always give the same bytes. The steps are in ``budget_text`` (1-3) and
+``budget_graph`` (4-9).
 """
 
 from __future__ import annotations
