@@ -53,7 +53,7 @@ def _checkpointing(hooks: tuple[Any, Any]) -> bool:
     return "_checkpoint_hook" in getattr(hooks[0], "__qualname__", "")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per recorded call: no __dict__ to allocate
 class Origin:
     """Where new nodes come from: the program line, the module call, the backward call."""
 
