@@ -93,8 +93,9 @@ export function buildGroups(nodes, box) {
   for (const n of nodes) {
     const path = box.get(n.id);
     if (!path) continue;
-    ensure(path).nodeIds.push(n.id);
-    for (const p of chainOf(path)) ensure(p).total += 1;
+    const g = ensure(path);
+    g.nodeIds.push(n.id);
+    for (const p of g.chain) groups.get(p).total += 1; // ensure() made every box around it
   }
   return groups;
 }

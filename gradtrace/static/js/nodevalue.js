@@ -31,16 +31,32 @@ export function fitLine(text, chars) {
   return text.length <= chars ? text : `${text.slice(0, Math.max(1, chars - 1))}…`;
 }
 
-/** Node id -> characters its value line needs over the whole trace (at most VALUE_CHARS). */
+/**
+ * Node id -> characters its value line needs over the whole trace (at most VALUE_CHARS), as
+ * `{get(id)}`, worked out for a node when first asked: a big trace draws few of its nodes (the
+ * rest are inside closed boxes), and formatting every value and backward visit of a 96-layer
+ * encoder's 7,299 nodes up front cost more than drawing its first picture.
+ */
 export function valueRoom(model) {
-  const room = new Map();
-  const grow = (id, text) => room.set(id, Math.min(VALUE_CHARS, Math.max(room.get(id) ?? 0, text.length)));
-  for (const n of model.nodes.values()) grow(n.id, forwardLine(n));
+  const visits = new Map(); // node id -> the backward events visiting it
   for (const ev of model.events) {
     if (!kindOf(ev).visitsNode) continue;
-    grow(ev.node, backwardLine(ev.grad_inputs, ev.leaf_grad));
+    if (!visits.has(ev.node)) visits.set(ev.node, []);
+    visits.get(ev.node).push(ev);
   }
-  return room;
+  const measure = (id) => {
+    const n = model.nodes.get(id);
+    let chars = n ? forwardLine(n).length : 0;
+    for (const ev of visits.get(id) ?? []) chars = Math.max(chars, backwardLine(ev.grad_inputs, ev.leaf_grad).length);
+    return Math.min(VALUE_CHARS, chars);
+  };
+  const room = new Map();
+  return {
+    get(id) {
+      if (!room.has(id)) room.set(id, measure(id));
+      return room.get(id);
+    },
+  };
 }
 
 /** The value line of node `id` at timeline state `st`, fitted to its room. */

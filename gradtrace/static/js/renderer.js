@@ -1,43 +1,20 @@
 // renderer.js: the only module that touches the drawing (Cytoscape.js).
 //
-// It draws the model's visible graph at positions computed by the layout worker (preset
-// layout: Cytoscape never lays out itself), restyles elements for a timeline step by
-// diffing classes and labels (only what changed is touched, so playing stays at frame
+// It draws the model's visible graph at positions computed by the layout (ELK's worker or
+// quicklayout.js; preset layout: Cytoscape never lays out itself), restyles elements for a
+// timeline step by diffing classes and labels (only what changed is touched, so playing stays at frame
 // rate on large graphs), and turns pointer input into bus events.
 import cytoscape from 'cytoscape';
 import { graphStyle } from './graphstyle.js';
-import { boxLook, edgeLook, nodeLook, touched } from './stepstyle.js';
+import { boxLook, edgeLook, looksOf, nodeLook, shownText, touched } from './stepstyle.js';
 import { buildSvg } from './svgwriter.js';
 import { frame, reducedMotion, union } from './camera.js';
 import { LabelPlacer } from './labelplace.js';
 import { edgeAnchor, geometry, nodeBox, plain, segments, solidBoxes } from './rendergeom.js';
 import { fitReadable, focusOn, overview } from './viewmoves.js';
-import { BOX_AT_REST } from './model.js';
 
 /** A camera move lasts this long (ms) unless it must be instant (reduced motion, fast play). */
 const PAN_MS = 280;
-
-/**
- * A node's text: its lines and the line a step adds (`look.label`: value, step inside; patch()
- * writes the same), or before any step room for it.
- */
-function shownWith(n, look) {
-  const text = n.lines.join('\n');
-  if (look) return n.type === 'node' ? `${text}\n${look.label || ' '}` : [text, look.label].filter(Boolean).join('\n');
-  if (n.type === 'node') return `${text}\n `;
-  return n.type === 'collapsed' ? `${text}\n${BOX_AT_REST}` : text;
-}
-
-/** Every element's look at state `st` (applyState's full pass), from the graph's plain data. */
-function firstLooks(graph, model, st) {
-  const want = new Map();
-  for (const n of graph.nodes) {
-    if (n.type === 'node' || n.type === 'saved') want.set(n.id, nodeLook(n.nodeId, n.type === 'node', model, st));
-    else if (n.type === 'collapsed') want.set(n.id, boxLook(n.id, model, st));
-  }
-  for (const e of graph.edges) if (e.edgeId >= 0) want.set(e.id, { ...edgeLook(e.edgeId, st), edge: true });
-  return want;
-}
 
 export class Renderer {
   constructor(container, bus) {
@@ -94,14 +71,14 @@ export class Renderer {
    */
   draw(graph, positions, lineOf, focus = null, bends = {}, model = null, st = null) {
     const cy = this.cy;
-    const looks = model && st ? firstLooks(graph, model, st) : new Map();
+    const looks = model && st ? looksOf(graph, model, st) : new Map();
     const els = graph.nodes.map((n) => {
       const look = looks.get(n.id);
       return {
         group: 'nodes',
         data: {
           id: n.id, parent: n.parent ?? undefined, type: n.type, role: n.role ?? n.type,
-          label: n.lines.join('\n'), base: n.lines.join('\n'), shown: shownWith(n, look), w: n.w, h: n.h, path: n.path, nodeId: n.nodeId,
+          label: n.lines.join('\n'), base: n.lines.join('\n'), shown: shownText(n, look), w: n.w, h: n.h, path: n.path, nodeId: n.nodeId,
           line: n.nodeId != null ? lineOf(n.nodeId) : null,
         },
         position: positions[n.id] ? { ...positions[n.id] } : undefined,

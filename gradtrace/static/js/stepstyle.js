@@ -60,3 +60,28 @@ export function touched(model, a, b) {
   if (b.current) nodes.add(b.current.node);
   return { nodes, edges };
 }
+
+/**
+ * A node's text: its lines and the line a step adds (`look.label`: value, step inside; patch()
+ * writes the same), or before any step room for it.
+ */
+export function shownText(n, look) {
+  const text = n.lines.join('\n');
+  if (look) return n.type === 'node' ? `${text}\n${look.label || ' '}` : [text, look.label].filter(Boolean).join('\n');
+  if (n.type === 'node') return `${text}\n `;
+  return n.type === 'collapsed' ? `${text}\n${BOX_AT_REST}` : text;
+}
+
+/**
+ * Every element's look at state `st` (the renderer's full pass), from the graph's plain data
+ * (model.visibleGraph()): the renderer adds elements in it, so each is styled and measured once.
+ */
+export function looksOf(graph, model, st) {
+  const want = new Map();
+  for (const n of graph.nodes) {
+    if (n.type === 'node' || n.type === 'saved') want.set(n.id, nodeLook(n.nodeId, n.type === 'node', model, st));
+    else if (n.type === 'collapsed') want.set(n.id, boxLook(n.id, model, st));
+  }
+  for (const e of graph.edges) if (e.edgeId >= 0) want.set(e.id, { ...edgeLook(e.edgeId, st), edge: true });
+  return want;
+}
