@@ -85,3 +85,28 @@ def test_saved_tensors_sit_right_above_their_node(page, server_url) -> None:  # 
         # nothing drawn between the saved tensor and its node: they are in adjacent layers
         between = [n for n in nodes.values() if n["type"] != "group" and s["y2"] < n["y"] < t["y1"]]
         assert not between, f"{[n['id'] for n in between]} between {s['id']} and {t['id']}"
+
+
+# Records, the moment `data-draws` moves on, whether the graph's canvas already holds any ink.
+_INK_WATCH = """document.addEventListener('DOMContentLoaded', () => {
+  const graph = document.getElementById('graph');
+  window.inkAtDraw = [];
+  new MutationObserver(() => {
+    const inked = [...graph.querySelectorAll('canvas')].some((c) => {
+      if (!c.width || !c.height) return false;
+      const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      for (let i = 3; i < px.length; i += 4) if (px[i] !== 0) return true;
+      return false;
+    });
+    window.inkAtDraw.push(inked);
+  }).observe(graph, { attributes: true, attributeFilter: ['data-draws'] });
+});"""
+
+
+def test_draw_time_is_taken_once_the_picture_is_painted(page, server_url) -> None:  # type: ignore[no-untyped-def]
+    """`data-draw-ms` means the final picture: when `data-draws` moves on (and the time is
+    written), Cytoscape has already painted the graph onto its canvas."""
+    page.add_init_script(_INK_WATCH)
+    graph = open_program(page, server_url, CHAIN)
+    assert int(graph.get_attribute("data-draw-ms") or "0") > 0
+    assert page.evaluate("window.inkAtDraw") == [True]
