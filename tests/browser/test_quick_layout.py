@@ -6,7 +6,8 @@ closed boxes overlap, every edge runs downwards (an input above what consumes it
 lies inside the module box drawn around it, and a saved tensor sits right above the node it
 is saved for. The programs: the chain rule (saved tensors, two parallel edges from y into
 y * y), a small MLP (open module boxes) and the 24-layer encoder's first view (24 closed
-boxes nested in two open ones, 1,827 nodes represented).
+boxes nested in two open ones, 1,827 nodes represented). Also: the draw time the page reports
+is taken once that drawing is painted.
 """
 
 from __future__ import annotations
