@@ -173,9 +173,8 @@ def _module_ran(view: TraceView, candidate: _Candidate) -> str | None:
     """The module a parameter belongs to, when that module ran in the forward pass."""
     if candidate.node is not None and (module := view.module_of(candidate.node)) is not None:
         return module
-    ran = {call["module"] for call in view.trace.get("module_calls", [])}
     owner = candidate.name.rpartition(".")[0]
-    return owner if owner in ran else None
+    return owner if owner in view.modules_ran else None
 
 
 def grad_none(view: TraceView, cuts: Sequence[Cut], reads: Sequence[GradRead],

@@ -165,6 +165,11 @@ class TraceView:
                 if isinstance(event, dict) and "call" in event and "grad_inputs" in event
                 and "node" in event and "node_hook" not in event]
 
+    @functools.cached_property
+    def modules_ran(self) -> frozenset[str]:
+        """The names of the modules called in the forward pass (read once per trace)."""
+        return frozenset(str(call["module"]) for call in self.trace.get("module_calls", []))
+
     def module_of(self, node: int) -> str | None:
         """The name of the module whose call made the node (None: outside any module)."""
         call = self.nodes[node].get("module_call")
