@@ -24,7 +24,9 @@ import signal
 import socket
 import sys
 from multiprocessing.connection import Connection
+from types import FrameType
 
+from gradtrace.sandbox.huge_pages import collapse_to_huge_pages
 from gradtrace.sandbox.limits import ProcessLimits
 from gradtrace.sandbox.seccomp_filter import CompiledFilter, compile_filter
 from gradtrace.sandbox.zygote_protocol import PID, ZYGOTE_READY
@@ -32,54 +34,12 @@ from gradtrace.sandbox.zygote_protocol import PID, ZYGOTE_READY
 __all__ = ["collapse_to_huge_pages", "die_with_parent", "main", "prepare", "serve"]
 
 _PR_SET_PDEATHSIG = 1
-_MADV_COLLAPSE = 25
-_HUGE_PAGE = 2 * 1024 * 1024
-_DENSE = 0.9  # collapse only mappings this full: a sparse one would grow by its holes
 
 
 def die_with_parent() -> None:
     """Ask the kernel to SIGKILL this process when its parent exits."""
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-
-
-def _dense_anonymous_regions() -> list[tuple[int, int]]:
-    """Private writable anonymous mappings (the heap, arenas, tensors) that are mostly resident."""
-    regions: list[tuple[int, int]] = []
-    current: tuple[int, int, bool] | None = None
-    with open("/proc/self/smaps", encoding="ascii", errors="replace") as smaps:
-        for line in smaps:
-            fields = line.split()
-            if "-" in fields[0] and len(fields) >= 5:  # a mapping's header line
-                start, end = (int(part, 16) for part in fields[0].split("-"))
-                name = fields[5] if len(fields) > 5 else ""
-                current = (start, end, fields[1] == "rw-p" and name in ("", "[heap]"))
-            elif fields[0] == "Anonymous:" and current is not None and current[2]:
-                start, end, _ = current
-                if int(fields[1]) * 1024 >= _DENSE * (end - start):
-                    regions.append((start, end))
-    return regions
-
-
-def collapse_to_huge_pages() -> int:
-    """Back the zygote's dense heap regions with 2 MiB pages; returns the bytes collapsed.
-
-    ``fork()`` copies one page-table entry per resident 4 KiB page (about 55,000 for the
-    zygote's 220 MB of heap, ~6 ms of kernel time per worker here) and the worker's exit
-    drops them all again; a 2 MiB page is one entry. A worker's first write into a huge page
-    still copies only 4 KiB (the kernel splits the mapping in the worker, not in the zygote).
-    Best effort: kernels before 6.1 or without transparent huge pages refuse, and nothing
-    changes.
-    """
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.madvise.argtypes = (ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int)
-    collapsed = 0
-    for start, end in _dense_anonymous_regions():
-        first = -(-start // _HUGE_PAGE) * _HUGE_PAGE
-        last = end // _HUGE_PAGE * _HUGE_PAGE
-        if last > first and libc.madvise(first, last - first, _MADV_COLLAPSE) == 0:
-            collapsed += last - first
-    return collapsed
 
 
 def _keep_only(fd: int) -> None:
@@ -108,10 +68,26 @@ def _child(control: socket.socket, fd: int, limits: ProcessLimits,
     os._exit(0)  # worker_main never returns; belt and braces
 
 
+def _reap(signum: int, frame: FrameType | None) -> None:
+    """Collect every finished worker.
+
+    Reaped here rather than by the kernel (``SIG_IGN``), a worker's CPU time is added to the
+    zygote's children's time (``/proc/<zygote>/stat``), so the benchmark can say what the
+    workers cost however busy the rest of the machine is.
+    """
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
 def serve(control: socket.socket, limits: ProcessLimits) -> None:
     """Fork a worker for every request until the server closes the control socket."""
     seccomp = compile_filter(allow_read_opens=limits.allow_read_opens)  # once, for every worker
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps finished workers
+    signal.signal(signal.SIGCHLD, _reap)
     while True:
         message, fds, _, _ = socket.recv_fds(control, 1, 1)
         if not message:
