@@ -1,13 +1,13 @@
 """Small graphs laid out on the main thread (quicklayout.js) keep what ELK's layout gave.
 
-A graph of at most 40 nodes and saved tensors (closed module boxes aside) is no longer sent to
-the ELK worker; these tests check the drawing itself, read from Cytoscape: no two nodes or
-closed boxes overlap, every edge runs downwards (an input above what consumes it), each node
-lies inside the module box drawn around it, and a saved tensor sits right above the node it
-is saved for. The programs: the chain rule (saved tensors, two parallel edges from y into
-y * y), a small MLP (open module boxes) and the 24-layer encoder's first view (24 closed
-boxes nested in two open ones, 1,827 nodes represented). Also: the draw time the page reports
-is taken once that drawing is painted.
+A graph of at most 40 nodes and saved tensors, none inside an open module box, is no longer
+sent to the ELK worker; these tests check the drawing itself, read from Cytoscape: no two
+nodes or closed boxes overlap, every edge runs downwards (an input above what consumes it),
+each node lies inside the module box drawn around it, and a saved tensor sits right above the
+node it is saved for. The programs: the chain rule (saved tensors, two parallel edges from y
+into y * y), a small MLP (nodes in open module boxes: still ELK's, held to the same) and the
+24-layer encoder's first view (24 closed boxes nested in two open ones, 1,827 nodes
+represented). Also: the draw time the page reports is taken once that drawing is painted.
 """
 
 from __future__ import annotations

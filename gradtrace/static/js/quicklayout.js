@@ -3,7 +3,8 @@
 // Why: ELK's fixed cost per layout (15-35 ms for the chain rule's 8 elements, 40-500 ms for
 // the 101 boxes a 96-layer encoder opens as, measured in the worker) and the hop to the
 // worker and back were more than all the rest of the page's work from a reply to a picture.
-// A graph of few nodes (any number of closed module boxes) needs none of ELK's machinery;
+// A graph of few nodes, none inside an open module box (closed boxes may sit in open ones, as
+// in a big model's first view), needs none of ELK's machinery;
 // the same steps done plainly take a millisecond or two:
 //   1. layers: longest path from the inputs (direction DOWN, as ELK's), each input then moved
 //      down to just above its first consumer;
@@ -17,7 +18,7 @@
 // {edgeId: [{x, y}]}, ms}. Edges without bends are drawn by Cytoscape as curves, so parallel
 // edges stay apart.
 
-/** Graphs with at most this many nodes and saved tensors (closed boxes aside) are laid out here. */
+/** Graphs with at most this many nodes and saved tensors (boxes aside) are laid out here. */
 export const QUICK_LIMIT = 40;
 /** ... and at most this many elements in all. */
 const QUICK_ELEMENTS = 300;
@@ -27,10 +28,14 @@ const BEND_GAP = 18; // beside the point where a long edge crosses a layer
 const SWEEPS = 4;
 const PAD = { top: 34, left: 18, bottom: 18, right: 18 }; // inside an open box, as the worker's
 
-/** Whether `graph` (model.visibleGraph()) is laid out here rather than by ELK. */
+/**
+ * Whether `graph` (model.visibleGraph()) is laid out here rather than by ELK: few nodes, and no
+ * open box holding a node or saved tensor itself (only closed boxes, as a big model's first
+ * view). Edges into an open box's nodes need ELK's routing around the boxes they cross.
+ */
 export function quickFits(graph) {
-  const leaves = graph.nodes.filter((n) => n.type === 'node' || n.type === 'saved').length;
-  return leaves <= QUICK_LIMIT && graph.nodes.length <= QUICK_ELEMENTS;
+  const leaves = graph.nodes.filter((n) => n.type === 'node' || n.type === 'saved');
+  return leaves.length <= QUICK_LIMIT && graph.nodes.length <= QUICK_ELEMENTS && leaves.every((n) => !n.parent);
 }
 
 /** Layer of every node: longest path from a node without inputs (Kahn's order; a cycle keeps 0). */
