@@ -69,6 +69,7 @@ class PoolConfig:
 class _Worker:
     pid: int
     channel: Channel
+    rehearsed: bool = False  # REHEARSE sent: it ran only our own warm-up program
 
 
 def _failure(error: dict[str, Any]) -> TraceReply:
@@ -95,7 +96,7 @@ class WorkerPool:
     async def _ready_worker(self) -> _Worker:
         """A started worker that has hardened itself and waits for a job."""
         while True:
-            worker = self._spares.popleft() if self._spares else await self._spawn()
+            worker = self._next_spare() or await self._spawn()
             try:
                 ready = await asyncio.wait_for(worker.channel.recv(16), _READY_TIMEOUT)
                 if ready == WORKER_READY:
@@ -103,6 +104,14 @@ class WorkerPool:
             except (EOFError, OSError, TimeoutError):
                 pass
             self._dispose(worker)
+
+    def _next_spare(self) -> _Worker | None:
+        """The oldest rehearsed spare (its faults already taken), else the oldest, else None."""
+        for worker in self._spares:
+            if worker.rehearsed:
+                self._spares.remove(worker)
+                return worker
+        return self._spares.popleft() if self._spares else None
 
     def _dispose(self, worker: _Worker) -> None:
         with contextlib.suppress(ProcessLookupError):
@@ -118,24 +127,33 @@ class WorkerPool:
         await asyncio.sleep(delay)
         try:
             while len(self._spares) < self.config.spares:
-                worker = await self._spawn()
-                if self._has_idle_cpu():
-                    await self._rehearse(worker)
-                self._spares.append(worker)
+                self._spares.append(await self._spawn())
         except RuntimeError as exc:  # the zygote is gone: requests will say so themselves
             _log.warning("could not start a spare worker: %s", exc)
+        for worker in list(self._spares):
+            if self._idle() and worker in self._spares:  # not handed out meanwhile
+                await self._rehearse(worker)
 
-    def _has_idle_cpu(self) -> bool:
-        """No program waits and a worker slot is free: CPU spent now delays nobody."""
-        return self.waiting == 0 and self.busy < self.config.workers
+    def _idle(self) -> bool:
+        """No program runs or waits: CPU spent now delays nobody.
+
+        Back-to-back requests keep a program running at nearly every moment, and rehearsing
+        then cost each trace ~6 ms more CPU (measured, one client, A/B interleaved) for
+        faults the program would take anyway; a spare forked meanwhile is rehearsed at the
+        next idle moment, before the spares that were rehearsed are handed out.
+        """
+        return self.waiting == 0 and self.busy == 0
 
     @staticmethod
     async def _rehearse(worker: _Worker) -> None:
         """Let a spare take its copy-on-write faults now rather than during a user's trace.
 
-        Costs ~2.5 ms of CPU per worker, so it is asked for only when the CPU is idle: under
-        load every cycle goes to the programs themselves.
+        It costs a trace of a small trusted program (~3 ms of CPU besides the faults), so it
+        is asked for only when the pool is idle: under load every cycle goes to programs.
         """
+        if worker.rehearsed:
+            return
+        worker.rehearsed = True
         with contextlib.suppress(OSError):  # a dead spare is replaced when it is picked
             await worker.channel.send(REHEARSE)
 
