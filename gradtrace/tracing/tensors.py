@@ -129,7 +129,7 @@ class TensorTable:
         aliases: list[tuple[int, int, torch.Tensor]] = []
         listed = max(self.max_values, _SHARED_MIN - 1)
         for index, tensor in zip(indices, pending, strict=True):
-            if tensor.is_nested:  # no single shape (gradtrace.tracing.layouts)
+            if tensor.is_nested or tensor.is_meta:  # no single shape; no numbers (layouts)
                 self._entries[index] = unusual_entry(tensor, self.max_values)
                 continue
             key = (tensor.dtype, tensor.shape)
@@ -225,7 +225,8 @@ def _region(tensor: torch.Tensor) -> tuple[int, int, torch.dtype, bool] | None:
                     if stride != expected:
                         return None
                     expected *= size
-        return tensor.data_ptr(), expected, tensor.dtype, tensor.is_neg()
+        address = tensor.data_ptr()  # 0: no memory (a meta tensor's), nothing to share
+        return (address, expected, tensor.dtype, tensor.is_neg()) if address else None
     except (RuntimeError, NotImplementedError):  # meta, functorch-wrapped: no memory to read
         return None
 
@@ -236,7 +237,7 @@ def _by_stride(pair: tuple[int, int]) -> int:
 
 def _entry(tensor: torch.Tensor, max_values: int) -> TensorEntry:
     """One tensor's entry: the dense path, or ``layouts`` for what it cannot read."""
-    if tensor.layout is not torch.strided:
+    if tensor.layout is not torch.strided or tensor.is_meta:  # meta: no numbers to read
         return unusual_entry(tensor, max_values)
     try:
         return tensor_entry(tensor, max_values)

@@ -208,3 +208,14 @@ def test_a_view_written_between_flushes_is_summarised_again() -> None:
     entries = orjson.loads(dumps({"t": table.entries()}))["t"]
     assert math.isclose(entries[second]["stats"][1], 2 * entries[first]["stats"][1],
                         rel_tol=1e-6)
+
+
+@pytest.mark.parametrize("copies", [1, 5])  # alone (exact path) and batched by shape
+def test_big_meta_tensors_are_listed_without_numbers(copies: int) -> None:
+    """A meta tensor has a shape and a dtype and no memory (``data_ptr()`` is 0 for all of
+    them): it is listed without statistics, never summarised or sharing another's."""
+    tensors = [torch.empty(64, 32, device="meta") for _ in range(copies)]
+    tensors.append(torch.empty(64, 32, device="meta").t())
+    for tensor, view in zip(tensors, _views(tensors, 16), strict=True):
+        assert view["shape"] == list(tensor.shape)
+        assert view["min"] is None and view["norm"] is None
