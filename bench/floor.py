@@ -23,7 +23,7 @@ import orjson
 
 from bench.common import Row
 from bench.http_small import CLIENTS, LeanClient, burst
-from bench.server import Server
+from bench.server import Server, process_cpu
 from bench.sources import chain_rule
 
 __all__ = ["measure"]
@@ -36,15 +36,6 @@ def _machine_busy() -> float:
     fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
     user, nice, system, _idle, _iowait, irq, softirq, steal = (int(f) for f in fields[:8])
     return (user + nice + system + irq + softirq + steal) / _TICK
-
-
-def _process_cpu(pid: int | None, children: bool = False) -> float:
-    """CPU seconds ``pid`` has used itself, or (``children``) its reaped children (0: none)."""
-    if pid is None:
-        return 0.0
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    first = 13 if children else 11
-    return (int(fields[first]) + int(fields[first + 1])) / _TICK
 
 
 def _client_cpu() -> float:
@@ -67,8 +58,8 @@ def _split_row(server: Server, quick: bool) -> Row:
         client.close()
     zygote = server.fork_parent_pid()
     probes: list[Callable[[], float]] = [
-        lambda: _process_cpu(server.pid), lambda: _process_cpu(zygote),
-        lambda: _process_cpu(zygote, children=True), _client_cpu, _machine_busy,
+        lambda: process_cpu(server.pid), lambda: process_cpu(zygote),
+        lambda: process_cpu(zygote, children=True), _client_cpu, _machine_busy,
     ]
     before = [probe() for probe in probes]
     latencies, _ = burst(server.url, code, 10 if quick else 40)

@@ -18,10 +18,11 @@ from types import TracebackType
 
 import httpx
 
-__all__ = ["Server", "descendants", "rss_mb"]
+__all__ = ["Server", "descendants", "process_cpu", "rss_mb"]
 
 ROOT = Path(__file__).resolve().parents[1]
 _FORK_PARENTS = (b"gradtrace.sandbox.zygote", b"multiprocessing.forkserver")
+_TICK = os.sysconf("SC_CLK_TCK")
 
 
 def _free_port() -> int:
@@ -36,6 +37,15 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     raise RuntimeError(f"no VmRSS for {pid}")
+
+
+def process_cpu(pid: int | None, children: bool = False) -> float:
+    """CPU seconds ``pid`` has used itself, or (``children``) its reaped children (0: none)."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    first = 13 if children else 11
+    return (int(fields[first]) + int(fields[first + 1])) / _TICK
 
 
 def descendants(pid: int) -> list[int]:
@@ -110,6 +120,11 @@ class Server:
             if any(mark in cmd for mark in _FORK_PARENTS):
                 return pid
         return None
+
+    def cpu_seconds(self) -> float:
+        """CPU seconds of the server, its zygote and every worker the zygote has reaped."""
+        zygote = self.fork_parent_pid()
+        return process_cpu(self.pid) + process_cpu(zygote) + process_cpu(zygote, children=True)
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
