@@ -30,6 +30,7 @@ __all__ = [
     "CONSTRAINTS_MEMBERS",
     "DISTRIBUTIONS_MEMBERS",
     "DISTRIBUTION_ATTRS",
+    "DISTRIBUTION_DATA_ATTRS",
     "TRANSFORMS_MEMBERS",
 ]
 
@@ -63,6 +64,11 @@ TRANSFORMS_MEMBERS = _names("""
     SoftplusTransform TanhTransform SoftmaxTransform StackTransform StickBreakingTransform
     Transform identity_transform
 """)
+
+# A distribution's location and scale are data (tensors or numbers on every object that has
+# them, never a method), so a program may assign them, and so name its own properties
+# ``scale`` or ``loc`` and set them (``layer.scale = 3.0``), as it may ``weight``.
+DISTRIBUTION_DATA_ATTRS = _names("loc scale")
 
 # Parameters, properties and methods of distributions and transforms.
 DISTRIBUTION_ATTRS = _names("""

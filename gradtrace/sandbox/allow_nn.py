@@ -54,7 +54,7 @@ NN_MEMBERS = _names("""
     UpsamplingNearest2d UpsamplingBilinear2d ReflectionPad1d ReflectionPad2d ReplicationPad1d
     ReplicationPad2d ZeroPad1d CircularPad1d CircularPad2d LPPool1d LPPool2d MaxUnpool1d
     MaxUnpool2d PoissonNLLLoss GaussianNLLLoss SoftMarginLoss MultiMarginLoss
-    MultiLabelMarginLoss MultiLabelSoftMarginLoss TripletMarginWithDistanceLoss
+    MultiLabelMarginLoss MultiLabelSoftMarginLoss TripletMarginWithDistanceLoss Buffer
 """)
 
 FUNCTIONAL_MEMBERS = _names("""
@@ -74,6 +74,7 @@ FUNCTIONAL_MEMBERS = _names("""
     lp_pool2d max_unpool1d max_unpool2d poisson_nll_loss gaussian_nll_loss
     soft_margin_loss multi_margin_loss multilabel_margin_loss multilabel_soft_margin_loss
     triplet_margin_with_distance_loss elu_ leaky_relu_ hardtanh_ threshold_
+    prelu upsample upsample_nearest upsample_bilinear pdist
 """)
 
 INIT_MEMBERS = _names("""
@@ -121,12 +122,13 @@ AUTOGRAD_GRAPH_MEMBERS = _names("Node register_multi_grad_hook")
 
 OPTIM_MEMBERS = _names("""
     Optimizer SGD Adam AdamW RMSprop Adagrad Adadelta Adamax NAdam RAdam LBFGS lr_scheduler
-    SparseAdam
+    SparseAdam ASGD Rprop Adafactor
 """)
 
 LR_SCHEDULER_MEMBERS = _names("""
     StepLR MultiStepLR ExponentialLR CosineAnnealingLR LambdaLR ReduceLROnPlateau OneCycleLR
-    LinearLR ConstantLR
+    LinearLR ConstantLR CyclicLR CosineAnnealingWarmRestarts SequentialLR ChainedScheduler
+    PolynomialLR MultiplicativeLR LRScheduler
 """)
 
 # Data attributes of layers: users read them (``model.fc.weight``) and write their own with the
@@ -178,4 +180,6 @@ NN_OBJECT_ATTRS = _names("""
     set_materialize_grads setup_context
     from_pretrained batch_sizes sorted_indices unsorted_indices
     right_inverse
+    missing_keys unexpected_keys generate_square_subsequent_mask
+    get_submodule get_parameter get_buffer optimizer base_lrs T_max eta_min step_size milestones
 """)

@@ -47,8 +47,9 @@ MATH_MEMBERS = _names("""
 """)
 
 NUMPY_MEMBERS = _names("""
-    array asarray zeros ones full empty zeros_like ones_like full_like empty_like arange linspace
-    logspace eye identity diag meshgrid concatenate stack hstack vstack split reshape transpose
+    __version__ array asarray zeros ones full empty zeros_like ones_like full_like empty_like
+    arange linspace logspace eye identity diag meshgrid concatenate stack hstack vstack split
+    reshape transpose
     squeeze expand_dims where clip abs absolute exp log log2 log10 log1p expm1 sqrt square sin
     cos tan arcsin arccos arctan arctan2 sinh cosh tanh sum mean std var prod cumsum cumprod max
     min maximum minimum amax amin argmax argmin sort argsort dot matmul outer inner einsum

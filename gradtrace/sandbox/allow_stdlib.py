@@ -38,6 +38,33 @@ it, a string some API evaluates, a wrapper that writes dunder attributes). For e
 - ``random``: seeded generator functions. ``Random``/``SystemRandom`` (``os.urandom``),
   ``getstate``/``setstate`` and ``randbytes`` are left out. The state is the process's and a
   fresh process serves each program; the tracer seeds it like numpy and torch.
+- ``operator``: the functions of Python's own operators (``operator.mul`` in
+  ``reduce(operator.mul, shape)``), each doing exactly what ``a * b``, ``a[i]`` or ``not a``
+  already do in a program, and ``itemgetter`` (``a[i]`` as a function). ``attrgetter`` and
+  ``methodcaller`` are refused: they read attributes named by a *string*, around the
+  attribute rules (``attrgetter('__class__')``), as ``getattr`` would. The in-place
+  ``i``-forms, ``setitem``/``delitem`` and ``call`` are left out (rare in lessons).
+- ``json``: ``dumps``/``loads`` turn data into text and back (scripts print their config);
+  the callables they accept (``default=``, ``object_hook=``, ``cls=``) are called with
+  plain data, as the program could call them itself. ``dump``/``load`` (file objects) are
+  left out.
+- ``pprint``: ``pprint``/``pformat`` print or format with ``repr``, like ``print``.
+- ``warnings``: ``warn``, ``filterwarnings``, ``simplefilter``. Notebooks start with
+  ``warnings.filterwarnings("ignore")``; the tracer runs every program inside its own
+  ``catch_warnings`` block, which restores the filters when the program ends, so the
+  setting does not outlive it. ``catch_warnings`` and ``showwarning`` are left out.
+- ``abc``: ``ABC`` (a base class for the program's abstract models) and ``abstractmethod``,
+  served checked (``facade_attrs.checked_abstractmethod``): it writes
+  ``__isabstractmethod__`` onto the function it is given, so only the program's own
+  functions are accepted. ``ABCMeta.register`` is reserved (``register``).
+- ``string``: the character-class constants (``ascii_lowercase``, ``digits``...) that
+  character-level models build their vocabulary from. ``Formatter`` (its ``get_field``
+  follows ``{0.attr}`` lookups) and ``Template`` are left out.
+- ``statistics``: ``mean``, ``fmean``, ``median``, ``stdev``, ``pstdev``, ``variance``,
+  ``pvariance``: arithmetic over the numbers a program logged.
+- ``contextlib``: ``nullcontext`` only (``with ctx:`` where ``ctx`` is autocast on a GPU,
+  as nanoGPT writes it); it enters and exits doing nothing. ``contextmanager`` is left out:
+  a generator-based block can catch the playground's limit exceptions around its ``yield``.
 - ``time``: the clocks ``time``, ``perf_counter``, ``monotonic``, ``process_time`` (read only;
   tutorials time their loops). ``sleep`` is refused: it only holds a worker.
 """
@@ -69,6 +96,20 @@ STDLIB_MODULES: dict[str, frozenset[str]] = {
         normalvariate
     """),
     "time": _names("time perf_counter monotonic process_time"),
+    "json": _names("dumps loads"),
+    "string": _names("""
+        ascii_lowercase ascii_uppercase ascii_letters digits hexdigits octdigits punctuation
+        whitespace printable
+    """),
+    "statistics": _names("mean fmean median stdev pstdev variance pvariance"),
+    "contextlib": _names("nullcontext"),
+    "pprint": _names("pprint pformat"),
+    "warnings": _names("warn filterwarnings simplefilter"),
+    "abc": _names("ABC abstractmethod"),
+    "operator": _names("""
+        add sub mul truediv floordiv mod pow neg pos abs matmul eq ne lt le gt ge not_ truth
+        and_ or_ xor invert index concat contains getitem itemgetter
+    """),
 }
 
 # Methods and fields of the objects above: deque, Counter, defaultdict, OrderedDict,

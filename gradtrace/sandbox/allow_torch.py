@@ -94,6 +94,8 @@ TORCH_MEMBERS = _MATH | _names("""
     ShortTensor CharTensor ByteTensor BoolTensor
     autograd nn optim linalg cuda special fft func distributions utils testing
     is_anomaly_enabled autocast amp
+    ravel gradient ldexp copysign pdist argwhere svd qr select_scatter slice_scatter
+    diagonal_scatter __version__ ldexp_
 """) | _names("""
     abs_ acos_ acosh_ addmv_ arccos_ arccosh_ arcsin_ arcsinh_ arctan_ arctanh_ asin_ asinh_
     atan_ atanh_ ceil_ celu_ clamp_ clamp_max_ clamp_min_ clip_ conj_physical_ cos_ cosh_
@@ -111,6 +113,9 @@ unfinished generator holding the block open is closed when it is collected, and 
 program runs in a fresh process anyway, so the setting cannot outlive the program."""
 
 # ``torch.amp``: the device-generic spelling of ``torch.autocast``.
+# ``GradScaler`` is left out for now: harmless tensor math, but its internals (``_scale``,
+# ``_enabled``) would become reserved names (``allow_owned``), and programs name their own
+# attributes so (``self._scale`` behind a ``scale`` property).
 AMP_MEMBERS = _names("autocast")
 
 TORCH_DTYPES = _names("""
@@ -180,6 +185,7 @@ TENSOR_ATTRS = _MATH | TENSOR_DATA_ATTRS | _names("""
     fill_diagonal_ t_ transpose_ squeeze_ unsqueeze_ lerp_ addcmul_ addcdiv_ reciprocal_ square_
     argwhere ndimension get_device is_cpu type to_dense to_sparse is_coalesced coalesce
     sparse_dim dense_dim
+    layout storage_offset apply_ map_ geometric_ log_normal_ cauchy_ ravel copysign ldexp
 """) | RETURN_TYPE_FIELDS | frozenset(f"{name}_" for name in _MATH)
 """``_MATH | {f"{f}_"}``: the in-place form of every allowed function (``cumsum_``, ``sign_``,
 ``clamp_min_``...) is as harmless as the function; names torch does not define simply fail

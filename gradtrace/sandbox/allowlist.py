@@ -90,7 +90,10 @@ SUBSTITUTES: dict[str, dict[str, str]] = {
 }
 
 # Attribute names a program may assign to even though libraries define them too.
-WRITABLE_ATTRS: frozenset[str] = allow_torch.TENSOR_DATA_ATTRS | allow_nn.MODULE_DATA_ATTRS
+WRITABLE_ATTRS: frozenset[str] = (
+    allow_torch.TENSOR_DATA_ATTRS | allow_nn.MODULE_DATA_ATTRS
+    | allow_distributions.DISTRIBUTION_DATA_ATTRS
+)
 
 ATTRIBUTE_NAMES: frozenset[str] = frozenset().union(
     *MODULES.values(),
@@ -122,14 +125,20 @@ def writable_attribute(attr: str) -> bool:
     return attr in WRITABLE_ATTRS or allow_nn.RUNTIME_ATTRIBUTE_PATTERN.fullmatch(attr) is not None
 
 # Special methods a program may *define* in a class body. Python calls them implicitly with
-# the program's own objects, so they add no reach; ``__del__`` (runs at an arbitrary later
-# time, possibly during another request), ``__getattr__``/``__setattr__``, ``__reduce__``,
+# the program's own objects, so they add no reach (the arithmetic ones, micrograd's
+# ``__pow__``/``__rsub__``/``__rtruediv__``, get the other operand of an expression the
+# program wrote); ``__index__``/``__int__``/``__float__`` are not listed (torch's argument
+# parsing calls them, and a value that changes between two calls could make the zero-filling
+# stand-ins and the real constructor disagree on whether an argument is a size); ``__del__``
+# (runs at an arbitrary later time, possibly during another request), ``__getattr__``/
+# ``__setattr__``, ``__reduce__``,
 # ``__init_subclass__``, ``__torch_function__``, ``__enter__``/``__exit__`` (receives a
 # traceback object; can swallow the sandbox's limit exceptions) are not listed.
 DEFINABLE_DUNDERS: frozenset[str] = _names(
     """__init__ __call__ __len__ __getitem__ __setitem__ __iter__ __next__ __contains__
     __repr__ __str__ __eq__ __ne__ __lt__ __le__ __gt__ __ge__ __hash__ __add__ __sub__
-    __mul__ __truediv__ __matmul__ __neg__ __radd__ __rmul__"""
+    __mul__ __truediv__ __matmul__ __neg__ __radd__ __rmul__ __pow__ __rpow__ __rsub__
+    __rtruediv__ __floordiv__ __rfloordiv__ __mod__ __rmatmul__ __pos__ __abs__"""
 )
 
 # Attribute names reserved even without looking at any library: reading them on any object

@@ -22,7 +22,7 @@ from gradtrace.sandbox.allow_py import BUILTIN_NAMES
 from gradtrace.sandbox.allowlist import MODULES, PRELOAD, SUBSTITUTES
 from gradtrace.sandbox.policy_hints import IMPORT_LIST
 
-__all__ = ["ModuleFacade", "build_globals", "facades", "sandbox_import"]
+__all__ = ["ModuleFacade", "build_globals", "facades", "sandbox_import", "stand_ins"]
 
 _MISSING = object()
 
@@ -67,7 +67,7 @@ class ModuleFacade:
 @functools.cache
 def _special_members() -> dict[tuple[str, str], object]:
     """Members served by a stand-in instead of the real object."""
-    from gradtrace.sandbox.facade_attrs import checked_dataclass
+    from gradtrace.sandbox.facade_attrs import checked_abstractmethod, checked_dataclass
     from gradtrace.sandbox.facade_guards import (
         SandboxDataLoader,
         SandboxSavedTensorsHooks,
@@ -84,9 +84,16 @@ def _special_members() -> dict[tuple[str, str], object]:
         ("torch.utils.data", "DataLoader"): SandboxDataLoader,
         ("copy", "deepcopy"): deepcopy,
         ("dataclasses", "dataclass"): checked_dataclass,
+        ("abc", "abstractmethod"): checked_abstractmethod,
         ("torch.autograd.graph", "saved_tensors_hooks"): SandboxSavedTensorsHooks,
         ("torch.nn.utils.rnn", "pad_packed_sequence"): pad_packed_sequence,
     }
+
+
+def stand_ins() -> list[object]:
+    """Everything served in place of a real member (shims, checking wrappers): the program
+    reaches these, so their own underscore names are reserved too (``allow_owned``)."""
+    return list(_special_members().values())
 
 
 def _resolve(path: str, name: str, real: types.ModuleType, built: dict[str, ModuleFacade]) -> Any:

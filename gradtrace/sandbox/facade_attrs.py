@@ -20,8 +20,10 @@ names the attribute rules refuse, and every read a tutorial makes has a fixed na
 
 from __future__ import annotations
 
+import abc
 import builtins
 import dataclasses
+import types
 from typing import Any
 
 import torch
@@ -32,7 +34,7 @@ from gradtrace.sandbox.allowlist import (
     writable_attribute,
 )
 
-__all__ = ["checked_dataclass", "checked_delattr", "checked_setattr"]
+__all__ = ["checked_abstractmethod", "checked_dataclass", "checked_delattr", "checked_setattr"]
 
 
 def _check(function: str, obj: object, name: object) -> str:
@@ -99,3 +101,22 @@ def checked_dataclass(cls: Any = None, /, **options: Any) -> Any:
 
 checked_dataclass.__name__ = checked_dataclass.__qualname__ = "dataclass"
 checked_dataclass.__module__ = "dataclasses"
+
+
+def checked_abstractmethod(function: Any) -> Any:
+    """``abc.abstractmethod`` for the program's own functions only.
+
+    It writes ``__isabstractmethod__`` onto the function it is given, which could be a shared
+    library function (``abstractmethod(F.relu)``); a function the program's ``def`` made has
+    the program's ``__name__`` (``"__main__"``) as its ``__module__``.
+    """
+    if not isinstance(function, types.FunctionType) or function.__module__ != "__main__":
+        raise TypeError(
+            "abstractmethod() in the playground decorates the program's own functions only "
+            "(write @abstractmethod above a method you define)."
+        )
+    return abc.abstractmethod(function)
+
+
+checked_abstractmethod.__name__ = checked_abstractmethod.__qualname__ = "abstractmethod"
+checked_abstractmethod.__module__ = "abc"

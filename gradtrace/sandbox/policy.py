@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import builtins
 
+from gradtrace.sandbox.allow_owned import is_private, owned_private, private_reserved
 from gradtrace.sandbox.allow_private import readable_private
 from gradtrace.sandbox.allow_py import BUILTIN_NAMES
 from gradtrace.sandbox.allowlist import (
@@ -39,7 +40,8 @@ MAX_DEPTH = 200
 """Deepest AST nesting accepted; deeper trees can exhaust the compiler's C stack."""
 
 _UNAVAILABLE = frozenset(dir(builtins)) - BUILTIN_NAMES - {"__name__"}
-_READABLE_DUNDERS = frozenset({"__init__", "__name__", "__qualname__"})
+# ``torch.__version__`` (a version string; the facades serve it) is how tutorials start.
+_READABLE_DUNDERS = frozenset({"__init__", "__name__", "__qualname__", "__version__"})
 _SELF_NAMES = frozenset({"self", "ctx", "cls"})
 _TOP_MODULES = ", ".join(sorted({path.split(".")[0] for path in MODULES}))
 
@@ -126,7 +128,7 @@ class _Checker:
     def other_names(self, node: ast.AST) -> None:
         """Names that are bound without an ast.Name node."""
         if isinstance(node, ast.arg | ast.keyword) and node.arg is not None:
-            self.name(node.arg, load=False)
+            self.name(node.arg, load=False, own=isinstance(node, ast.arg))
         elif isinstance(node, ast.Global | ast.Nonlocal):
             for name in node.names:
                 self.name(name, load=False)
@@ -135,8 +137,12 @@ class _Checker:
         elif isinstance(node, ast.MatchMapping) and node.rest is not None:
             self.name(node.rest, load=False)
 
-    def name(self, name: str, *, load: bool) -> None:
-        if name.startswith("_") and name != "_" and not (load and name == "__name__"):
+    def name(self, name: str, *, load: bool, own: bool = True) -> None:
+        """A variable name; ``own=False`` for names that reach past the program (keyword
+        arguments, import aliases, handler names), where ``_x`` stays refused."""
+        if (own and is_private(name)) or (load and name == "__name__"):
+            pass  # the program's own ``_x`` (allow_owned): its globals hold only dunders
+        elif name.startswith("_") and name != "_":
             raise self.forbid(
                 f"The name `{name}` is not allowed: names starting with an underscore are "
                 "Python internals.",
@@ -160,6 +166,8 @@ class _Checker:
         module = self.modules.path_of(node.value)
         if module is not None and not node.attr.startswith("_"):
             self.module_member(module, node.attr, store)
+        elif module is not None and node.attr not in _READABLE_DUNDERS:
+            raise self.forbid(*underscore_refusal(node.attr))  # torch._C, whatever is owned
         self.attribute_name(node.attr, store=store, receiver=node.value)
 
     def class_name_read(self, receiver: ast.expr) -> None:
@@ -181,6 +189,8 @@ class _Checker:
         if not store and (attr in _READABLE_DUNDERS or readable_private(attr)):
             return  # super().__init__(...), type(x).__name__, t._version, node._saved_self
         if attr.startswith("_"):
+            if owned_private(attr, self.names.owned):
+                return  # self._prev, self._scale: the program's own (allow_owned)
             raise self.forbid(*underscore_refusal(attr))
         if store:
             self.attribute_store(attr, receiver)
@@ -246,7 +256,8 @@ class _Checker:
                 "`class Name(Base):`."
             )
         dunder = node.name in DEFINABLE_DUNDERS and isinstance(node, ast.FunctionDef)
-        if node.name.startswith("_") and node.name != "_" and not (dunder and in_class):
+        own = is_private(node.name) and not (in_class and node.name in private_reserved())
+        if node.name.startswith("_") and node.name != "_" and not (dunder and in_class) and not own:
             raise self.forbid(
                 f"Defining `{node.name}` is not allowed: names starting with an underscore are "
                 "Python internals.",
@@ -261,7 +272,7 @@ class _Checker:
         for alias in node.names:
             self.module(alias.name)
             if alias.asname is not None:
-                self.name(alias.asname, load=False)
+                self.name(alias.asname, load=False, own=False)
 
     def import_from(self, node: ast.ImportFrom) -> None:
         if node.level:
@@ -277,7 +288,7 @@ class _Checker:
             if alias.name not in MODULES[module]:
                 message, hint = member_refusal(module, alias.name)
                 raise self.forbid(message, hint)
-            self.name(alias.asname or alias.name, load=False)
+            self.name(alias.asname or alias.name, load=False, own=False)
 
     def module(self, name: str) -> None:
         if name not in MODULES:
@@ -292,5 +303,5 @@ class _Checker:
                 hint="Write `except Exception:` or name the error you expect.",
             )
         if node.name is not None:
-            self.name(node.name, load=False)
+            self.name(node.name, load=False, own=False)
 

@@ -93,6 +93,10 @@ _REASONS: dict[str, tuple[str, str | None]] = {
     "kineto_results": ("it hands out the profiler's C++ result object",
                        "read prf.function_events or prf.key_averages()"),
     "get_state": ("it exposes the generator's raw state", "use torch.manual_seed(n)"),
+    "attrgetter": ("it reads attributes named by a string, around the attribute rules",
+                   "write a lambda: lambda x: x.weight"),
+    "methodcaller": ("it calls methods named by a string, around the attribute rules",
+                     "write a lambda: lambda x: x.sum()"),
     "set_state": ("it exposes the generator's raw state", "use torch.manual_seed(n)"),
 }
 

@@ -17,6 +17,7 @@ __all__ = ["ProgramNames", "scan_names", "simple_format"]
 _SIMPLE_FIELD = re.compile(r"\d*|[A-Za-z]\w*")
 _SEPARATORS = re.compile(r"[\s,]+")
 _MAX_NAME_STRING = 200
+_OWNERS = frozenset({"self", "cls"})  # receivers whose stores define the program's own names
 
 
 @dataclass
@@ -30,12 +31,15 @@ class ProgramNames:
         imported: Names bound by import statements (module and facade objects).
         assigned: Variable names bound other than by an import (an imported name that is
             also assigned may not be a module at every use).
+        owned: Single-underscore attribute names the program's own classes define: assigned
+            on ``self``/``cls`` or defined in a class body (``allow_owned``).
     """
 
     defined: set[str] = field(default_factory=set)
     bound: set[str] = field(default_factory=set)
     imported: set[str] = field(default_factory=set)
     assigned: set[str] = field(default_factory=set)
+    owned: set[str] = field(default_factory=set)
 
 
 def scan_names(tree: ast.AST) -> ProgramNames:
@@ -44,6 +48,8 @@ def scan_names(tree: ast.AST) -> ProgramNames:
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and not isinstance(node.ctx, ast.Load):
             names.defined.add(node.attr)
+            if isinstance(node.value, ast.Name) and node.value.id in _OWNERS:
+                names.owned.add(node.attr)
         elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             names.bound.add(node.id)
             names.assigned.add(node.id)
@@ -54,6 +60,10 @@ def scan_names(tree: ast.AST) -> ProgramNames:
             names.bound.add(node.name)
             if isinstance(node, ast.ClassDef):
                 names.defined.update(_class_attributes(node))
+                names.owned.update(_class_attributes(node))
+                names.owned.update(
+                    s.name for s in node.body if isinstance(s, ast.FunctionDef | ast.ClassDef)
+                )
         elif isinstance(node, ast.arg):
             names.bound.add(node.arg)
             names.assigned.add(node.arg)

@@ -63,12 +63,21 @@ def test_a_program_may_bind_builtin_names_itself() -> None:
 
 @pytest.mark.parametrize(
     "source",
-    ["__import__('os')", "print(__builtins__)", "_secret = 1", "def f(_x):\n    pass",
-     "class _A:\n    pass", "def _helper():\n    pass", "f(_flag=1)", "global __builtins__",
+    ["__import__('os')", "print(__builtins__)", "__secret = 1", "def f(__x):\n    pass",
+     "class __A:\n    pass", "def __helper():\n    pass", "f(_flag=1)", "global __builtins__",
      "import torch as _t", "try:\n    pass\nexcept Exception as _e:\n    pass"],
 )
 def test_underscore_names_are_refused(source: str) -> None:
     refused(source)
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["_secret = 1", "def f(_x):\n    return _x", "class _A:\n    pass",
+     "def _helper():\n    pass", "global _count"],
+)
+def test_a_programs_own_single_underscore_names_are_fine(source: str) -> None:
+    check(source, LIMIT)  # its globals and builtins hold only dunders (allow_owned)
 
 
 def test_single_underscore_and_dunder_name_main_are_fine() -> None:
