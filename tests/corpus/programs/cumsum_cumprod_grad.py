@@ -1,0 +1,15 @@
+# Blog post: gradients of cumulative ops (cumsum, cumprod with a zero, logcumsumexp, cummax)
+import torch
+
+x = torch.tensor([1.0, 2.0, 0.0, 4.0], requires_grad=True)
+cs = torch.cumsum(x, dim=0)
+cp = torch.cumprod(x, dim=0)
+lcse = torch.logcumsumexp(x, dim=0)
+cm = torch.cummax(x, dim=0)
+print(cs, cp, lcse, cm.values, cm.indices, sep="\n")
+(cs.sum() + cp.sum() + lcse.sum() + cm.values.sum()).backward()
+print(x.grad)
+rev = torch.flip(torch.cumsum(torch.flip(x, [0]), 0), [0])
+discounts = 0.9 ** torch.arange(4.0)
+returns = (rev * discounts).sum()
+print(f"{returns.item():.3f}")

@@ -1,0 +1,25 @@
+# PyTorch docs scatter_add / gather / index_add / index_select / scatter_reduce with gradients
+import torch
+
+src = torch.tensor([1.0, 2.0, 3.0, 4.0, 5.0], requires_grad=True)
+index = torch.tensor([0, 1, 0, 1, 2])
+out = torch.zeros(3).scatter_add(0, index, src)
+print(out)
+summed = torch.zeros(3).index_add(0, index, src * 2)
+print(summed)
+picked = src.gather(0, torch.tensor([4, 4, 0]))
+print(picked)
+sel = torch.index_select(src, 0, torch.tensor([1, 3]))
+amax = torch.zeros(3).scatter_reduce(0, index, src, reduce="amax", include_self=False)
+print(amax)
+loss = (out * torch.tensor([1.0, 10.0, 100.0])).sum() + summed.sum() + picked.sum() + sel.sum() + amax.sum()
+loss.backward()
+print(src.grad)
+
+logits = torch.randn(4, 5, requires_grad=True)
+labels = torch.tensor([1, 0, 4, 2])
+chosen = logits.gather(1, labels.unsqueeze(1)).squeeze(1)
+chosen.sum().backward()
+print(logits.grad)
+one_hot = torch.zeros(4, 5).scatter_(1, labels.unsqueeze(1), 1.0)
+print(torch.equal(one_hot, logits.grad))
