@@ -42,7 +42,7 @@ export async function fetchTrace(url, request, options = {}) {
     throw new ApiError(`Could not reach the server: ${err.message}`);
   }
   const body = await readJson(resp);
-  performance.mark('gt:json');
+  performance.mark('gt.json');
   return readWire(body); // the wire form rides along for Export HTML
 }
 

@@ -94,9 +94,9 @@ async function run(request) {
   bus.emit('run:started', { code });
   let trace;
   try {
-    performance.mark('gt:run');
+    performance.mark('gt.run');
     trace = await fetchTrace(cfg.traceUrl, request);
-    performance.mark('gt:trace');
+    performance.mark('gt.trace');
   } catch (err) {
     if (seq === runSeq) bus.emit('run:failed', { message: err.message });
     return;
@@ -116,10 +116,10 @@ async function present(trace, request, t0, seq) {
   model.request = request;
   model.source = code ?? (request && { expression: request.expression, inputs: request.inputs });
   model.initialCollapse();
-  performance.mark('gt:model');
+  performance.mark('gt.model');
   const laying = startLayout();
   bus.emit('run:finished', { trace, model, ms: performance.now() - t0 });
-  performance.mark('gt:panels');
+  performance.mark('gt.panels');
   await drawLaidOut(laying, t0, seq);
 }
 
@@ -147,7 +147,7 @@ async function relayout(t0, seq = runSeq, focus = null) {
 /** Send the model's visible graph to the layout worker; {graph, result: promise of the layout}. */
 function startLayout() {
   const graph = model.visibleGraph();
-  performance.mark('gt:visible');
+  performance.mark('gt.visible');
   setBusy(true);
   bus.emit('layout:started', { visible: graph.nodes.length });
   const result = layout.layout(graph);
@@ -168,17 +168,17 @@ async function drawLaidOut({ graph, result: pending, model: shown }, t0, seq, fo
     return;
   }
   if (result.stale || seq !== runSeq || shown !== model) return;
-  performance.mark('gt:layout', { detail: result.ms });
+  performance.mark('gt.layout', { detail: result.ms });
   renderer.draw(graph, result.positions, (id) => model.nodes.get(id)?.line ?? null, focus, result.bends, model, lastState);
   drawnModel = model;
-  performance.mark('gt:draw');
+  performance.mark('gt.draw');
   if (lastState) renderer.applyState(model, lastState);
   renderer.highlight(found, model, 'found');
   graphRegion.dataset.nodeCount = String(model.nodes.size);
   graphRegion.dataset.visibleCount = String(renderer.visibleCount);
   setBusy(false); // before the paint: the canvas is dimmed while busy
   await renderer.painted();
-  performance.mark('gt:painted');
+  performance.mark('gt.painted');
   if (seq !== runSeq || shown !== model) return;
   const ms = Math.round(performance.now() - t0);
   if (listsModel !== model) { // the panels held back until the picture is out (`later`)
