@@ -198,16 +198,18 @@ class GraphIndex:
             saved = self._saved_tensors(fn, kind) if readable else {}
             record = NodeRecord(node_id, "op", kind.op, fn, shape, dtype, origin, saved, edge_ids,
                                 recomputed=hooks is not None and _checkpointing(hooks))
-        # only once the record exists: a failure above must leave no dangling id or edge
+        # only once the record exists: a failure above must leave no dangling id or edge. Each
+        # thing is written before what refers to it (node before id, edge before edge id), so
+        # a MemoryError between two lines leaves at most an unreferenced node or edge.
         edges, ids = self.edges, self._ids
-        ids[fn] = node_id
         self.nodes.append(record)
+        ids[fn] = node_id
         for child, _ in inputs:
             if child is None:
                 edge_ids.append(None)
             else:
-                edge_ids.append(len(edges))
                 edges.append((ids[child], node_id))
+                edge_ids.append(len(edges) - 1)
         return record
 
     def _learn(self, fn: Any) -> _Kind:

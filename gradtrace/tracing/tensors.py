@@ -102,6 +102,18 @@ class TensorTable:
         indices, self._pending_indices = self._pending_indices, []
         self._index_of.clear()
         self._held = 0
+        if len(indices) != len(pending):  # add() stopped between its two appends (a limit):
+            return  # no pairing can be trusted; the holes make build_result drop the table
+        try:
+            self._summarise_pending(indices, pending)
+        finally:  # a limit (MemoryError) mid-way: no slot taken here may stay a hole
+            for index, tensor in zip(indices, pending, strict=True):
+                if self._entries[index] is None:
+                    self._entries[index] = {**entry_head(list(tensor.shape), tensor.dtype),
+                                            "stats": None}
+
+    def _summarise_pending(self, indices: list[int], pending: list[torch.Tensor]) -> None:
+        """Write the entry of every pending tensor, float tensors of one shape in batches."""
         groups, aliases = self._grouped(indices, pending)
         # no_grad, not detach(): nothing computed here may enter the graph, and one context
         # costs less than a detach per tensor

@@ -160,6 +160,7 @@ def _faulty_run(at: int) -> dict[str, Any]:
         return failure_result(error_object("crash", type(exc).__name__, str(exc)))
     finally:
         sys.settrace(None)
+        torch.set_grad_enabled(True)  # a fault inside no_grad's __enter__ leaves it off (as above)
 
 
 def test_a_fault_at_any_line_of_the_tracer_gives_a_consistent_reply() -> None:

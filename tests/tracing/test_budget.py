@@ -159,7 +159,8 @@ def test_the_setting_and_the_worker_limit_share_the_budgets_defaults() -> None:
 
 
 REPEATED = ("import torch\nx = torch.tensor([1.0, 2.0], requires_grad=True)\n"
-            "loss = (x * x * 3).sum()\nfor i in range(400):\n    loss.backward(retain_graph=True)\n")
+            "loss = (x * x * 3).sum()\nfor i in range(400):\n"
+            "    loss.backward(retain_graph=True)\n")
 
 
 def test_events_are_cut_from_the_end_and_the_first_steps_stay_pytorchs() -> None:

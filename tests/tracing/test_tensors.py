@@ -219,3 +219,35 @@ def test_big_meta_tensors_are_listed_without_numbers(copies: int) -> None:
     for tensor, view in zip(tensors, _views(tensors, 16), strict=True):
         assert view["shape"] == list(tensor.shape)
         assert view["min"] is None and view["norm"] is None
+
+
+def test_a_limit_during_a_flush_leaves_every_entry_in_its_place(monkeypatch: Any) -> None:
+    """A MemoryError while summarising (a limit) must not leave holes: every later index
+    would name the wrong entry. Entries not summarised keep their shape and dtype."""
+    tensors = [torch.randn(3, 4) for _ in range(6)] + [torch.arange(5)]
+    table = TensorTable(4)
+    indices = [table.add(tensor) for tensor in tensors]
+
+    def fail(self: TensorTable, *args: Any) -> None:
+        raise MemoryError("a limit fired here")
+
+    monkeypatch.setattr(TensorTable, "_summarise_pending", fail)
+    with pytest.raises(MemoryError):
+        table.flush()
+    entries = table.entries()
+    assert len(entries) == len(tensors)
+    for index, tensor in zip(indices, tensors, strict=True):
+        assert entries[index]["shape"] == list(tensor.shape)
+        assert entries[index]["stats"] is None
+    assert entries[indices[-1]]["dtype"] == "int64"
+
+
+def test_an_add_stopped_between_its_writes_is_seen_as_a_hole() -> None:
+    """add() interrupted after taking its slot: the pairing of slots and tensors cannot be
+    trusted, so the table is short (build_result then sends the graph without it)."""
+    table = TensorTable(4)
+    table.add(torch.randn(3))
+    table._pending_indices.append(len(table))  # the slot's index written, nothing else
+    table._entries.append(None)
+    table.add(torch.randn(2))
+    assert len(table.entries()) < len(table)
