@@ -44,8 +44,6 @@ __all__ = ["PoolConfig", "WorkerPool"]
 _READY_TIMEOUT = 30.0
 _RESULT_GRACE = 2.0
 _MAX_META_BYTES = 4096
-# A trace within the node and event caps is far smaller; a larger reply is an attack.
-_MAX_REPLY_BYTES = 256 * 1024 * 1024
 # A used worker's replacement is forked this long after the job ends. Forked at once, the
 # fork, the new worker's hardening and its rehearsal competed for the two cores with the
 # server sending the reply (measured, idle server, A/B interleaved: 1.5-2 ms of a 10 ms
@@ -168,7 +166,9 @@ class WorkerPool:
             except TimeoutError:
                 self.restarts += 1
                 return self._timeout()
-            body = await asyncio.wait_for(worker.channel.recv(_MAX_REPLY_BYTES), deadline)
+            # the worker cuts every trace to the cap (tracing.budget): more is not a trace
+            cap = self.config.limits.max_reply_bytes
+            body = await asyncio.wait_for(worker.channel.recv(cap), deadline)
             return TraceReply.from_wire(meta, body)
         except (EOFError, OSError, TimeoutError, orjson.JSONDecodeError):
             return self._death_result(worker, time.monotonic() - started)

@@ -44,6 +44,7 @@ class Sandbox:
         limits = ProcessLimits(
             memory_limit_mb=settings.memory_limit_mb,
             cpu_seconds=int(settings.time_limit) + 2,
+            max_reply_bytes=settings.max_reply_bytes,
         )
         self.pool = WorkerPool(PoolConfig(
             workers=settings.workers,

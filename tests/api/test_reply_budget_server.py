@@ -44,3 +44,18 @@ def test_the_server_cuts_a_big_reply_to_the_default_cap(http: httpx.Client) -> N
     stats = trace["tensors"][trace["variables"]["x"]["grad"]]["stats"]
     expected = [x.grad.min(), x.grad.max(), x.grad.mean(), x.grad.std(), x.grad.norm()]
     assert stats == pytest.approx([v.item() for v in expected], rel=1e-4)
+
+
+def test_a_cap_set_by_the_operator_reaches_the_workers() -> None:
+    """GRADTRACE_MAX_REPLY_BYTES is the worker's cap, not only a setting the server reads."""
+    from tests.api.live_server import running
+
+    cap = 200_000
+    with running("--workers", "1", max_reply_bytes=cap) as server:
+        response = httpx.post(f"{server.url}/api/v1/trace", timeout=60,
+                              json={"code": BIG, "options": {"max_values": 100_000}})
+    assert response.status_code == 200
+    assert len(response.content) <= cap
+    trace: dict[str, Any] = response.json()
+    assert trace["reply_cut"]["cap"] == cap
+    assert broken_reference(trace) is None
