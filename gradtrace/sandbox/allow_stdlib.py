@@ -65,6 +65,10 @@ it, a string some API evaluates, a wrapper that writes dunder attributes). For e
 - ``contextlib``: ``nullcontext`` only (``with ctx:`` where ``ctx`` is autocast on a GPU,
   as nanoGPT writes it); it enters and exits doing nothing. ``contextmanager`` is left out:
   a generator-based block can catch the playground's limit exceptions around its ``yield``.
+- ``enum``: ``Enum`` for ``class Mode(Enum):`` and ``auto``. ``Enum`` is served by a
+  stand-in (``facade_enum.CheckedEnum``) whose call is a value lookup only: the functional
+  form ``Enum("E", [(name, value)])`` builds a class from strings, which could give it a
+  ``__del__`` the policy refuses in a class statement.
 - ``time``: the clocks ``time``, ``perf_counter``, ``monotonic``, ``process_time`` (read only;
   tutorials time their loops). ``sleep`` is refused: it only holds a worker.
 """
@@ -103,6 +107,7 @@ STDLIB_MODULES: dict[str, frozenset[str]] = {
     """),
     "statistics": _names("mean fmean median stdev pstdev variance pvariance"),
     "contextlib": _names("nullcontext"),
+    "enum": _names("Enum auto"),
     "pprint": _names("pprint pformat"),
     "warnings": _names("warn filterwarnings simplefilter"),
     "abc": _names("ABC abstractmethod"),

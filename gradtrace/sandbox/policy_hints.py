@@ -224,7 +224,8 @@ def underscore_hint(attr: str) -> str:
     instead = _UNDERSCORE_INSTEAD.get(attr)
     allowed = ("Only `super().__init__()`, `.__name__`, `.__qualname__`, "
                "`x.__class__.__name__`, `._version`, a named tuple's `._fields`/`._asdict()` "
-               "and a graph node's `._saved_<name>` may use one, to read it.")
+               "and a graph node's `._saved_<name>` may use one, to read it; and your own "
+               "`self._name` attributes, when no PyTorch object uses that name.")
     return f"{instead[0].upper()}{instead[1:]}. {allowed}" if instead else allowed
 
 

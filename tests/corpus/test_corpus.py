@@ -38,9 +38,6 @@ KNOWN_GAPS: dict[str, str] = {
     "amp_grad_scaler_cpu": "policy: torch.amp.GradScaler (its internals _scale/_enabled "
     "would become reserved names, which programs use for their own attributes; offering it "
     "needs a run-time check that underscore attributes are read only on the program's objects)",
-    "enum_config_modes": "policy: enum (its functional API Enum('E', [(name, value)]) takes "
-    "member names as strings and would let a program define special methods; a checked Enum "
-    "that accepts only the class statement form is needed)",
     "tensor_printing_formats": "policy: torch.set_printoptions (process-wide print settings; "
     "offering it needs the runner to restore torch's print options when a program ends)",
     # Traced differently from PyTorch (the field that differs).

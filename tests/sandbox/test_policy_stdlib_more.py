@@ -1,5 +1,5 @@
 """The standard-library names widened for notebooks and scripts (json, pprint, warnings, abc,
-string, statistics, contextlib): they run, and what stays out is refused."""
+string, statistics, contextlib, enum): they run, and what stays out is refused."""
 
 from __future__ import annotations
 
@@ -30,6 +30,16 @@ def test_string_statistics_and_nullcontext_run_as_in_python() -> None:
     assert run_isolated(source) == ("ok", "abc 2 2\n")
 
 
+def test_enum_classes_work_and_the_functional_form_is_refused() -> None:
+    source = ("from enum import Enum, auto\nclass Mode(Enum):\n    TRAIN = 'train'\n"
+              "    EVAL = auto()\nprint(Mode('train').name, Mode.EVAL.value, len(list(Mode)))")
+    assert run_isolated(source) == ("ok", "TRAIN 1 2\n")  # as plain Python 3.11
+    for call in ("Enum('E', [('A', 1)])", "Mode('E', 'A B')", "Enum('E', names='A')"):
+        outcome, detail = run_isolated(
+            f"from enum import Enum\nclass Mode(Enum):\n    A = 1\n{call}")
+        assert outcome != "ok" and "class statement" in detail, call
+
+
 def test_a_programs_warning_filter_does_not_outlive_it() -> None:
     before = list(warnings.filters)
     result, _ = trace_file("import warnings\nwarnings.simplefilter('error')\nprint(1)")
@@ -54,7 +64,10 @@ def test_abstract_base_models_work_and_abstractmethod_takes_only_own_functions()
     ["import json\njson.dump", "import json\njson.load", "from json import JSONDecoder",
      "import warnings\nwarnings.catch_warnings", "import warnings\nwarnings.showwarning",
      "from abc import ABCMeta", "import abc\nclass A(abc.ABC):\n    pass\nA.register(int)",
-     "import enum", "import string\nstring.Formatter", "import string\nstring.Template",
+     "from enum import EnumMeta", "from enum import IntEnum",
+     "from enum import Enum\nclass M(Enum):\n    def _missing_(cls, value):\n        return 1",
+     "from enum import Enum\nclass M(Enum):\n    __del__ = print",
+     "import string\nstring.Formatter", "import string\nstring.Template",
      "from contextlib import contextmanager", "from contextlib import suppress",
      "import torch\ntorch.amp.GradScaler('cpu')"],
 )
