@@ -32,7 +32,9 @@ from gradtrace.sandbox.allow_names import names as _names
 
 __all__ = [
     "AMP_MEMBERS",
+    "BACKENDS_MEMBERS",
     "CUDA_MEMBERS",
+    "CUDNN_FLAGS",
     "FFT_MEMBERS",
     "LINALG_MEMBERS",
     "RETURN_TYPE_FIELDS",
@@ -95,7 +97,7 @@ TORCH_MEMBERS = _MATH | _names("""
     autograd nn optim linalg cuda special fft func distributions utils testing
     is_anomaly_enabled autocast amp
     ravel gradient ldexp copysign pdist argwhere svd qr select_scatter slice_scatter
-    diagonal_scatter __version__ ldexp_
+    diagonal_scatter __version__ ldexp_ backends
 """) | _names("""
     abs_ acos_ acosh_ addmv_ arccos_ arccosh_ arcsin_ arcsinh_ arctan_ arctanh_ asin_ asinh_
     atan_ atanh_ ceil_ celu_ clamp_ clamp_max_ clamp_min_ clip_ conj_physical_ cos_ cosh_
@@ -164,7 +166,14 @@ RETURN_TYPE_FIELDS = _names("""
 """)
 
 # ``device = "cuda" if torch.cuda.is_available() else "cpu"`` opens many tutorials.
-CUDA_MEMBERS = _names("is_available device_count")
+# ``manual_seed``/``manual_seed_all`` of the seed-everything header: without CUDA torch only
+# queues the seed for a device that never initialises.
+CUDA_MEMBERS = _names("is_available device_count manual_seed manual_seed_all")
+
+# ``torch.backends`` offers ``cudnn`` only, a stand-in with these switches
+# (``facade_backends.CudnnFlags``); a program may assign them (``policy``).
+BACKENDS_MEMBERS = _names("cudnn")
+CUDNN_FLAGS = _names("deterministic benchmark enabled allow_tf32")
 
 # Uninitialised allocations read memory a previous program left behind: map them to zeros.
 UNINITIALISED_SUBSTITUTES = {"empty": "zeros", "empty_like": "zeros_like"}

@@ -42,6 +42,7 @@ MODULES: dict[str, frozenset[str]] = {
     "torch": allow_torch.TORCH_MEMBERS | allow_torch.TORCH_DTYPES,
     "torch.linalg": allow_torch.LINALG_MEMBERS,
     "torch.cuda": allow_torch.CUDA_MEMBERS,
+    "torch.backends": allow_torch.BACKENDS_MEMBERS,
     "torch.amp": allow_torch.AMP_MEMBERS,
     "torch.special": allow_torch.SPECIAL_MEMBERS,
     "torch.fft": allow_torch.FFT_MEMBERS,
@@ -98,6 +99,7 @@ WRITABLE_ATTRS: frozenset[str] = (
 ATTRIBUTE_NAMES: frozenset[str] = frozenset().union(
     *MODULES.values(),
     allow_torch.TENSOR_ATTRS,
+    allow_torch.CUDNN_FLAGS,
     allow_nn.MODULE_DATA_ATTRS,
     allow_nn.MODULE_CONSTANTS,
     allow_nn.NN_OBJECT_ATTRS,

@@ -68,6 +68,7 @@ class ModuleFacade:
 def _special_members() -> dict[tuple[str, str], object]:
     """Members served by a stand-in instead of the real object."""
     from gradtrace.sandbox.facade_attrs import checked_abstractmethod, checked_dataclass
+    from gradtrace.sandbox.facade_backends import CudnnFlags
     from gradtrace.sandbox.facade_enum import CheckedEnum
     from gradtrace.sandbox.facade_guards import (
         SandboxDataLoader,
@@ -87,6 +88,7 @@ def _special_members() -> dict[tuple[str, str], object]:
         ("dataclasses", "dataclass"): checked_dataclass,
         ("abc", "abstractmethod"): checked_abstractmethod,
         ("enum", "Enum"): CheckedEnum,
+        ("torch.backends", "cudnn"): CudnnFlags(),
         ("torch.autograd.graph", "saved_tensors_hooks"): SandboxSavedTensorsHooks,
         ("torch.nn.utils.rnn", "pad_packed_sequence"): pad_packed_sequence,
     }

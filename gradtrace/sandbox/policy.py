@@ -14,6 +14,7 @@ import builtins
 from gradtrace.sandbox.allow_owned import is_private, owned_private, private_reserved
 from gradtrace.sandbox.allow_private import readable_private
 from gradtrace.sandbox.allow_py import BUILTIN_NAMES
+from gradtrace.sandbox.allow_torch import CUDNN_FLAGS
 from gradtrace.sandbox.allowlist import (
     DEFINABLE_DUNDERS,
     MODULES,
@@ -206,6 +207,8 @@ class _Checker:
         root = receiver
         while isinstance(root, ast.Attribute | ast.Subscript | ast.Call):
             root = root.func if isinstance(root, ast.Call) else root.value
+        if self.cudnn_switch(attr, receiver):
+            return  # torch.backends.cudnn.deterministic = True (facade_backends)
         if isinstance(root, ast.Name) and root.id in self.names.imported:
             raise self.forbid(
                 f"Assigning `.{attr}` on the imported module `{root.id}` is not allowed: "
@@ -227,6 +230,12 @@ class _Checker:
                 "for something the playground does not allow.",
                 hint="Pick another name for your attribute.",
             )
+
+    def cudnn_switch(self, attr: str, receiver: ast.expr | None) -> bool:
+        """``torch.backends.cudnn.<switch> = ...``: the stand-in checks and forwards it."""
+        return (attr in CUDNN_FLAGS and isinstance(receiver, ast.Attribute)
+                and receiver.attr == "cudnn"
+                and self.modules.path_of(receiver.value) == "torch.backends")
 
     def format_call(self, receiver: ast.expr) -> None:
         """``.format`` may only fill simple fields of a string literal."""
