@@ -201,7 +201,8 @@ class _Checker:
 
     def own_attribute(self, attr: str) -> bool:
         """A program-defined attribute name that no library object uses."""
-        return attr in self.names.defined and attr not in reserved_attribute_names()
+        defined = attr in self.names.defined or self.names.defines_numbered(attr)
+        return defined and attr not in reserved_attribute_names()
 
     def attribute_store(self, attr: str, receiver: ast.expr | None) -> None:
         root = receiver

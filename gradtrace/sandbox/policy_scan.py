@@ -17,6 +17,7 @@ __all__ = ["ProgramNames", "scan_names", "simple_format"]
 _SIMPLE_FIELD = re.compile(r"\d*|[A-Za-z]\w*")
 _SEPARATORS = re.compile(r"[\s,]+")
 _MAX_NAME_STRING = 200
+_STEM = re.compile(r"(?<!\w)[A-Za-z][A-Za-z_]*$")
 _OWNERS = frozenset({"self", "cls"})  # receivers whose stores define the program's own names
 
 
@@ -33,6 +34,8 @@ class ProgramNames:
             also assigned may not be a module at every use).
         owned: Single-underscore attribute names the program's own classes define: assigned
             on ``self``/``cls`` or defined in a class body (``allow_owned``).
+        numbered: Name stems the program numbers in f-strings: ``add_module(f"layer{i}", ...)``
+            defines ``layer0``, ``layer1``... (``defines_numbered``).
     """
 
     defined: set[str] = field(default_factory=set)
@@ -40,6 +43,12 @@ class ProgramNames:
     imported: set[str] = field(default_factory=set)
     assigned: set[str] = field(default_factory=set)
     owned: set[str] = field(default_factory=set)
+    numbered: set[str] = field(default_factory=set)
+
+    def defines_numbered(self, attr: str) -> bool:
+        """``attr`` is a stem the program numbers followed by digits (``layer0``)."""
+        stem = attr.rstrip("0123456789")
+        return stem != attr and stem in self.numbered
 
 
 def scan_names(tree: ast.AST) -> ProgramNames:
@@ -55,6 +64,8 @@ def scan_names(tree: ast.AST) -> ProgramNames:
             names.assigned.add(node.id)
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             names.defined.update(_string_names(node.value))
+        elif isinstance(node, ast.JoinedStr):
+            names.numbered.update(_numbered_stems(node))
         elif isinstance(node, ast.FunctionDef | ast.ClassDef):
             names.defined.add(node.name)
             names.bound.add(node.name)
@@ -90,6 +101,21 @@ def _string_names(text: str) -> set[str]:
     if len(text) > _MAX_NAME_STRING:
         return set()
     return {part for part in _SEPARATORS.split(text) if part.isidentifier()}
+
+
+def _numbered_stems(node: ast.JoinedStr) -> set[str]:
+    """Identifier stems written right before a field of an f-string (``f"layer{i}"``).
+
+    A program that registers ``f"layer{i}"`` reads ``model.layer0``; counting every
+    ``layer<digits>`` as defined adds no reach, for the reason ``_string_names`` gives.
+    """
+    stems: set[str] = set()
+    for text, field_ in zip(node.values, node.values[1:], strict=False):
+        if isinstance(field_, ast.FormattedValue) and isinstance(text, ast.Constant):
+            match = _STEM.search(str(text.value))
+            if match is not None:
+                stems.add(match.group())
+    return stems
 
 
 def _class_attributes(node: ast.ClassDef) -> set[str]:

@@ -116,3 +116,13 @@ def test_arithmetic_special_methods_may_be_defined_but_not_conversions() -> None
     for name in ("__index__", "__int__", "__float__"):
         with pytest.raises(PolicyError):
             check(f"class V:\n    def {name}(self):\n        return 3\n", LIMIT)
+
+
+def test_names_numbered_in_an_f_string_are_the_programs_own() -> None:
+    source = ("import torch.nn as nn\nclass S(nn.Module):\n    def __init__(self):\n"
+              "        super().__init__()\n        for i in range(2):\n"
+              "            self.add_module(f'layer{i}', nn.Linear(1, 1))\n"
+              "print(type(S().layer1).__name__)")
+    assert run_isolated(source) == ("ok", "Linear\n")
+    with pytest.raises(PolicyError):  # only stems followed by a field count
+        check("import torch.nn as nn\nm = nn.Linear(1, 1)\nprint(m.layer0)", LIMIT)
