@@ -6,9 +6,11 @@ with a precise line and column before any process is involved.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from typing import Any
 
+from gradtrace.sandbox.allow_owned import private_reserved
 from gradtrace.sandbox.errors import PolicyError
 from gradtrace.sandbox.limits import ProcessLimits
 from gradtrace.sandbox.policy import check
@@ -72,8 +74,10 @@ class Sandbox:
         return await self.pool.run(job)
 
     async def start(self) -> None:
-        """Warm the worker pool (the zygote imports torch once)."""
-        await self.pool.start()
+        """Warm the worker pool (the zygote imports torch once) and the policy's name sets."""
+        # private_reserved() computes (and caches) both reserved-name sets the policy reads:
+        # about 1 s of dir() over torch's objects, else paid by the first program that asks
+        await asyncio.gather(self.pool.start(), asyncio.to_thread(private_reserved))
 
     def close(self) -> None:
         """Stop every worker."""

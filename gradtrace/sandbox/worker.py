@@ -18,6 +18,7 @@ from typing import Any
 import orjson
 
 from gradtrace.sandbox.alarm import ProgramAlarm
+from gradtrace.sandbox.allow_owned import private_reserved
 from gradtrace.sandbox.channel import frame_header
 from gradtrace.sandbox.facade import build_globals
 from gradtrace.sandbox.limits import ProcessLimits, harden, warm_up
@@ -81,6 +82,7 @@ def warm_parent() -> None:
     """Warm the fork server: imports, torch's one-time setup, and one full trace."""
     warm_up(extra_modules=("gradtrace.sandbox.facade_shims",))
     trace_source(_WARM_PROGRAM, globals_dict=build_globals())
+    private_reserved()  # the facade's reserved names (~1 s): paid once, not in each worker
 
 
 def _run(job: JobSpec, limits: ProcessLimits) -> dict[str, Any]:
