@@ -14,8 +14,8 @@ refused                                            reason
 ``data_ptr resize_ new_empty empty_strided``
 ``sparse_coo_tensor`` (and ``sparse_*_tensor``)    its indices are not checked: reads out of
                                                    bounds; ``dense.to_sparse()`` is safe
-``set_default_dtype set_printoptions``             process-wide settings
-``set_num_threads use_deterministic_algorithms``
+``set_default_dtype set_num_threads``              process-wide settings
+``use_deterministic_algorithms``
 ``multiprocessing distributed``                    processes, network
 =================================================  ==========================================
 
@@ -97,7 +97,7 @@ TORCH_MEMBERS = _MATH | _names("""
     autograd nn optim linalg cuda special fft func distributions utils testing
     is_anomaly_enabled autocast amp
     ravel gradient ldexp copysign pdist argwhere svd qr select_scatter slice_scatter
-    diagonal_scatter __version__ ldexp_ backends
+    diagonal_scatter __version__ ldexp_ backends set_printoptions
 """) | _names("""
     abs_ acos_ acosh_ addmv_ arccos_ arccosh_ arcsin_ arcsinh_ arctan_ arctanh_ asin_ asinh_
     atan_ atanh_ ceil_ celu_ clamp_ clamp_max_ clamp_min_ clip_ conj_physical_ cos_ cosh_
@@ -109,6 +109,8 @@ TORCH_MEMBERS = _MATH | _names("""
 this torch whose ``<f>`` is listed above, ``a.sin_()`` spelled at module level, as harmless
 as the method (``as_strided_``, ``resize_as_``, ``index_put_``, ``fill_``, ``zero_`` are
 in-place forms of nothing listed and stay out). ``is_anomaly_enabled`` only reads a flag.
+``set_printoptions`` changes only how tensors print (process-wide, but every program runs in a
+fresh process, and the in-process runner restores torch's print options when a program ends).
 ``autocast`` (also ``torch.amp.autocast``) is a ``with`` block or decorator whose dtype
 choice is thread-local and restored on exit; a program cannot call ``__enter__`` by hand, an
 unfinished generator holding the block open is closed when it is collected, and every

@@ -67,7 +67,6 @@ _REASONS: dict[str, tuple[str, str | None]] = {
                         "use pad_packed_sequence"),
     "set_default_dtype": (_GLOBAL, "pass dtype=torch.float64 to the tensors you create"),
     "set_default_tensor_type": (_GLOBAL, "pass dtype= to the tensors you create"),
-    "set_printoptions": (_GLOBAL, "format numbers with an f-string: f'{x.item():.3f}'"),
     "set_num_threads": (_GLOBAL, None),
     "use_deterministic_algorithms": (_GLOBAL, None),
     "set_default_validate_args": (_GLOBAL, "pass validate_args= to the distribution"),

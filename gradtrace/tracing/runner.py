@@ -138,6 +138,19 @@ def _warning_texts(caught: list[warnings.WarningMessage]) -> list[str]:
     return texts
 
 
+@contextlib.contextmanager
+def _print_options_kept() -> Iterator[None]:
+    """What ``torch.set_printoptions`` set ends with the program: a worker exits anyway, but
+    in-process runs (``gradtrace trace``, the tests) share one process with the next program."""
+    options = vars(torch._tensor_str.PRINT_OPTS)
+    kept = dict(options)
+    try:
+        yield
+    finally:
+        options.clear()
+        options.update(kept)
+
+
 def run_traced(
     code: Any, program_globals: dict[str, Any], options: TraceOptions
 ) -> tuple[Recorder, dict[str, Any]]:
@@ -150,7 +163,7 @@ def run_traced(
     program_globals[node_hooks.HELPER] = node_hooks.helper(recorder)
     writer = _CappedWriter(options.max_stdout_bytes)
     error: dict[str, Any] | None = None
-    with fewer_collections():
+    with fewer_collections(), _print_options_kept():
         with _captured(writer) as caught:
             _seed(options.seed)
             try:

@@ -65,7 +65,12 @@ def _execute(source: str) -> Any:
 def plain_run(source: str) -> PlainRun:
     """``oracle.run_plain``, with retained-gradient collection allowed to fail (then empty)
     and saved tensors left unread where saved-tensor hooks would run to read them."""
-    namespace, stdout, texts, error, observer = _execute(source)
+    kept = dict(vars(torch._tensor_str.PRINT_OPTS))  # as the runner: print options end
+    try:                                              # with the program that set them
+        namespace, stdout, texts, error, observer = _execute(source)
+    finally:
+        vars(torch._tensor_str.PRINT_OPTS).clear()
+        vars(torch._tensor_str.PRINT_OPTS).update(kept)
     variables = {
         name: oracle._variable(value)
         for name, value in namespace.items()

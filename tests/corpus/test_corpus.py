@@ -38,8 +38,6 @@ KNOWN_GAPS: dict[str, str] = {
     "amp_grad_scaler_cpu": "policy: torch.amp.GradScaler (its internals _scale/_enabled "
     "would become reserved names, which programs use for their own attributes; offering it "
     "needs a run-time check that underscore attributes are read only on the program's objects)",
-    "tensor_printing_formats": "policy: torch.set_printoptions (process-wide print settings; "
-    "offering it needs the runner to restore torch's print options when a program ends)",
     # Traced differently from PyTorch (the field that differs).
     "detach_vs_data": "tracer: saved result shown as at forward, PyTorch's was zeroed via .data",
 }
