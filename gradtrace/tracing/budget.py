@@ -88,10 +88,17 @@ def fit(trace: dict[str, Any], cap: int) -> bytes:
             if part is None:
                 break
             _merge(parts, part)
-            body = dumps(trace)
+            smaller = dumps(trace)
+            shrank = len(smaller) < len(body)
+            body = smaller
+            if not shrank:  # a step that frees nothing would loop for ever: the next step
+                break
         if len(body) <= cap:
             return body
-    return dumps(too_large(trace, cap, size, parts))
+    last = too_large(trace, cap, size, parts)
+    trace.clear()  # what is sent is what the caller reads back (the worker's header)
+    trace.update(last)
+    return dumps(trace)
 
 
 def too_large(trace: dict[str, Any], cap: int, size: int, parts: list[Part]) -> dict[str, Any]:

@@ -70,11 +70,16 @@ class _Shortener:
         self.dropped = 0
 
     def text(self, text: str) -> str:
+        """``text`` cut to ``STRING_KEEP`` characters, the last one "…" (so a cut text is
+        never cut again), or unchanged when cutting it would free no byte."""
         if len(text) <= STRING_KEEP:
             return text
-        short = text[:STRING_KEEP] + "\u2026"
+        short = text[:STRING_KEEP - 1] + "\u2026"
+        freed = _bytes(text) - _bytes(short)
+        if freed <= 0:
+            return text
         self.kept += _bytes(short)
-        self.dropped += _bytes(text) - _bytes(short)
+        self.dropped += freed
         return short
 
     def walk(self, value: Any) -> Any:
@@ -100,8 +105,8 @@ class _Shortener:
         for key, item in owner.items():
             short, n = self.text(key), 1
             while short != key and short in taken:
-                n += 1
-                short = f"{key[:STRING_KEEP]}\u2026{n}"
+                n += 1  # still at most STRING_KEEP characters: never cut again
+                short = f"{key[:STRING_KEEP - 1 - len(str(n))]}\u2026{n}"
             taken.add(short)
             items.append((short, item))
         owner.clear()

@@ -16,6 +16,7 @@ tensors costs memory, so the table also flushes itself once the pending tensors 
 
 from __future__ import annotations
 
+import contextlib
 import math
 from itertools import repeat
 
@@ -109,8 +110,9 @@ class TensorTable:
         finally:  # a limit (MemoryError) mid-way: no slot taken here may stay a hole
             for index, tensor in zip(indices, pending, strict=True):
                 if self._entries[index] is None:
-                    self._entries[index] = {**entry_head(list(tensor.shape), tensor.dtype),
-                                            "stats": None}
+                    with contextlib.suppress(Exception):  # a nested tensor has no .shape
+                        self._entries[index] = {**entry_head(list(tensor.shape), tensor.dtype),
+                                                "stats": None}
 
     def _summarise_pending(self, indices: list[int], pending: list[torch.Tensor]) -> None:
         """Write the entry of every pending tensor, float tensors of one shape in batches."""

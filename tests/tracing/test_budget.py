@@ -182,3 +182,27 @@ def test_gradient_flow_goes_after_the_events() -> None:
     flow = trace["grad_flow"]
     assert [item["call"] for item in flow] == list(range(len(flow)))
     assert len(flow) == trace["reply_cut"]["parts"][-1]["kept"] < 400
+
+
+def test_the_header_describes_the_reply_sent_even_the_last_resort() -> None:
+    """The worker's header (outcome, nodes: logs and metrics) is read from what was sent."""
+    code = ("import torch\nx = torch.ones(2, requires_grad=True)\ny = (x * 2).sum()\n"
+            "for i in range(2000):\n    globals()[f'v{i}'] = torch.randn(3)\n")
+    reply = TraceReply.from_result(trace_source(code), MIN_REPLY_BYTES)
+    trace = reply.result()
+    assert trace["error"]["type"] == "ReplyTooLarge"
+    assert (reply.outcome, reply.nodes) == ("output_limit", len(trace["graph"]["nodes"]))
+
+
+@pytest.mark.timeout(120)
+def test_long_names_with_a_shared_start_are_cut_once_and_the_cut_ends() -> None:
+    """Names that agree on their first 256 characters: shortened ones must stay distinct
+    without growing back over the limit (that looped for ever), and no step may report
+    negative savings."""
+    stem = "w" * 253
+    code = "import torch\n" + "".join(
+        f"{stem}{i:04d} = torch.ones(2, requires_grad=True) * {i}\n" for i in range(60))
+    trace = _reply(code, MIN_REPLY_BYTES)
+    assert all(part["dropped"] >= 0 for part in trace["reply_cut"]["parts"])
+    names = list(trace["variables"])
+    assert len(names) == len(set(names)) and all(len(name) <= 256 for name in names)
