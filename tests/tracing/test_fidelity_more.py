@@ -296,3 +296,13 @@ def test_no_grad_view_bound_to_a_name() -> None:
     assert trace["ok"], trace["error"]
     assert trace["stdout"] == bare_stdout(source)
     assert trace["variables"]["v"]["node"] is None
+
+
+def test_a_summarised_tensor_holding_infinities_is_shown_as_pytorch_has_it() -> None:
+    """An additive attention mask (-inf above the diagonal), too big to list: its summary's
+    min and mean are -inf in the trace as in PyTorch (the oracle must call them equal)."""
+    assert_traces_as_plain(PRELUDE + (
+        "mask = torch.triu(torch.full((6, 6), float('-inf')), diagonal=1)\n"
+        "scores = torch.randn(6, 6, requires_grad=True)\n"
+        "weights = torch.softmax(scores + mask, dim=-1)\n"
+        "weights.sum().backward()\nprint(scores.grad.abs().max() < 1e-5)\n"))
