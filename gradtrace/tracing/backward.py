@@ -18,13 +18,14 @@ from functools import partial
 from typing import Any
 
 import torch
+from torch.overrides import TorchFunctionMode
 
 from gradtrace.tracing.errors import TraceLimitError
 from gradtrace.tracing.graph import Origin
 from gradtrace.tracing.surface import BackwardSurface
 from gradtrace.tracing.transforms import transforming
 
-__all__ = ["CALL_KINDS", "run_call"]
+__all__ = ["CALL_KINDS", "program_hook_calls", "run_call"]
 
 CALL_KINDS: dict[Callable[..., Any], str] = {
     torch.Tensor.backward: "backward",
@@ -161,6 +162,48 @@ def _after_engine(recorder: BackwardSurface, call: int, kind: str, origin: Origi
         _discover_created(recorder, call, origin, roots, result)
 
 
+class _NestedCalls(TorchFunctionMode):
+    """Sees the backward/grad calls a program's hook makes while backward runs.
+
+    The engine runs inside the recording mode's handler, where that mode is off, and the
+    program holds the real ``torch.autograd.grad`` (not the module attribute swapped below),
+    so a ``torch.autograd.grad(...)`` in a tensor or node hook would go unlisted. While the
+    program's hook runs, this mode is pushed: it passes every other call through as is.
+    """
+
+    def __init__(self, recorder: BackwardSurface) -> None:
+        super().__init__()
+        self.recorder = recorder
+
+    def __torch_function__(self, func: Callable[..., Any], types: Any,
+                           args: tuple[Any, ...] = (), kwargs: dict[str, Any] | None = None,
+                           ) -> Any:
+        kind = CALL_KINDS.get(func)
+        if kind is None:
+            return func(*args, **(kwargs or {}))
+        return run_call(self.recorder, func, kind, args, kwargs or {})
+
+
+_RUNNING: list[_NestedCalls] = []  # one per backward call running now, innermost last
+
+
+def _hook_mode_on_top() -> bool:
+    """Whether a program's hook is running with its ``_NestedCalls`` mode in force."""
+    depth = torch._C._len_torch_function_stack()
+    return depth > 0 and isinstance(torch._C._get_function_stack_at(depth - 1), _NestedCalls)
+
+
+@contextmanager
+def program_hook_calls() -> Iterator[None]:
+    """Around a program's hook: backward/grad calls it makes inside backward are listed
+    and instrumented as nested calls (outside a backward call, nothing changes)."""
+    if not _RUNNING or torch._C._current_graph_task_id() == -1 or transforming():
+        yield
+        return
+    with _RUNNING[-1]:
+        yield
+
+
 @contextmanager
 def _seeing_nested_calls(recorder: BackwardSurface, call: int) -> Iterator[None]:
     """While call ``call`` runs, backward calls made inside it are instrumented too.
@@ -169,21 +212,26 @@ def _seeing_nested_calls(recorder: BackwardSurface, call: int) -> Iterator[None]
     off), so a backward call made while backward runs (a reentrant checkpoint's, in its
     node's backward) would go unseen. Torch's Python code reaches the engine through
     ``torch.autograd.backward`` / ``grad``: those two are swapped for the call's duration.
+    The program's hooks reach it through ``program_hook_calls``.
     """
     def nested(kind: str) -> Callable[..., Any]:
         def run(*args: Any, **kwargs: Any) -> Any:
-            if torch._C._current_graph_task_id() == -1:  # not yet in the engine: the call's own
-                return _ENTRY[kind](*args, **kwargs)  # way there (Tensor.backward calls this)
+            if torch._C._current_graph_task_id() == -1 or _hook_mode_on_top():
+                # not yet in the engine (Tensor.backward's way there), or in a program's
+                # hook, whose mode lists the call when the real function dispatches to it
+                return _ENTRY[kind](*args, **kwargs)
             return run_call(recorder, _ENTRY[kind], kind, args, kwargs)
         return run
 
     before = torch.autograd.backward, torch.autograd.grad
     recorder.running.append(call)
+    _RUNNING.append(_NestedCalls(recorder))
     torch.autograd.backward, torch.autograd.grad = nested("backward"), nested("grad")
     try:
         yield
     finally:
         torch.autograd.backward, torch.autograd.grad = before
+        _RUNNING.pop()
         recorder.running.pop()
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import torch
 
-from gradtrace.tracing.surface import HookSink
+from gradtrace.tracing.surface import HookSink, running_call
 from gradtrace.tracing.transforms import transforming
 
 __all__ = ["KINDS", "tensors_in", "watching"]
@@ -51,7 +51,7 @@ def _ran(sink: HookSink, module: torch.nn.Module, kind: str, name: str, line: in
     returned = None if result is None else tensors_in(result)
     sink.hook_event({
         "module_hook": sink.module_name(module), "kind": kind, "line": line,
-        "name": name, "call": sink.backward_calls - 1 if "backward" in kind else None,
+        "name": name, "call": running_call(sink) if "backward" in kind else None,
         "got": [sink.tensor(t) for t in got],
         "result": None if returned is None else [sink.tensor(t) for t in returned]})
 

@@ -25,7 +25,8 @@ from typing import Any
 import torch
 from torch.autograd.graph import Node
 
-from gradtrace.tracing.surface import HookSink
+from gradtrace.tracing.backward import program_hook_calls
+from gradtrace.tracing.surface import HookSink, running_call
 from gradtrace.tracing.transforms import transforming
 
 __all__ = ["HELPER", "helper", "rewrite"]
@@ -83,10 +84,12 @@ class _Registering:
 
         @functools.wraps(hook)  # torch names the hook in its errors: the program's, not ours
         def seen(*grads: tuple[Any, ...]) -> Any:
-            result = hook(*grads)
             sink = sink_ref()
+            call = -1 if sink is None else running_call(sink)
+            with program_hook_calls():
+                result = hook(*grads)
             if sink is not None:  # None: the trace is finished, the hook still runs
-                _ran(sink, node, fields, {
+                _ran(sink, node, {**fields, "call": call}, {
                     "grad_outputs": grads[-1], "grad_inputs": grads[0] if len(grads) == 2
                     else None, "result": _as_tuple(result)})
             return result
@@ -98,12 +101,12 @@ def _ran(sink: HookSink, fn: Any, fields: dict[str, Any],
          grads: dict[str, tuple[Any, ...] | None]) -> None:
     """An event for one run of the hook, inside a backward call (none in a transform)."""
     node_id = sink.node_of_fn(fn)
-    if node_id is None or not sink.backward_calls or transforming():
+    if node_id is None or fields["call"] < 0 or transforming():
         return
     listed = {key: None if value is None else [
         sink.tensor(g) if isinstance(g, torch.Tensor) else None for g in value]
         for key, value in grads.items()}
-    sink.hook_event({"node_hook": node_id, **fields, "call": sink.backward_calls - 1, **listed})
+    sink.hook_event({"node_hook": node_id, **fields, **listed})
 
 
 def _the_hook(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Callable[..., Any] | None:

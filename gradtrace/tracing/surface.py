@@ -31,7 +31,7 @@ from gradtrace.tracing.graph import GraphIndex, NodeRecord, Origin
 from gradtrace.tracing.inplace import WriteLog
 from gradtrace.tracing.tensors import TensorTable
 
-__all__ = ["BackwardSurface", "CallSink", "HookSink"]
+__all__ = ["BackwardSurface", "CallSink", "HookSink", "running_call"]
 
 
 class HookSink(Protocol):
@@ -40,6 +40,11 @@ class HookSink(Protocol):
     @property
     def backward_calls(self) -> int:
         """How many backward/grad calls have been listed so far (the last is the running one)."""
+        ...
+
+    @property
+    def running(self) -> list[int]:
+        """Backward calls running now, outermost first (a hook made calls of its own)."""
         ...
 
     def program_line(self, frame: FrameType | None) -> int | None:
@@ -152,3 +157,9 @@ class CallSink(BackwardSurface, Protocol):
     def after_write(self, func: Callable[..., Any], target: Any) -> None:
         """An event for each write into a leaf's ``.grad``."""
         ...
+
+
+def running_call(sink: HookSink) -> int:
+    """The backward call a hook runs in: the innermost running one (else the last listed;
+    -1 when none was). Not simply the last listed: a hook may list calls of its own."""
+    return sink.running[-1] if sink.running else sink.backward_calls - 1

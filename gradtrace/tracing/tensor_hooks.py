@@ -16,7 +16,8 @@ from typing import Any
 
 import torch
 
-from gradtrace.tracing.surface import HookSink
+from gradtrace.tracing.backward import program_hook_calls
+from gradtrace.tracing.surface import HookSink, running_call
 from gradtrace.tracing.transforms import transforming
 
 __all__ = ["REGISTER_HOOK", "watch"]
@@ -33,13 +34,13 @@ def _program_line(sink: HookSink) -> int | None:
 
 
 def _ran(sink: HookSink, tensor: torch.Tensor | None, name: str, line: int, grad: Any,
-         result: Any) -> None:
-    """An event for one run of the hook, inside a backward call (none in a transform)."""
+         result: Any, call: int) -> None:
+    """An event for one run of the hook, inside backward call ``call`` (none in a transform)."""
     node_id = None if tensor is None else sink.node_of(tensor)
-    if node_id is None or not sink.backward_calls or transforming():
+    if node_id is None or call < 0 or transforming():
         return
     sink.hook_event({
-        "hook": node_id, "call": sink.backward_calls - 1, "line": line, "name": name,
+        "hook": node_id, "call": call, "line": line, "name": name,
         "grad": sink.tensor(grad) if isinstance(grad, torch.Tensor) else None,
         "result": sink.tensor(result) if isinstance(result, torch.Tensor) else None})
 
@@ -61,8 +62,10 @@ def watch(sink: HookSink, args: tuple[Any, ...],
 
     @functools.wraps(hook)  # torch names the hook in its errors: the program's, not ours
     def seen(grad: Any) -> Any:
-        result = hook(grad)
-        _ran(sink, target(), name, line, grad, result)
+        call = running_call(sink)
+        with program_hook_calls():
+            result = hook(grad)
+        _ran(sink, target(), name, line, grad, result, call)
         return result
 
     rest = {k: v for k, v in kwargs.items() if k != "hook"}
