@@ -18,6 +18,7 @@ from functools import partial
 from typing import Any
 
 import torch
+from torch.autograd.function import BackwardCFunction
 from torch.overrides import TorchFunctionMode
 
 from gradtrace.tracing.errors import TraceLimitError
@@ -25,7 +26,7 @@ from gradtrace.tracing.graph import Origin
 from gradtrace.tracing.surface import BackwardSurface
 from gradtrace.tracing.transforms import transforming
 
-__all__ = ["CALL_KINDS", "program_hook_calls", "run_call"]
+__all__ = ["CALL_KINDS", "custom_backwards_seen", "program_hook_calls", "run_call"]
 
 CALL_KINDS: dict[Callable[..., Any], str] = {
     torch.Tensor.backward: "backward",
@@ -202,6 +203,24 @@ def program_hook_calls() -> Iterator[None]:
         return
     with _RUNNING[-1]:
         yield
+
+
+@contextmanager
+def custom_backwards_seen() -> Iterator[None]:
+    """A custom ``autograd.Function``'s backward is the program's code too, run by the engine:
+    a ``torch.autograd.grad`` there (recomputing forward to save memory) is a nested call.
+    The engine looks ``apply`` up on the node each time, so the class attribute is wrapped."""
+    original = BackwardCFunction.__dict__["apply"]
+
+    def apply(self: Any, *args: Any) -> Any:
+        with program_hook_calls():
+            return original(self, *args)
+
+    BackwardCFunction.apply = apply  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        BackwardCFunction.apply = original  # type: ignore[method-assign]
 
 
 @contextmanager

@@ -17,6 +17,7 @@ from typing import Any
 
 import torch
 
+from gradtrace.tracing.backward import program_hook_calls
 from gradtrace.tracing.surface import HookSink, running_call
 from gradtrace.tracing.transforms import transforming
 
@@ -62,7 +63,8 @@ def _wrapped(sink: HookSink, kind: str, hook: Callable[..., Any],
 
     @functools.wraps(hook)  # torch names the hook in its errors: the program's, not ours
     def seen(*args: Any, **kwargs: Any) -> Any:
-        result = hook(*args, **kwargs)
+        with program_hook_calls():  # its own grad/backward calls, if backward runs it
+            result = hook(*args, **kwargs)
         got = [t for arg in args[1:] for t in tensors_in(arg)][:_MAX_TENSORS]
         _ran(sink, module, kind, name, line, got, result)
         return result

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import torch
 from torch.autograd.function import Function
 
-from gradtrace.tracing import duals, inplace, module_hooks, saved_hooks
+from gradtrace.tracing import backward, duals, inplace, module_hooks, saved_hooks
 from gradtrace.tracing.diagnostics import CutLog
 from gradtrace.tracing.errors import TraceLimitError
 from gradtrace.tracing.grad_writes import GradOwners
@@ -322,7 +322,8 @@ class Recorder:
         Function.apply = classmethod(apply)  # type: ignore[assignment,method-assign]
         try:
             with (self.modules.active(), module_hooks.watching(self),
-                  saved_hooks.watching(self), RecordingMode(self)):
+                  saved_hooks.watching(self), backward.custom_backwards_seen(),
+                  RecordingMode(self)):
                 yield
         finally:
             Function.apply = original_apply  # type: ignore[method-assign]

@@ -48,3 +48,37 @@ def test_the_hooks_own_events_stay_with_the_outer_call() -> None:
     assert [(e["name"], e["call"]) for e in _events(trace, "hook")] == [("tensor_hook", 0)]
     assert [(e["name"], e["call"]) for e in _events(trace, "node_hook")] == [("node_hook", 0)]
     assert {e["call"] for e in _events(trace, "backward")} == {0}
+
+
+IN_MODULE_HOOK_AND_FUNCTION = """import torch
+class Recompute(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x.detach().tanh()
+    @staticmethod
+    def backward(ctx, grad_out):
+        (x,) = ctx.saved_tensors
+        with torch.enable_grad():
+            x_ = x.detach().requires_grad_()
+            (gx,) = torch.autograd.grad(x_.tanh(), x_, grad_out)
+        return gx
+layer = torch.nn.Linear(2, 2)
+scale = torch.tensor(2.0, requires_grad=True)
+def hook(module, grad_input, grad_output):
+    with torch.enable_grad():
+        (g,) = torch.autograd.grad(scale ** 3, scale)
+    return (grad_input[0] * g,)
+layer.register_full_backward_hook(hook)
+x = torch.ones(1, 2, requires_grad=True)
+Recompute.apply(layer(x)).sum().backward()
+print(x.grad)
+"""
+
+
+def test_grad_calls_in_module_hooks_and_custom_backwards_are_listed() -> None:
+    trace, plain = trace_long(IN_MODULE_HOOK_AND_FUNCTION), run_plain(IN_MODULE_HOOK_AND_FUNCTION)
+    assert_matches_plain(trace, plain)
+    assert [(c["kind"], c["line"]) for c in trace["calls"]] == [
+        ("backward", 22), ("grad", 12), ("grad", 18)]
+    assert {e["call"] for e in _events(trace, "backward")} == {0}
