@@ -211,6 +211,9 @@ def test_non_finite_is_plain_pytorchs_first(name: str) -> None:
                      for op, line, finite in visits if not finite][:1]
     assert [{key: d[key] for key in e} for d, e in zip(found, expected, strict=False)] == expected
     assert len(found) == len(expected)
+    for d in found:  # a call is named as the page names it: backward() #1 is the first
+        if d["phase"] == "backward":
+            assert d["message"].startswith(f"Backward call #{d['call'] + 1}'s"), d["message"]
 
 
 def test_non_finite_causes() -> None:

@@ -133,6 +133,6 @@ def flagged(flow: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 out.append({"kind": found[0], "call": call["call"], "line": call["line"],
                             "module": module["module"], "grad_norm": module["grad_norm"],
                             "param_norm": module["param_norm"],
-                            "message": f"{module['module']} in backward call {call['call']}: "
+                            "message": f"{module['module']} in backward call #{call['call'] + 1}: "
                                        f"{found[1]}."})
     return out

@@ -151,7 +151,7 @@ def _backward(view: TraceView) -> list[dict[str, Any]]:
             "kind": "non_finite", "phase": "backward", "call": call, "node": node_id,
             "op": node["op"], "line": node.get("line"), "cause": cause,
             "inputs": _inputs(view, node_id),
-            "message": f"Backward call {call}'s first NaN/inf gradient: {node['op']} sent it"
+            "message": f"Backward call #{call + 1}'s first NaN/inf gradient: {node['op']} sent it"
                        + (f": {cause}." if cause else ".")}
     return [found[call] for call in sorted(found)]
 
