@@ -31,11 +31,28 @@ export class LayoutClient {
     else p.reject(new Error(m.message));
   }
 
+  /**
+   * quickLayout's answer, or null when it threw: the caller then sends the graph to the
+   * worker like any other, so a bug in the quick path costs time, never the drawing (an
+   * exception escaping `layout()` would leave the page busy with no "Layout failed").
+   */
+  quick(graph) {
+    try {
+      return quickLayout(graph);
+    } catch (err) {
+      console.warn(`quick layout failed, using the worker: ${err.message}`);
+      return null;
+    }
+  }
+
   /** Lay out `graph` (plain {nodes, edges}); resolves {positions, bends, ms, stale}. */
   layout(graph, options = undefined) {
     this.seq += 1; // also makes any answer still on its way from the worker stale
     const id = this.seq;
-    if (options === undefined && quickFits(graph)) return Promise.resolve({ ...quickLayout(graph), stale: false });
+    if (options === undefined && quickFits(graph)) {
+      const quick = this.quick(graph);
+      if (quick) return Promise.resolve({ ...quick, stale: false });
+    }
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage({ id, graph, options });

@@ -1,9 +1,10 @@
 // main.js: wires the modules together through the event bus. No logic of its own beyond
-// the order of things: run -> trace -> model -> layout (worker) -> draw -> timeline.
+// the order of things: run -> trace -> model -> layout and draw (drawing.js) -> timeline.
 import { EventBus } from './events.js';
 import { fetchExamples, fetchTrace } from './api.js';
 import { TraceModel } from './model.js';
 import { LayoutClient } from './layout.js';
+import { Drawing } from './drawing.js';
 import { Renderer } from './renderer.js';
 import { GraphKeys } from './graphkeys.js';
 import { Editor } from './editor.js';
@@ -57,23 +58,25 @@ const lists = [new GradientsPanel($('gradients')), new ProblemsPanel($('problems
 const panels = [errorAlert, new ConsolePanel($('console')), lists[0], inspector, sources, lists[1], lists[2]];
 /**
  * The panels listing a row per parameter, module or finding (thousands of elements for a
- * 96-layer encoder) get a new trace only once its graph is painted: their style and layout
- * would otherwise come before the first picture. Until then they show `listsModel`'s.
+ * 96-layer encoder) get a new trace only once its graph is painted (drawing.js): their style
+ * and layout would otherwise come before the first picture.
  */
 const later = new Set(lists);
-let listsModel = null;
 // the self-contained viewer's loader hands over a blob: URL for the worker (viewer.js)
 const layout = new LayoutClient(cfg.workerUrl ?? `${cfg.staticUrl}/js/layout.worker.js`,
   (phase, fraction) => bus.emit('layout:progress', { phase, fraction }));
 
 let model = null;
-let drawnModel = null; // the model the drawing on screen belongs to
 let lastState = null;
 let runSeq = 0;
 let selectedNode = null;
 let found = [];
 let userProgram = null; // the editor's own program while Expression mode shows the server's
 let expressionProgram = '# Run the expression: the program Gradtrace writes for it shows here.\n';
+const drawing = new Drawing({
+  layout, renderer, region: graphRegion, bus, lists, setBusy,
+  now: () => ({ model, seq: runSeq, state: lastState, found }),
+});
 
 function setBusy(busy) {
   graphRegion.setAttribute('aria-busy', busy ? 'true' : 'false');
@@ -117,10 +120,10 @@ async function present(trace, request, t0, seq) {
   model.source = code ?? (request && { expression: request.expression, inputs: request.inputs });
   model.initialCollapse();
   performance.mark('gt.model');
-  const laying = startLayout();
+  const laying = drawing.start(model);
   bus.emit('run:finished', { trace, model, ms: performance.now() - t0 });
   performance.mark('gt.panels');
-  await drawLaidOut(laying, t0, seq);
+  await drawing.draw(laying, t0, seq);
 }
 
 /** Viewer mode: show the trace the file carries (null: an empty viewer); no server at all. */
@@ -141,54 +144,7 @@ async function showEmbedded(wire) {
 
 /** Lay the visible graph out again (a box opened or closed) and draw it. */
 async function relayout(t0, seq = runSeq, focus = null) {
-  await drawLaidOut(startLayout(), t0, seq, focus);
-}
-
-/** Send the model's visible graph to the layout worker; {graph, result: promise of the layout}. */
-function startLayout() {
-  const graph = model.visibleGraph();
-  performance.mark('gt.visible');
-  setBusy(true);
-  bus.emit('layout:started', { visible: graph.nodes.length });
-  const result = layout.layout(graph);
-  result.catch(() => {}); // handled when awaited in drawLaidOut
-  return { graph, result, model };
-}
-
-/**
- * Draw a layout once it arrives; `data-draw-ms` is set when Cytoscape has painted the final
- * picture (renderer.painted), not when the elements were merely handed to it.
- */
-async function drawLaidOut({ graph, result: pending, model: shown }, t0, seq, focus = null) {
-  let result;
-  try {
-    result = await pending;
-  } catch (err) {
-    bus.emit('run:failed', { message: `Layout failed: ${err.message}` });
-    return;
-  }
-  if (result.stale || seq !== runSeq || shown !== model) return;
-  performance.mark('gt.layout', { detail: result.ms });
-  renderer.draw(graph, result.positions, (id) => model.nodes.get(id)?.line ?? null, focus, result.bends, model, lastState);
-  drawnModel = model;
-  performance.mark('gt.draw');
-  if (lastState) renderer.applyState(model, lastState);
-  renderer.highlight(found, model, 'found');
-  graphRegion.dataset.nodeCount = String(model.nodes.size);
-  graphRegion.dataset.visibleCount = String(renderer.visibleCount);
-  setBusy(false); // before the paint: the canvas is dimmed while busy
-  await renderer.painted();
-  performance.mark('gt.painted');
-  if (seq !== runSeq || shown !== model) return;
-  const ms = Math.round(performance.now() - t0);
-  if (listsModel !== model) { // the panels held back until the picture is out (`later`)
-    listsModel = model;
-    for (const panel of lists) panel.setModel(model);
-    for (const panel of lists) if (lastState) panel.render(lastState);
-  }
-  graphRegion.dataset.drawMs = String(ms);
-  graphRegion.dataset.draws = String(Number(graphRegion.dataset.draws ?? 0) + 1);
-  bus.emit('graph:drawn', { nodes: model.nodes.size, visible: renderer.visibleCount, ms });
+  await drawing.draw(drawing.start(model), t0, seq, focus);
 }
 
 // In Expression mode the Run button and Ctrl+Enter (which ask for the editor's text) run the form.
@@ -234,13 +190,13 @@ bus.on('graph:drawn', ({ nodes, visible, ms }) => {
 });
 bus.on('step:changed', ({ state }) => {
   lastState = state;
-  // a new trace's first state is applied once its graph is drawn (drawLaidOut), not to the old drawing
-  if (model && drawnModel === model) renderer.applyState(model, state);
+  // a new trace's first state is applied once its graph is drawn (drawing.js), not to the old drawing
+  if (model && drawing.drawn === model) renderer.applyState(model, state);
   // the camera follows the story once the graph of this trace is drawn (not during a layout)
   if (model && graphRegion.getAttribute('aria-busy') === 'false') {
     renderer.follow(model, state, timeline.playing && Number(timeline.speed.value) > FAST_PLAYBACK);
   }
-  for (const panel of panels) if (!later.has(panel) || listsModel === model) panel.render(state);
+  for (const panel of panels) if (!later.has(panel) || drawing.listsShow(model)) panel.render(state);
 });
 bus.on('node:selected', (sel) => {
   inspector.select(sel);

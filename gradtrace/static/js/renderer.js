@@ -3,7 +3,8 @@
 // It draws the model's visible graph at positions computed by the layout (ELK's worker or
 // quicklayout.js; preset layout: Cytoscape never lays out itself), restyles elements for a
 // timeline step by diffing classes and labels (only what changed is touched, so playing stays at frame
-// rate on large graphs), and turns pointer input into bus events.
+// rate on large graphs); pointer input becomes bus events in graphinput.js, the wait for a
+// picture to be on screen is paint.js.
 import cytoscape from 'cytoscape';
 import { graphStyle } from './graphstyle.js';
 import { boxLook, edgeLook, looksOf, nodeLook, shownText, touched } from './stepstyle.js';
@@ -12,6 +13,8 @@ import { frame, reducedMotion, union } from './camera.js';
 import { LabelPlacer } from './labelplace.js';
 import { edgeAnchor, geometry, nodeBox, plain, segments, solidBoxes } from './rendergeom.js';
 import { fitReadable, focusOn, overview } from './viewmoves.js';
+import { painted } from './paint.js';
+import { bindInput } from './graphinput.js';
 
 /** A camera move lasts this long (ms) unless it must be instant (reduced motion, fast play). */
 const PAN_MS = 280;
@@ -31,35 +34,9 @@ export class Renderer {
     this.activeIds = [];
     this.placer = new LabelPlacer([]);
     this.index();
-    this.bindInput();
+    bindInput(this.cy, this.container, this.bus, (el, on) => this.peek(el, on));
     new ResizeObserver(() => this.cy.resize()).observe(container);
     matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => this.restyle());
-  }
-
-  bindInput() {
-    const cy = this.cy;
-    cy.on('tap', 'node', (evt) => {
-      const d = evt.target.data();
-      if (d.type === 'collapsed') this.bus.emit('group:toggle', { path: d.path });
-      else if (d.type === 'group') this.bus.emit('node:selected', { nodeId: null, groupPath: d.path });
-      else this.bus.emit('node:selected', { nodeId: d.nodeId, groupPath: null });
-    });
-    cy.on('dbltap', 'node[type = "group"]', (evt) => {
-      this.bus.emit('group:toggle', { path: evt.target.data('path') });
-    });
-    cy.on('tap', (evt) => {
-      if (evt.target === cy) this.bus.emit('node:selected', { nodeId: null, groupPath: null });
-    });
-    cy.on('mouseover', 'node[type = "node"]', (evt) => {
-      const n = evt.target.data('line');
-      this.bus.emit('node:hovered', { line: n ?? null, nodeId: evt.target.data('nodeId') ?? null });
-    });
-    cy.on('mouseout', 'node', () => this.bus.emit('node:hovered', { line: null }));
-    // a label shortened to fit shows its whole value while the pointer is on its edge
-    cy.on('mouseover', 'edge', (evt) => this.peek(evt.target, true));
-    cy.on('mouseout', 'edge', (evt) => this.peek(evt.target, false));
-    // Leaving the canvas straight from a node fires no Cytoscape mouseout.
-    this.container.addEventListener('mouseleave', () => this.bus.emit('node:hovered', { line: null }));
   }
 
   /**
@@ -110,26 +87,9 @@ export class Renderer {
     this.patch(new Map([...looks].filter(([, w]) => w.edge)), true); // the gradient labels
   }
 
-  /**
-   * Resolves once Cytoscape has drawn what it holds now to its canvas (its next `render`,
-   * which comes at an animation frame of its choosing) and that frame's task has ended, so
-   * the picture is on screen: `data-draw-ms` means the final picture, not elements handed over.
-   * A second after the draw it resolves anyway (a hidden page renders no frames).
-   */
+  /** How the wait for the current picture to be on screen ended: 'frame', 'empty' or 'timeout' (paint.js). */
   painted() {
-    return new Promise((resolve) => {
-      const after = () => {
-        clearTimeout(timer);
-        const channel = new MessageChannel(); // a task after the frame's rendering work
-        channel.port1.onmessage = () => resolve();
-        channel.port2.postMessage(null);
-      };
-      const timer = setTimeout(() => {
-        this.cy.removeListener('render', after);
-        resolve();
-      }, 1000);
-      this.cy.one('render', after);
-    });
+    return painted(this.cy);
   }
 
   /** Index the drawn elements by trace node / edge id, so a step touches only its own. */
