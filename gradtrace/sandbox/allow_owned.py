@@ -115,4 +115,6 @@ def owned_private(attr: str, owned: set[str]) -> bool:
     """
     if not is_private(attr) or attr not in owned or attr.startswith(_NODE_PREFIXES):
         return False
+    if attr.endswith("_"):  # ``_sunder_``: Python's own (enum writes _new_member_, ...)
+        return False
     return refusal_reason(attr) is None and attr not in private_reserved()

@@ -216,6 +216,15 @@ class SandboxSavedTensorsHooks(torch.autograd.graph.saved_tensors_hooks):
     when it is contiguous, as ``t.clone()`` is), or the backward stops with a sentence.
     """
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # A subclass could skip __init__ (whose wrapping is the check), define pack_hook as
+        # a method or property, or call torch's own __enter__ through super(): its hooks
+        # would then reach the backward unchecked (measured: a heap write through
+        # max_pool2d's indices). Passing the two functions is the form the tutorials use.
+        raise TypeError(
+            "saved_tensors_hooks cannot be subclassed in the playground: write "
+            "`with torch.autograd.graph.saved_tensors_hooks(pack_hook, unpack_hook):`.")
+
     def __init__(self, pack_hook: Any, unpack_hook: Any) -> None:
         # The program's hooks go to torch's __init__ unchanged first, so that a tracer
         # watching saved_tensors_hooks sees them as the program's; the check wraps after.

@@ -74,6 +74,10 @@ ATTACKS = {
                  "        self._raw_saved_other = 1\nx = torch.ones(1, requires_grad=True)\n"
                  "print((x * x).grad_fn._raw_saved_other)",
     "mangled_dunder": "class A:\n    def __init__(self):\n        self.__x = 1\n",
+    # enum's metaclass writes _sunder_ names on every class it makes: _new_member_ is
+    # object.__new__ (an object built without __init__)
+    "enum_sunder": "from enum import Enum\nclass Mine:\n    _new_member_ = 0\n"
+                   "make = Enum._new_member_\n",
 }
 
 
@@ -126,3 +130,30 @@ def test_names_numbered_in_an_f_string_are_the_programs_own() -> None:
     assert run_isolated(source) == ("ok", "Linear\n")
     with pytest.raises(PolicyError):  # only stems followed by a field count
         check("import torch.nn as nn\nm = nn.Linear(1, 1)\nprint(m.layer0)", LIMIT)
+
+
+SAVED_HOOKS_SUBCLASS = """
+import torch
+import torch.nn.functional as F
+from torch.autograd.graph import saved_tensors_hooks
+class H(saved_tensors_hooks):
+    def __init__(self):
+        self.n = 0
+    def pack_hook(self, t):
+        return t
+    def unpack_hook(self, t):
+        if t.dtype == torch.int64:
+            return torch.full_like(t, 1 << 40)
+        return t
+x = torch.ones(1, 1, 4, 4, requires_grad=True)
+with H():
+    y = F.max_pool2d(x, 2).sum()
+y.backward()
+"""
+
+
+def test_saved_tensors_hooks_cannot_be_subclassed_around_its_check() -> None:
+    """A subclass skipping __init__ installed its own unpack hook unchecked: max_pool2d's
+    backward then wrote at indices the program chose (a segfault, measured)."""
+    outcome, detail = run_isolated(SAVED_HOOKS_SUBCLASS)
+    assert outcome == "runtime" and "cannot be subclassed" in detail, (outcome, detail)
