@@ -12,7 +12,7 @@ refused                                       reason
 ``replace_all_batch_norm_modules_``          patches modules in place for vmap; rare
 ``forward_ad.enter_dual_level``/``exit_...``  a level left entered outlives the program in
                                               an in-process run; ``with dual_level():``
-``graph.increment_version``, ``set_*``       raw version counters / process-wide settings
+``graph.set_*``                              process-wide settings
 ``graph.GradientEdge``, ``get_gradient_edge``  torch's C++ trusts an edge's ``output_nr``:
                                               ``autograd.grad(z, GradientEdge(node, 10**5))``
                                               returned an arbitrary object from memory and
@@ -39,6 +39,9 @@ something else the second time); both compare the tensor with what was saved.
 ``graph.allow_mutation_on_saved_tensors`` is allowed: a ``with`` block that clones a saved
 tensor before the program writes into it (a dispatch mode of torch's own, popped on exit),
 so backward sees the value from forward; it only copies tensors the program already has.
+``graph.increment_version(t)`` is allowed: it only raises a tensor's version counter (never
+lowers it), so the most it does is make autograd's saved-tensor check refuse a backward
+with the in-place error, as its documentation shows.
 ``autograd.profiler.profile`` (and ``record_function``, which labels a region) is allowed:
 it records which operators ran and for how long, in memory, and returns those records as
 Python objects and strings (``function_events``, ``key_averages()``, ``table()``); the
@@ -81,6 +84,7 @@ AUTOGRAD_FUNCTION_MEMBERS = _names("Function FunctionCtx once_differentiable")
 
 GRAPH_EXTRA_MEMBERS = _names("""
     saved_tensors_hooks save_on_cpu disable_saved_tensors_hooks allow_mutation_on_saved_tensors
+    increment_version
 """)
 
 PROFILER_MEMBERS = _names("profile record_function")

@@ -6,6 +6,10 @@ A few are public in all but spelling, and the autograd documentation and blog po
 ``_version``
     a tensor's version counter (an ``int``; ``nn.Module._version`` is an ``int`` class
     attribute too). The autograd mechanics notes print it to explain in-place checks.
+``_base``
+    a view's base tensor (``None`` for a tensor that is not a view), as posts on views and
+    in-place writes print it (``v._base is x``). Only ever a tensor or ``None``; its memory
+    is torch's, allocated in this program's own fresh process for an op the program ran.
 ``_fields``, ``_asdict``
     a named tuple's field names and ``{field: value}``; the values are the tuple's own items,
     each already readable by its field name.
@@ -36,7 +40,7 @@ __all__ = ["READABLE", "REFUSED", "readable_private", "refusal_reason"]
 
 
 
-READABLE = frozenset({"_version", "_fields", "_asdict"})
+READABLE = frozenset({"_version", "_fields", "_asdict", "_base"})
 
 # ``_saved_<name>`` holding integer tensors that backward kernels use as memory offsets.
 _TRUSTED_INDEX = _names("""

@@ -25,8 +25,9 @@ __all__ = [
 
 # ``type`` is replaced by a one-argument wrapper in the facade; ``object`` and ``super`` are
 # needed for classes; ``setattr``/``delattr`` are checked stand-ins (``facade_attrs``: only on
-# nn.Module instances, only data names). Not here on purpose: eval exec compile open getattr
-# hasattr globals locals vars dir id input breakpoint help exit quit memoryview __import__
+# nn.Module instances, only data names); ``hasattr``/``dir``/``id`` too (``facade_introspect``:
+# a bool for readable names, strings, a counter). Not here on purpose: eval exec compile open
+# getattr globals locals vars input breakpoint help exit quit memoryview __import__
 # (replaced), BaseException/KeyboardInterrupt/SystemExit (a program must not swallow the
 # sandbox's own limit exceptions).
 BUILTIN_NAMES = _names("""
@@ -36,7 +37,7 @@ BUILTIN_NAMES = _names("""
     pow divmod chr ord bin oct hex ascii NotImplemented Ellipsis
     Exception ArithmeticError AssertionError AttributeError IndexError KeyError LookupError
     NameError NotImplementedError OverflowError RuntimeError StopIteration TypeError ValueError
-    ZeroDivisionError UserWarning Warning setattr delattr
+    ZeroDivisionError UserWarning Warning setattr delattr hasattr dir id
 """)
 
 MATH_MEMBERS = _names("""

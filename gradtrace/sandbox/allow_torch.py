@@ -184,7 +184,7 @@ UNINITIALISED_SUBSTITUTES = {"empty": "zeros", "empty_like": "zeros_like"}
 TENSOR_DATA_ATTRS = _names("grad requires_grad data")
 
 TENSOR_ATTRS = _MATH | TENSOR_DATA_ATTRS | _names("""
-    grad_fn is_leaf retains_grad retain_grad backward register_hook
+    grad_fn is_leaf retains_grad retain_grad backward register_hook output_nr
     register_post_accumulate_grad_hook requires_grad_ detach_ item tolist numpy shape dtype device
     ndim T mT H mH size dim nelement element_size nbytes itemsize stride is_contiguous contiguous
     view view_as reshape_as expand expand_as repeat unfold type_as to cpu float double half

@@ -178,6 +178,7 @@ def sandbox_import(
 
 def _builtins() -> dict[str, object]:
     from gradtrace.sandbox.facade_attrs import checked_delattr, checked_setattr
+    from gradtrace.sandbox.facade_introspect import ObjectCounter, checked_dir, checked_hasattr
     from gradtrace.sandbox.facade_shims import safe_type
 
     table: dict[str, object] = {
@@ -186,6 +187,9 @@ def _builtins() -> dict[str, object]:
     table["type"] = safe_type
     table["setattr"] = checked_setattr
     table["delattr"] = checked_delattr
+    table["hasattr"] = checked_hasattr
+    table["dir"] = checked_dir
+    table["id"] = ObjectCounter()  # one count per program: globals are built per run
     table["__import__"] = sandbox_import
     table["__build_class__"] = builtins.__build_class__
     table["__name__"] = "builtins"

@@ -179,11 +179,8 @@ _CODE_STRING = "it runs a string as code"
 _SCOPE = "it hands out the program's namespace, builtins included"
 _BUILTINS: dict[str, tuple[str, str]] = {
     "getattr": (_BY_STRING, "write the attribute directly: obj.name"),
-    "hasattr": (_BY_STRING, "use try/except AttributeError, or isinstance"),
     "vars": ("it hands out an object's attribute dictionary",
              "read the attributes you need by name"),
-    "dir": ("it lists internals", "print the object, or read the attributes you need"),
-    "id": ("it exposes memory addresses", "compare objects with `is`"),
     "input": ("a program has no keyboard here", "assign the value in the program"),
     "open": ("it reads and writes files",
              "build the data in the program (torch.tensor, torch.randn, ...)"),
@@ -222,7 +219,8 @@ def underscore_hint(attr: str) -> str:
     """What to write instead of reading ``.attr``, else which underscore names are allowed."""
     instead = _UNDERSCORE_INSTEAD.get(attr)
     allowed = ("Only `super().__init__()`, `.__name__`, `.__qualname__`, "
-               "`x.__class__.__name__`, `._version`, a named tuple's `._fields`/`._asdict()` "
+               "`x.__class__.__name__`, `._version`, a view's `._base`, "
+               "a named tuple's `._fields`/`._asdict()` "
                "and a graph node's `._saved_<name>` may use one, to read it; and your own "
                "`self._name` attributes, when no PyTorch object uses that name.")
     return f"{instead[0].upper()}{instead[1:]}. {allowed}" if instead else allowed

@@ -38,6 +38,16 @@ KNOWN_GAPS: dict[str, str] = {
     "amp_grad_scaler_cpu": "policy: torch.amp.GradScaler (its internals _scale/_enabled "
     "would become reserved names, which programs use for their own attributes; offering it "
     "needs a run-time check that underscore attributes are read only on the program's objects)",
+    "profiler_record_function": "policy: torch.profiler (kept out on purpose: its schedules and "
+    "trace handlers write files; the refusal names torch.autograd.profiler.profile, which "
+    "autograd_profiler_record_function shows with record_function)",
+    "gradient_edge_grad": "policy: torch.autograd.graph.get_gradient_edge (kept out on purpose: "
+    "torch's C++ trusts an edge's output_nr, and a forged one read outside memory; the refusal "
+    "says to pass the tensors themselves to autograd.grad)",
+    "raw_saved_register_hooks": "policy: grad_fn._raw_saved_self.register_hooks (kept out on "
+    "purpose: the SavedTensor's hooks change what backward unpacks, unchecked; the refusal "
+    "names .register_hooks as unknown instead of saying so: the attribute chain is checked "
+    "outermost first)",
     # Traced differently from PyTorch (the field that differs).
     "detach_vs_data": "tracer: saved result shown as at forward, PyTorch's was zeroed via .data",
 }

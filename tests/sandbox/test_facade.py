@@ -69,7 +69,7 @@ def test_facades_are_read_only() -> None:
 
 @pytest.mark.parametrize(
     "name", ["eval", "exec", "compile", "open", "getattr", "globals", "vars", "input",
-             "breakpoint", "memoryview", "exit", "dir", "BaseException"],
+             "breakpoint", "memoryview", "exit", "BaseException"],
 )
 def test_unsafe_builtins_are_absent(name: str) -> None:
     with pytest.raises(NameError):

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import torch
 
+from gradtrace.sandbox.facade import build_globals
 from gradtrace.sandbox.facade_introspect import ObjectCounter, checked_dir, checked_hasattr
+from gradtrace.sandbox.local import trace_file
 
 
 def _graph() -> tuple[torch.Tensor, torch.Tensor]:
@@ -55,3 +59,39 @@ def test_id_is_a_stable_counter_distinct_per_object_never_an_address() -> None:
     assert counter(torch.zeros(1)) == 6
     assert counter(a) != id(a)
     assert ObjectCounter()(a) == 1, "each program starts its own count"
+
+
+def _run(source: str) -> dict[str, Any]:
+    result, _ = trace_file(source)
+    return result
+
+
+def test_a_program_gets_the_stand_ins_never_the_real_builtins() -> None:
+    table = build_globals()["__builtins__"]
+    assert table["hasattr"] is checked_hasattr and table["dir"] is checked_dir
+    assert isinstance(table["id"], ObjectCounter)
+    assert build_globals()["__builtins__"]["id"] is not table["id"], "a count per program"
+
+
+def test_a_graph_walk_with_hasattr_dir_and_id_runs_in_the_sandbox() -> None:
+    result = _run(
+        "import torch\n"
+        "x = torch.ones(2, requires_grad=True)\n"
+        "y = (x * x).sum()\n"
+        "acc = y.grad_fn.next_functions[0][0].next_functions[0][0]\n"
+        "print(hasattr(acc, 'variable'), hasattr(y.grad_fn, 'variable'))\n"
+        "print([n for n in dir(y.grad_fn.next_functions[0][0]) if n.startswith('_saved')])\n"
+        "print(id(x), id(acc), id(x))\n"
+    )
+    assert result["error"] is None, result["error"]
+    assert result["stdout"] == "True False\n['_saved_other', '_saved_self']\n1 2 1\n"
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [("hasattr(x, '__cla' + 'ss__')", "AttributeError"), ("dir()", "TypeError"),
+     ("hasattr(x, 1)", "TypeError")],
+)
+def test_what_the_stand_ins_refuse_at_run_time(line: str, kind: str) -> None:
+    result = _run(f"import torch\nx = torch.ones(1)\n{line}\n")
+    assert result["error"] is not None and result["error"]["type"] == kind, result["error"]
