@@ -24,12 +24,11 @@ from collections.abc import Iterator
 from types import FrameType
 from typing import Any
 
-import pytest
 import torch
 
-from gradtrace.sandbox.alarm import HARD, TRACER_DIR, ProgramAlarm
+from gradtrace.sandbox.alarm import TRACER_DIR, ProgramAlarm
 from gradtrace.sandbox.reply import TraceReply
-from gradtrace.tracing import ProgramTimeout, error_object, failure_result, trace_source
+from gradtrace.tracing import error_object, failure_result, trace_source
 from gradtrace.tracing.budget import DEFAULT_MAX_REPLY_BYTES
 from gradtrace.tracing.references import broken_reference
 from gradtrace.tracing.sources import PROGRAM_FILENAME
@@ -181,32 +180,3 @@ def test_a_fault_at_any_line_of_the_tracer_gives_a_consistent_reply() -> None:
             cut += 1
     assert cut < 120
 
-
-def _spin_in_tracer(seconds: float) -> bool:
-    """Busy-loop ``seconds`` in code that counts as the tracer's (by its file name), called
-    from code that counts as the program's: one long backward(), whose only Python is the
-    tracer's node hooks. True if the loop ran to its end."""
-    tracer = compile("def spin(seconds):\n    end = clock() + seconds\n"
-                     "    while clock() < end:\n        pass\n    return True\n",
-                     TRACER_DIR + "long_backward.py", "exec")
-    scope: dict[str, Any] = {"clock": time.monotonic}
-    exec(tracer, scope)
-    program = compile("done = spin(seconds)\n", PROGRAM_FILENAME, "exec")
-    exec(program, {"spin": scope["spin"], "seconds": seconds}, out := {})
-    return bool(out["done"])
-
-
-def test_a_program_stuck_in_the_tracer_is_still_stopped_past_the_hard_deadline() -> None:
-    """The tracer is interrupted only past the hard deadline (never sooner, whatever the
-    load), and then it is, while the program is on the stack: a timeout, not the kill."""
-    previous = signal.getsignal(signal.SIGALRM)
-    limit = 0.05
-    alarm = ProgramAlarm(limit).arm()
-    started = time.monotonic()
-    try:
-        with pytest.raises(ProgramTimeout):
-            _spin_in_tracer(30.0)
-        assert time.monotonic() - started >= limit + HARD
-    finally:
-        alarm.disarm()
-        signal.signal(signal.SIGALRM, previous)
