@@ -15,14 +15,7 @@ import pytest
 import torch
 
 from gradtrace.tracing.references import broken_reference
-
-BIG = """import torch
-x = torch.linspace(0, 1, 100000, requires_grad=True)
-y = x
-for i in range(12):
-    y = torch.sin(y) * 1.5
-y.sum().backward()
-"""
+from tests.sandbox.test_reply_budget import BIG  # the same 25 MB+ program as the worker's test
 
 
 def test_the_server_cuts_a_big_reply_to_the_default_cap(http: httpx.Client) -> None:

@@ -17,6 +17,7 @@ from gradtrace.tracing.wire import expand
 
 __all__ = [
     "CHAIN",
+    "MLP",
     "NUMBER",
     "apart",
     "cy_eval",
@@ -36,6 +37,16 @@ NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
 # A small chain-rule program for tests that check lines and gradients. It is the program the
 # playground opens with (gradtrace/static/js/main.js) minus that one's comment line, so the tests'
 # line numbers stay fixed; every test passes it explicitly (?code=), none reads the default.
+# a small model whose layout goes to the worker (open module boxes)
+MLP = """import torch
+import torch.nn as nn
+torch.manual_seed(0)
+model = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 1))
+x = torch.randn(5, 3)
+loss = model(x).pow(2).mean()
+loss.backward()
+"""
+
 CHAIN = """import torch
 x = torch.ones(2, 2, requires_grad=True)
 y = x + 2

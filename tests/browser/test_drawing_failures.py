@@ -15,18 +15,10 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.browser.helpers import CHAIN, draws, open_program, torch_run, wait_drawn
+from tests.browser.helpers import CHAIN, MLP, draws, open_program, torch_run, wait_drawn
 
 pytestmark = pytest.mark.browser
 
-MLP = """import torch
-import torch.nn as nn
-torch.manual_seed(0)
-model = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 1))
-x = torch.randn(5, 3)
-loss = model(x).pow(2).mean()
-loss.backward()
-"""
 # another program the worker lays out (open module boxes), with a third layer (4.weight)
 WIDE = MLP.replace("nn.Linear(4, 1))", "nn.Linear(4, 2), nn.Tanh(), nn.Linear(2, 1))")
 REFUSED = "import os\nprint(os.getcwd())\n"

@@ -16,18 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.helpers import CHAIN, cy_eval, open_program
+from tests.browser.helpers import CHAIN, MLP, cy_eval, open_program
 
 pytestmark = pytest.mark.browser
 
-MLP = """import torch
-import torch.nn as nn
-torch.manual_seed(0)
-model = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 1))
-x = torch.randn(5, 3)
-loss = model(x).pow(2).mean()
-loss.backward()
-"""
 ENCODER = (Path(__file__).resolve().parents[2] / "bench" / "programs" / "encoder.py").read_text()
 
 # every drawn node's box (model coordinates, no selection overlay), its type and box
